@@ -1,0 +1,42 @@
+package io.sluice.consumer;
+
+import io.sluice.record.Record;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A member of a consumer group. Subscribing to {@link #receive()}, {@link #receiveAutoAck()} or
+ * {@link #process} joins the group; cancelling, completing or an error leaves it. One subscription at a time.
+ *
+ * <p>Members of one group share the partitions of its topics (a work queue); different groups each see
+ * every record (publish/subscribe). Every join and leave is a rebalance, announced on {@link #rebalances()}.
+ *
+ * <pre>{@code
+ * consumer.process(record -> billing.charge(record)).subscribe();   // acks, retries and dead letters for you
+ * }</pre>
+ */
+public interface Consumer {
+
+    /** Deliveries to acknowledge yourself ({@link Delivery#ack()}); unacknowledged ones are redelivered. */
+    Flux<Delivery> receive();
+
+    /** Records acknowledged as they are emitted: a record your code loses in a crash is not redelivered. */
+    Flux<Record> receiveAutoAck();
+
+    /**
+     * Runs {@code handler} for every record with the options' {@code concurrency}, {@code ordering} and
+     * {@code retry}; acknowledges each record when its handler completes, and after the last failed attempt
+     * sends it to the dead-letter topic (with the cause in headers) or, without one, ends with the error.
+     */
+    Flux<Result> process(Function<Record, ? extends Publisher<?>> handler);
+
+    /** Rebalances that concern this consumer, while it is a member. */
+    Flux<RebalanceEvent> rebalances();
+
+    /** Commits the group's position in every partition this member owns. */
+    Mono<Void> commit();
+
+    ConsumerOptions options();
+}

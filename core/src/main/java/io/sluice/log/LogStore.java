@@ -1,0 +1,43 @@
+package io.sluice.log;
+
+import io.sluice.admin.TopicSpec;
+import io.sluice.record.TopicPartition;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Where partition logs are kept beyond the engine's {@link MemoryLog}s. The engine assigns offsets and keeps
+ * the newest records of every partition in memory for its consumers; a store persists each batch as its
+ * codec made it and gives topics and batches back after a restart. Must be non-blocking.
+ *
+ * <p>{@link #inMemory()} persists nothing: the memory logs are the whole store, and {@code Acks.STORED}
+ * means what {@code Acks.APPENDED} means. Durable stores are in {@code sluice-store-r2dbc}.
+ */
+public interface LogStore extends AutoCloseable {
+
+    /** True when appended batches survive a process crash. */
+    boolean durable();
+
+    Mono<Void> createTopic(TopicSpec spec);
+
+    Mono<Void> deleteTopic(String topic);
+
+    /** Every stored topic, for recovery at start-up. */
+    Flux<TopicSpec> topics();
+
+    /** Stores one batch whose offsets are assigned; completes once it is durable (group commit welcome). */
+    Mono<Void> append(TopicPartition partition, RecordBatch batch);
+
+    /** Stored batches holding offsets at or after {@code fromOffset}, in order, at most {@code maxBatches}. */
+    Flux<RecordBatch> read(TopicPartition partition, long fromOffset, int maxBatches);
+
+    /** Removes whole batches that end before {@code offset} (retention). */
+    Mono<Void> deleteBefore(TopicPartition partition, long offset);
+
+    @Override
+    void close();
+
+    static LogStore inMemory() {
+        return MemoryStore.INSTANCE;
+    }
+}

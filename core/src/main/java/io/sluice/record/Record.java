@@ -1,0 +1,147 @@
+package io.sluice.record;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One record read from a partition: where it is (topic, partition, offset), when it was produced
+ * (timestamp, epoch milliseconds), and what it carries (nullable key, value, headers).
+ *
+ * <p>A record decoded from a batch shares the batch's bytes: {@link #valueBuffer()} is a read-only
+ * view and costs nothing; {@link #value()} copies. Holding a record keeps its batch in memory.
+ */
+public final class Record {
+    private final String topic;
+    private final int partition;
+    private final long offset;
+    private final long timestamp;
+    private final byte[] buf;
+    private final int keyOffset;
+    private final int keyLength; // -1: null key
+    private final int valueOffset;
+    private final int valueLength;
+    private final Headers headers;
+
+    /**
+     * A record whose key and value are slices of {@code buf}; for codecs and stores.
+     * {@code keyLength == -1} means a null key.
+     */
+    public Record(String topic, int partition, long offset, long timestamp, byte[] buf,
+                  int keyOffset, int keyLength, int valueOffset, int valueLength, Headers headers) {
+        this.topic = topic;
+        this.partition = partition;
+        this.offset = offset;
+        this.timestamp = timestamp;
+        this.buf = buf;
+        this.keyOffset = keyOffset;
+        this.keyLength = keyLength;
+        this.valueOffset = valueOffset;
+        this.valueLength = valueLength;
+        this.headers = headers;
+    }
+
+    /** A record holding its own key and value arrays (not copied); for tests and adapters. */
+    public static Record of(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {
+        byte[] k = key == null ? new byte[0] : key;
+        byte[] buf = new byte[k.length + value.length];
+        System.arraycopy(k, 0, buf, 0, k.length);
+        System.arraycopy(value, 0, buf, k.length, value.length);
+        return new Record(topic, partition, offset, timestamp, buf, 0, key == null ? -1 : k.length, k.length, value.length,
+                headers == null ? Headers.empty() : headers);
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    public TopicPartition topicPartition() {
+        return new TopicPartition(topic, partition);
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    /** Milliseconds since the epoch, set by the producer (or by the message). */
+    public long timestamp() {
+        return timestamp;
+    }
+
+    /** A copy of the key, or null. */
+    public byte[] key() {
+        return keyLength < 0 ? null : Arrays.copyOfRange(buf, keyOffset, keyOffset + keyLength);
+    }
+
+    /** The key decoded as UTF-8, or null. */
+    public String keyAsString() {
+        return keyLength < 0 ? null : new String(buf, keyOffset, keyLength, StandardCharsets.UTF_8);
+    }
+
+    /** A read-only view of the key without copying, or null. */
+    public ByteBuffer keyBuffer() {
+        return keyLength < 0 ? null : ByteBuffer.wrap(buf, keyOffset, keyLength).slice().asReadOnlyBuffer();
+    }
+
+    public boolean hasKey() {
+        return keyLength >= 0;
+    }
+
+    /** Hash of the key bytes (0 for a null key), without copying them. */
+    public int keyHash() {
+        if (keyLength < 0) {
+            return 0;
+        }
+        int h = 1;
+        for (int i = keyOffset, end = keyOffset + keyLength; i < end; i++) {
+            h = 31 * h + buf[i];
+        }
+        return h;
+    }
+
+    /** True when both records have equal keys (both null counts as equal). */
+    public boolean sameKey(Record other) {
+        if (keyLength < 0 || other.keyLength < 0) {
+            return keyLength < 0 && other.keyLength < 0;
+        }
+        return Arrays.equals(buf, keyOffset, keyOffset + keyLength, other.buf, other.keyOffset, other.keyOffset + other.keyLength);
+    }
+
+    /** A copy of the value. */
+    public byte[] value() {
+        return Arrays.copyOfRange(buf, valueOffset, valueOffset + valueLength);
+    }
+
+    /** The value decoded as UTF-8. */
+    public String valueAsString() {
+        return new String(buf, valueOffset, valueLength, StandardCharsets.UTF_8);
+    }
+
+    /** A read-only view of the value without copying. */
+    public ByteBuffer valueBuffer() {
+        return ByteBuffer.wrap(buf, valueOffset, valueLength).slice().asReadOnlyBuffer();
+    }
+
+    public int valueLength() {
+        return valueLength;
+    }
+
+    /** Key and value bytes, for byte meters. */
+    public int sizeInBytes() {
+        return Math.max(keyLength, 0) + valueLength;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    @Override
+    public String toString() {
+        return "Record{" + topic + "-" + partition + "@" + offset + ", ts=" + timestamp + ", key=" + keyAsString()
+                + ", " + valueLength + " value bytes, headers=" + headers + "}";
+    }
+}

@@ -1,0 +1,2 @@
+/** The network transport on Reactor Netty: wire codec, {@code SluiceServer}, {@code NettySluice}. Not built yet: see the transport issue. */
+package io.sluice.transport.netty;
