@@ -1,0 +1,48 @@
+package io.sluice.internal;
+
+import io.sluice.consumer.Delivery;
+import io.sluice.record.Record;
+import reactor.core.publisher.Mono;
+
+/** A record delivered by a {@link Member}; acknowledging moves the group's position through its {@link Fetch}. */
+final class DeliveryImpl implements Delivery {
+    private final Member member;
+    final Fetch fetch;
+    private final Record record;
+    private final long seq;
+    private volatile boolean acked;
+
+    DeliveryImpl(Member member, Fetch fetch, Record record, long seq) {
+        this.member = member;
+        this.fetch = fetch;
+        this.record = record;
+        this.seq = seq;
+    }
+
+    @Override
+    public Record record() {
+        return record;
+    }
+
+    @Override
+    public void ack() {
+        if (acked) {
+            return;
+        }
+        acked = true;
+        member.acknowledged(this, seq);
+    }
+
+    @Override
+    public Mono<Void> commit() {
+        return Mono.defer(() -> {
+            ack();
+            return member.commit();
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "Delivery{" + record + "}";
+    }
+}

@@ -1,0 +1,73 @@
+package io.sluice.internal;
+
+import static io.sluice.metrics.SluiceMeters.*;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/** Creates the engine's meters (see {@link io.sluice.metrics.SluiceMeters}) and removes a topic's when it goes. */
+final class EngineMetrics {
+    final MeterRegistry registry;
+    private final Tags node;
+    private final List<Meter> meters = new ArrayList<>();
+
+    EngineMetrics(MeterRegistry registry, String nodeName) {
+        this.registry = registry;
+        this.node = Tags.of(TAG_NODE, nodeName);
+    }
+
+    Counter counter(String name, String... tags) {
+        return track(Counter.builder(name).tags(node).tags(tags).register(registry));
+    }
+
+    Timer sendLatency(String topic) {
+        return track(Timer.builder(SEND_LATENCY).tags(node).tag(TAG_TOPIC, topic)
+                .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry));
+    }
+
+    Timer e2eLatency(String topic, String group) {
+        return track(Timer.builder(E2E_LATENCY).tags(node).tag(TAG_TOPIC, topic).tag(TAG_GROUP, group)
+                .publishPercentiles(0.5, 0.99, 0.999).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry));
+    }
+
+    Timer storeAppendLatency(String store) {
+        return track(Timer.builder(STORE_APPEND_LATENCY).tags(node).tag(TAG_STORE, store).register(registry));
+    }
+
+    DistributionSummary storeBatchRecords(String store) {
+        return track(DistributionSummary.builder(STORE_BATCH_RECORDS).tags(node).tag(TAG_STORE, store).register(registry));
+    }
+
+    <T> void gauge(String name, T state, ToDoubleFunction<T> value, String... tags) {
+        track(Gauge.builder(name, state, value).tags(node).tags(tags).strongReference(true).register(registry));
+    }
+
+    /** Removes every meter tagged with this topic. */
+    void removeTopic(String topic) {
+        synchronized (meters) {
+            meters.removeIf(m -> {
+                if (topic.equals(m.getId().getTag(TAG_TOPIC))) {
+                    registry.remove(m);
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    private <M extends Meter> M track(M meter) {
+        synchronized (meters) {
+            meters.add(meter);
+        }
+        return meter;
+    }
+}

@@ -1,0 +1,315 @@
+package io.sluice.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.consumer.RebalanceEvent;
+import io.sluice.metrics.SluiceMeters;
+import io.sluice.record.Record;
+import io.sluice.record.TopicPartition;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * One subscription to a consumer's deliveries: a member of its group. A delivery loop on one of the
+ * engine's non-blocking delivery threads reads the member's partitions in turn, keeps at most
+ * {@code prefetch} records read ahead of demand, and emits only what was requested. Appends, demand,
+ * acknowledgements and rebalances wake the loop; nothing polls.
+ */
+final class Member implements org.reactivestreams.Subscription, Runnable {
+    private static final Fetch[] NO_FETCHES = new Fetch[0];
+    private static final int MAX_PER_PASS = 4096;
+    private static final int ROTATE_EVERY = 256;
+
+    final String id;
+    final ConsumerOptions options;
+    private final GroupState group;
+    private final DefaultConsumer consumer;
+    private final Engine engine;
+    private final CoreSubscriber<? super DeliveryImpl> actual;
+    private final Scheduler.Worker worker;
+    private final ArrayDeque<DeliveryImpl> buffer = new ArrayDeque<>();
+    final Runnable wakeUp = this::signal;
+    private final Map<String, TopicMeters> meters = new HashMap<>();
+
+    private volatile Fetch[] fetches = NO_FETCHES;
+    private volatile long requested;
+    private volatile int wip;
+    private volatile int acksSinceCommit;
+    private volatile boolean cancelled;
+    private volatile Throwable failure;
+    private Set<TopicPartition> revokedInGeneration = new HashSet<>();
+    private Disposable autoCommit;
+    private int rr;
+    private int sinceRotate;
+
+    private static final AtomicLongFieldUpdater<Member> REQUESTED = AtomicLongFieldUpdater.newUpdater(Member.class, "requested");
+    private static final AtomicIntegerFieldUpdater<Member> WIP = AtomicIntegerFieldUpdater.newUpdater(Member.class, "wip");
+    private static final AtomicIntegerFieldUpdater<Member> ACKS = AtomicIntegerFieldUpdater.newUpdater(Member.class, "acksSinceCommit");
+
+    private record TopicMeters(Counter records, Counter bytes, Timer e2e) {
+    }
+
+    Member(String id, ConsumerOptions options, GroupState group, DefaultConsumer consumer, Engine engine,
+           CoreSubscriber<? super DeliveryImpl> actual) {
+        this.id = id;
+        this.options = options;
+        this.group = group;
+        this.consumer = consumer;
+        this.engine = engine;
+        this.actual = actual;
+        this.worker = engine.deliveryScheduler.createWorker();
+        for (String t : options.topics()) {
+            meters.put(t, new TopicMeters(
+                    engine.metrics.counter(SluiceMeters.RECORDS_OUT, SluiceMeters.TAG_TOPIC, t, SluiceMeters.TAG_GROUP, group.id),
+                    engine.metrics.counter(SluiceMeters.BYTES_OUT, SluiceMeters.TAG_TOPIC, t, SluiceMeters.TAG_GROUP, group.id),
+                    engine.metrics.e2eLatency(t, group.id)));
+        }
+    }
+
+    /** Joins the group; called once, after {@code onSubscribe}. */
+    void start() {
+        Duration interval = options.commitInterval();
+        if (!interval.isZero()) {
+            autoCommit = worker.schedulePeriodically(() -> commit().subscribe(null, e -> { }),
+                    interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        group.join(this);
+    }
+
+    // ---- Subscription ----
+
+    @Override
+    public void request(long n) {
+        if (Operators.validate(n)) {
+            Operators.addCap(REQUESTED, this, n);
+            signal();
+        }
+    }
+
+    @Override
+    public void cancel() {
+        if (!cancelled) {
+            cancelled = true;
+            leave();
+            signal();
+        }
+    }
+
+    /** Ends the subscription with an error (engine closed, group join refused). */
+    void fail(Throwable error) {
+        failure = error;
+        signal();
+    }
+
+    private void leave() {
+        if (autoCommit != null) {
+            autoCommit.dispose();
+        }
+        group.leave(this);
+        consumer.memberLeft(this);
+    }
+
+    // ---- the delivery loop ----
+
+    void signal() {
+        if (WIP.getAndIncrement(this) == 0) {
+            try {
+                worker.schedule(this);
+            } catch (RuntimeException rejected) {
+                // the engine is closing: run the last pass here so that the subscriber hears of it
+                run();
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        int missed = 1;
+        for (;;) {
+            if (cancelled) {
+                buffer.clear();
+                worker.dispose();
+                return;
+            }
+            Throwable f = failure;
+            if (f != null) {
+                cancelled = true;
+                buffer.clear();
+                leave();
+                actual.onError(f);
+                worker.dispose();
+                return;
+            }
+            Fetch[] fs = fetches;
+            long r = requested;
+            long e = 0;
+            while (e != r && e < MAX_PER_PASS) {
+                if (cancelled) {
+                    break;
+                }
+                DeliveryImpl d = buffer.poll();
+                if (d == null) {
+                    d = read(fs);
+                    if (d == null) {
+                        break;
+                    }
+                }
+                if (d.fetch.isRevoked()) {
+                    continue;
+                }
+                actual.onNext(d);
+                e++;
+            }
+            if (e != 0 && r != Long.MAX_VALUE) {
+                REQUESTED.addAndGet(this, -e);
+            }
+            while (buffer.size() < options.prefetch() && !cancelled) {
+                DeliveryImpl d = read(fs);
+                if (d == null) {
+                    break;
+                }
+                buffer.add(d);
+            }
+            if (e == MAX_PER_PASS) {
+                // let other members of this delivery thread run; wip > 0 keeps this loop scheduled
+                worker.schedule(this);
+                return;
+            }
+            missed = WIP.addAndGet(this, -missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    /** Reads the next record from this member's partitions, taking turns; null when all are caught up. */
+    private DeliveryImpl read(Fetch[] fs) {
+        int n = fs.length;
+        for (int i = 0; i < n; i++) {
+            if (rr >= n) {
+                rr = 0;
+            }
+            Fetch f = fs[rr];
+            if (!f.isRevoked()) {
+                Record record = f.nextRecord();
+                if (record != null) {
+                    if (++sinceRotate >= ROTATE_EVERY) {
+                        sinceRotate = 0;
+                        rr++;
+                    }
+                    TopicMeters m = meters.get(record.topic());
+                    m.records.increment();
+                    m.bytes.increment(record.sizeInBytes());
+                    return new DeliveryImpl(this, f, record, f.tracker.register(record.offset()));
+                }
+            }
+            sinceRotate = 0;
+            rr++;
+        }
+        return null;
+    }
+
+    // ---- acknowledgements and commits ----
+
+    void acknowledged(DeliveryImpl d, long seq) {
+        Fetch f = d.fetch;
+        long position = f.tracker.ack(seq);
+        TopicMeters m = meters.get(f.partition.tp.topic());
+        m.e2e.record(Math.max(0, engine.clockMillis() - d.record().timestamp()), TimeUnit.MILLISECONDS);
+        if (position >= 0 && f.cursor.advance(position)) {
+            f.partition.positionAdvanced();
+        }
+        int every = options.commitBatchSize();
+        if (every > 0 && ACKS.incrementAndGet(this) >= every) {
+            ACKS.set(this, 0);
+            commit().subscribe(null, e -> { });
+        }
+    }
+
+    /** Commits the acknowledged position of every partition this member owns. */
+    Mono<Void> commit() {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (Fetch f : fetches) {
+            if (!f.isRevoked()) {
+                positions.put(f.partition.tp, f.tracker.position());
+            }
+        }
+        return positions.isEmpty() ? Mono.empty() : group.commit(positions);
+    }
+
+    // ---- rebalances (called under the group's lock) ----
+
+    /**
+     * Takes this generation's partitions: in the revoke phase, gives up the ones not in {@code mine}
+     * (committing their position); in the assign phase, starts reading the new ones and announces the event.
+     */
+    void reassign(Set<TopicPartition> mine, int generation, boolean revokePhase) {
+        Fetch[] current = fetches;
+        if (revokePhase) {
+            List<Fetch> kept = new ArrayList<>();
+            Set<TopicPartition> revoked = new HashSet<>();
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            for (Fetch f : current) {
+                if (mine.contains(f.partition.tp)) {
+                    kept.add(f);
+                    continue;
+                }
+                long pos = f.tracker.revoke();
+                f.revoke();
+                f.partition.removeListener(wakeUp);
+                positions.put(f.partition.tp, pos);
+                revoked.add(f.partition.tp);
+                if (f.cursor.advance(pos)) {
+                    f.partition.positionAdvanced();
+                }
+            }
+            if (!positions.isEmpty()) {
+                group.commit(positions).subscribe(null, e -> { });
+            }
+            fetches = kept.toArray(NO_FETCHES);
+            revokedInGeneration = revoked;
+            if (mine.isEmpty() && !revoked.isEmpty()) {
+                consumer.announce(new RebalanceEvent(group.id, generation, id, Set.of(), Set.of(), Set.copyOf(revoked)));
+                revokedInGeneration = new HashSet<>();
+            }
+            return;
+        }
+        Set<TopicPartition> have = new HashSet<>();
+        for (Fetch f : current) {
+            have.add(f.partition.tp);
+        }
+        List<Fetch> next = new ArrayList<>(List.of(current));
+        Set<TopicPartition> added = new HashSet<>();
+        for (TopicPartition tp : mine) {
+            if (have.contains(tp)) {
+                continue;
+            }
+            PartitionState p = engine.topicOrNull(tp.topic()).partitions[tp.partition()];
+            long start = group.startOffset(p, options.startPosition());
+            Fetch f = new Fetch(p, group.cursor(p, start), start, wakeUp);
+            p.addListener(wakeUp);
+            next.add(f);
+            added.add(tp);
+        }
+        next.sort((a, b) -> a.partition.tp.compareTo(b.partition.tp));
+        fetches = next.toArray(NO_FETCHES);
+        consumer.announce(new RebalanceEvent(group.id, generation, id, Set.copyOf(mine), Set.copyOf(added), Set.copyOf(revokedInGeneration)));
+        revokedInGeneration = new HashSet<>();
+        signal();
+    }
+}

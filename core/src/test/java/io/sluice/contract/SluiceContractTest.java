@@ -1,0 +1,601 @@
+package io.sluice.contract;
+
+import static io.sluice.testing.Messages.seq;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.Sluice;
+import io.sluice.admin.GroupDescription;
+import io.sluice.admin.OverflowPolicy;
+import io.sluice.admin.TopicDescription;
+import io.sluice.admin.TopicSpec;
+import io.sluice.consumer.Consumer;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.consumer.DeadLetterHeaders;
+import io.sluice.consumer.Delivery;
+import io.sluice.consumer.Ordering;
+import io.sluice.consumer.RebalanceEvent;
+import io.sluice.consumer.Result;
+import io.sluice.consumer.StartPosition;
+import io.sluice.errors.TopicExistsException;
+import io.sluice.errors.TopicFullException;
+import io.sluice.errors.UnknownTopicException;
+import io.sluice.partition.Assignors;
+import io.sluice.partition.Partitioners;
+import io.sluice.producer.Acks;
+import io.sluice.producer.OutboundMessage;
+import io.sluice.producer.Producer;
+import io.sluice.producer.ProducerOptions;
+import io.sluice.record.Record;
+import io.sluice.record.TopicPartition;
+import io.sluice.testing.Messages;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+import reactor.util.retry.Retry;
+
+/**
+ * What every {@link Sluice} must do, whatever keeps its records (memory, H2, PostgreSQL) and wherever it
+ * runs (in process, over TCP). One subclass per implementation supplies {@link #newSluice()}.
+ */
+public abstract class SluiceContractTest {
+    protected static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    protected Sluice sluice;
+
+    /** A new, open Sluice for one test; closed after it. */
+    protected abstract Sluice newSluice();
+
+    @BeforeEach
+    void open() {
+        sluice = newSluice();
+    }
+
+    @AfterEach
+    void closeSluice() {
+        sluice.close();
+    }
+
+    protected static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    protected String createTopic(TopicSpec spec) {
+        StepVerifier.create(sluice.admin().createTopic(spec)).verifyComplete();
+        return spec.name();
+    }
+
+    protected void produce(String topic, int count, ProducerOptions options) {
+        Producer producer = sluice.producer(options);
+        StepVerifier.create(producer.send(Messages.sequence(topic, count, i -> "key-" + (i % 100))))
+                .expectNextCount(count)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    protected ConsumerOptions consumerOptions(String group, String topic) {
+        return ConsumerOptions.create(group).topics(topic).commitInterval(Duration.ZERO);
+    }
+
+    @Test
+    void recordsKeepTheirOrderWithinAPartition() {
+        String topic = createTopic(TopicSpec.of(unique("order")).partitions(4));
+        produce(topic, 20_000, ProducerOptions.create().partitioner(Partitioners.roundRobin()));
+        Map<Integer, List<Long>> offsets = new HashMap<>();
+        Map<Integer, List<Long>> seqs = new HashMap<>();
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(20_000))
+                .thenConsumeWhile(d -> {
+                    offsets.computeIfAbsent(d.record().partition(), p -> new ArrayList<>()).add(d.record().offset());
+                    seqs.computeIfAbsent(d.record().partition(), p -> new ArrayList<>()).add(seq(d.record()));
+                    d.ack();
+                    return true;
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(offsets).hasSize(4);
+        for (int p = 0; p < 4; p++) {
+            assertThat(offsets.get(p)).hasSize(5_000).isSorted().doesNotHaveDuplicates();
+            assertThat(offsets.get(p).get(0)).isZero();
+            assertThat(seqs.get(p)).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void recordsOfOneKeyAreNeverInFlightTogetherUnderPerKeyConcurrency() {
+        String topic = createTopic(TopicSpec.of(unique("perkey")).partitions(2));
+        produce(topic, 3_000, ProducerOptions.create().partitioner(Partitioners.roundRobin()));
+        Set<String> inFlight = ConcurrentHashMap.newKeySet();
+        Map<String, Long> lastSeqOfKey = new ConcurrentHashMap<>();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        List<String> violations = new ArrayList<>();
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic).concurrency(16).ordering(Ordering.PER_KEY));
+        Flux<Result> processed = consumer.process(r -> {
+            String key = r.keyAsString();
+            long s = seq(r);
+            return Mono.fromRunnable(() -> {
+                        if (!inFlight.add(key)) {
+                            synchronized (violations) {
+                                violations.add("two records of " + key + " in flight at once");
+                            }
+                        }
+                        Long prev = lastSeqOfKey.put(key, s);
+                        if (prev != null && prev > s) {
+                            synchronized (violations) {
+                                violations.add(key + ": seq " + s + " after " + prev);
+                            }
+                        }
+                        maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    })
+                    .then(Mono.delay(Duration.ofMillis(1)))
+                    .doOnSuccess(x -> {
+                        running.decrementAndGet();
+                        inFlight.remove(key);
+                    });
+        });
+        StepVerifier.create(processed.take(3_000))
+                .expectNextCount(3_000)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(violations).isEmpty();
+        assertThat(lastSeqOfKey).hasSize(100);
+        assertThat(maxRunning.get()).as("handlers ran concurrently").isGreaterThan(1);
+    }
+
+    @Test
+    void eachRecordGoesToExactlyOneMemberOfAGroupAndEveryGroupSeesEveryRecord() {
+        String topic = createTopic(TopicSpec.of(unique("fanout")).partitions(6));
+        Consumer a = sluice.consumer(consumerOptions("billing", topic).assignor(Assignors.roundRobin()));
+        Consumer b = sluice.consumer(consumerOptions("billing", topic).assignor(Assignors.roundRobin()));
+        Consumer c = sluice.consumer(consumerOptions("audit", topic));
+        int n = 12_000;
+        Set<Long> byA = ConcurrentHashMap.newKeySet();
+        Set<Long> byB = ConcurrentHashMap.newKeySet();
+        Set<Long> byC = ConcurrentHashMap.newKeySet();
+        AtomicInteger billing = new AtomicInteger();
+        Sinks.Empty<Void> billingDone = Sinks.empty();
+
+        // Both billing members join and settle (b's join is generation 2) before anything is produced.
+        StepVerifier.create(b.rebalances().take(1)).then(() -> {
+            a.receive().doOnNext(d -> collect(d, byA, billing, n, billingDone)).subscribe();
+            b.receive().doOnNext(d -> collect(d, byB, billing, n, billingDone)).subscribe();
+        }).expectNextCount(1).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(a.rebalances().filter(e -> e.generation() == 2).take(1)).expectNextCount(1).verifyComplete();
+
+        StepVerifier.create(c.receive().take(n).doOnSubscribe(s -> { })
+                        .doOnNext(d -> {
+                            byC.add(seq(d.record()));
+                            d.ack();
+                        })
+                        .then()
+                        .and(Mono.fromRunnable(() -> produce(topic, n, ProducerOptions.create().partitioner(Partitioners.random()))))
+                        .and(billingDone.asMono()))
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        assertThat(byA).isNotEmpty();
+        assertThat(byB).isNotEmpty();
+        assertThat(intersection(byA, byB)).as("records delivered to both members").isEmpty();
+        assertThat(byA.size() + byB.size()).isEqualTo(n);
+        assertThat(byC).hasSize(n);
+    }
+
+    private static void collect(Delivery d, Set<Long> into, AtomicInteger total, int n, Sinks.Empty<Void> done) {
+        into.add(seq(d.record()));
+        d.ack();
+        if (total.incrementAndGet() == n) {
+            done.tryEmitEmpty();
+        }
+    }
+
+    private static Set<Long> intersection(Set<Long> a, Set<Long> b) {
+        Set<Long> i = new HashSet<>(a);
+        i.retainAll(b);
+        return i;
+    }
+
+    @Test
+    void membersJoiningAndLeavingTriggerRebalancesWithGenerations() {
+        String topic = createTopic(TopicSpec.of(unique("rebalance")).partitions(4));
+        Consumer a = sluice.consumer(consumerOptions("g", topic));
+        Consumer b = sluice.consumer(consumerOptions("g", topic));
+        Set<TopicPartition> all = Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+                new TopicPartition(topic, 2), new TopicPartition(topic, 3));
+        var subscriptionOfA = a.receive().subscribe();
+        try {
+            StepVerifier.create(a.rebalances().take(3))
+                    .assertNext(e -> {
+                        assertThat(e.generation()).isEqualTo(1);
+                        assertThat(e.assigned()).isEqualTo(all);
+                    })
+                    .then(() -> b.receive().take(Duration.ofMillis(200)).subscribe())
+                    .assertNext(e -> {
+                        assertThat(e.generation()).isEqualTo(2);
+                        assertThat(e.assigned()).hasSize(2);
+                        assertThat(e.revoked()).hasSize(2);
+                    })
+                    .assertNext(e -> {
+                        assertThat(e.generation()).isEqualTo(3);
+                        assertThat(e.assigned()).isEqualTo(all);
+                        assertThat(e.added()).hasSize(2);
+                    })
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            StepVerifier.create(sluice.admin().describeGroup("g"))
+                    .assertNext(g -> {
+                        assertThat(g.generation()).isEqualTo(3);
+                        assertThat(g.members()).hasSize(1);
+                        assertThat(g.members().get(0).assignment()).hasSize(4);
+                    })
+                    .verifyComplete();
+        } finally {
+            subscriptionOfA.dispose();
+        }
+    }
+
+    @Test
+    void unacknowledgedRecordsAreRedeliveredWhenTheirMemberLeaves() {
+        String topic = createTopic(TopicSpec.of(unique("redeliver")));
+        produce(topic, 100, ProducerOptions.create());
+        List<Long> first = new ArrayList<>();
+        // The first member acknowledges records 0..49 and receives 50..59 without acknowledging them.
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(60))
+                .thenConsumeWhile(d -> {
+                    first.add(d.record().offset());
+                    if (d.record().offset() < 50) {
+                        d.ack();
+                    }
+                    return true;
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(first).hasSize(60);
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(50))
+                .assertNext(d -> assertThat(d.record().offset()).isEqualTo(50))
+                .expectNextCount(49)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void noRecordIsLostWhileMembersComeAndGo() {
+        int n = 100_000;
+        String topic = createTopic(TopicSpec.of(unique("churn")).partitions(8).maxBacklog(n));
+        Set<Long> acked = ConcurrentHashMap.newKeySet();
+        AtomicLong deliveries = new AtomicLong();
+        ConsumerOptions options = consumerOptions("churn", topic).commitBatchSize(100).assignor(Assignors.sticky());
+        // 24 members, three at a time, each takes a random number of records, leaves some unacknowledged and goes.
+        Flux<Void> churn = Flux.range(0, 24).flatMap(i -> {
+            int take = ThreadLocalRandom.current().nextInt(500, 6_000);
+            return sluice.consumer(options).receive().take(take)
+                    .doOnNext(d -> {
+                        deliveries.incrementAndGet();
+                        if (ThreadLocalRandom.current().nextInt(10) != 0) {
+                            acked.add(seq(d.record()));
+                            d.ack();
+                        }
+                    })
+                    .then();
+        }, 3);
+        Mono<Void> producing = Mono.fromRunnable(() -> produce(topic, n, ProducerOptions.create().partitioner(Partitioners.roundRobin())));
+        StepVerifier.create(churn.then().and(producing)).expectComplete().verify(TIMEOUT);
+        // A last member takes everything that is left.
+        StepVerifier.create(sluice.consumer(options).receive()
+                        .doOnNext(d -> {
+                            acked.add(seq(d.record()));
+                            d.ack();
+                        })
+                        .takeUntil(d -> acked.size() == n)
+                        .then(sluice.admin().describeGroup("churn")))
+                .assertNext(g -> assertThat(g.members()).hasSize(1))
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(acked).hasSize(n);
+        assertThat(deliveries.get()).isGreaterThan(0);
+    }
+
+    @Test
+    void aGroupResumesAfterItsCommittedPosition() {
+        String topic = createTopic(TopicSpec.of(unique("resume")));
+        produce(topic, 1_000, ProducerOptions.create());
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(400)
+                        .concatMap(d -> d.commit().thenReturn(d)))
+                .expectNextCount(400)
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeGroup("g"))
+                .assertNext(g -> assertThat(g.partitions()).singleElement()
+                        .satisfies(p -> {
+                            assertThat(p.committedOffset()).isEqualTo(400);
+                            assertThat(p.lag()).isEqualTo(600);
+                        }))
+                .verifyComplete();
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(1))
+                .assertNext(d -> assertThat(d.record().offset()).isEqualTo(400))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void failingRecordsAreRetriedThenDeadLetteredWithTheirCause() {
+        String topic = createTopic(TopicSpec.of(unique("jobs")));
+        String dlq = createTopic(TopicSpec.of(topic + ".dlq"));
+        produce(topic, 10, ProducerOptions.create());
+        Map<Long, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        Consumer consumer = sluice.consumer(consumerOptions("workers", topic)
+                .retry(Retry.backoff(3, Duration.ofMillis(5)))
+                .deadLetterTopic(dlq));
+        StepVerifier.create(consumer.process(r -> {
+                    long s = seq(r);
+                    attempts.computeIfAbsent(s, k -> new AtomicInteger()).incrementAndGet();
+                    return s == 7 ? Mono.error(new IllegalStateException("cannot bill order 7")) : Mono.empty();
+                }).take(10))
+                .expectNextCount(7)
+                .assertNext(r -> {
+                    assertThat(r.outcome()).isEqualTo(Result.Outcome.DEAD_LETTERED);
+                    assertThat(r.attempts()).isEqualTo(4);
+                    assertThat(r.error()).hasMessage("cannot bill order 7");
+                })
+                .expectNextCount(2)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(attempts.get(7L)).hasValue(4);
+        assertThat(attempts.get(3L)).hasValue(1);
+        StepVerifier.create(sluice.consumer(consumerOptions("dlq-reader", dlq)).receive().take(1))
+                .assertNext(d -> {
+                    Record r = d.record();
+                    assertThat(seq(r)).isEqualTo(7);
+                    assertThat(r.headers().lastString(DeadLetterHeaders.TOPIC)).isEqualTo(topic);
+                    assertThat(r.headers().lastString(DeadLetterHeaders.OFFSET)).isEqualTo("7");
+                    assertThat(r.headers().lastString(DeadLetterHeaders.ATTEMPTS)).isEqualTo("4");
+                    assertThat(r.headers().lastString(DeadLetterHeaders.EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
+                    assertThat(r.headers().lastString(DeadLetterHeaders.MESSAGE)).isEqualTo("cannot bill order 7");
+                    assertThat(r.keyAsString()).isEqualTo("key-7");
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void withoutADeadLetterTopicTheLastFailureEndsProcessingAndTheRecordIsNotAcknowledged() {
+        String topic = createTopic(TopicSpec.of(unique("strict")));
+        produce(topic, 3, ProducerOptions.create());
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic).retry(Retry.max(1)));
+        StepVerifier.create(consumer.process(r -> seq(r) == 1 ? Mono.error(new IllegalArgumentException("bad record")) : Mono.empty()))
+                .expectNextCount(1)
+                .expectErrorMessage("bad record")
+                .verify(TIMEOUT);
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(1))
+                .assertNext(d -> assertThat(d.record().offset()).isEqualTo(1))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void replaysFromAnOffset() {
+        String topic = createTopic(TopicSpec.of(unique("replay")));
+        produce(topic, 1_000, ProducerOptions.create());
+        StepVerifier.create(sluice.consumer(consumerOptions("from-500", topic).startPosition(StartPosition.offset(500))).receive().take(500))
+                .assertNext(d -> assertThat(d.record().offset()).isEqualTo(500))
+                .expectNextCount(498)
+                .assertNext(d -> assertThat(d.record().offset()).isEqualTo(999))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void replaysFromATimestamp() {
+        String topic = createTopic(TopicSpec.of(unique("replay-ts")));
+        long base = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+        Producer producer = sluice.producer(ProducerOptions.create());
+        StepVerifier.create(producer.send(Flux.range(0, 1_000)
+                        .map(i -> OutboundMessage.of(topic, (String) null, Messages.value(i, 8), i).withTimestamp(base + 10L * i))))
+                .expectNextCount(1_000)
+                .verifyComplete();
+        Instant from = Instant.ofEpochMilli(base + 10L * 250 - 5);
+        StepVerifier.create(sluice.consumer(consumerOptions("from-ts", topic).startPosition(StartPosition.timestamp(from))).receive().take(1))
+                .assertNext(d -> {
+                    assertThat(d.record().offset()).isEqualTo(250);
+                    assertThat(d.record().timestamp()).isEqualTo(base + 2_500);
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void latestStartsAfterWhatIsThereWhenTheGroupJoins() {
+        String topic = createTopic(TopicSpec.of(unique("latest")));
+        produce(topic, 10, ProducerOptions.create());
+        Consumer consumer = sluice.consumer(consumerOptions("late", topic).startPosition(StartPosition.latest()));
+        StepVerifier.create(consumer.receive().take(1))
+                .then(() -> produce(topic, 1, ProducerOptions.create()))
+                .assertNext(d -> assertThat(d.record().offset()).isEqualTo(10))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void sendResultsCarryOffsetsInSendOrderPerPartition() {
+        String topic = createTopic(TopicSpec.of(unique("results")).partitions(3));
+        Map<Integer, List<Long>> offsets = new HashMap<>();
+        StepVerifier.create(sluice.producer(ProducerOptions.create().acks(Acks.APPENDED).partitioner(Partitioners.roundRobin()).batchSize(256))
+                        .send(Messages.sequence(topic, 3_000, null)))
+                .thenConsumeWhile(r -> {
+                    offsets.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r.offset());
+                    assertThat(r.correlation()).isNotNull();
+                    return true;
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        offsets.values().forEach(list -> assertThat(list).hasSize(1_000).isSorted().doesNotHaveDuplicates().startsWith(0L));
+    }
+
+    @Test
+    void weightedAssignorGivesMembersPartitionsInProportionToTheirWeights() {
+        String topic = createTopic(TopicSpec.of(unique("weights")).partitions(8));
+        Consumer light = sluice.consumer(consumerOptions("w", topic).assignor(Assignors.weighted()).weight(1));
+        Consumer heavy = sluice.consumer(consumerOptions("w", topic).assignor(Assignors.weighted()).weight(3));
+        var l = light.receive().subscribe();
+        var h = heavy.receive().subscribe();
+        try {
+            StepVerifier.create(heavy.rebalances().take(1)).expectNextCount(1).verifyComplete();
+            StepVerifier.create(sluice.admin().describeGroup("w"))
+                    .assertNext(g -> {
+                        Map<Double, Integer> byWeight = new HashMap<>();
+                        for (GroupDescription.Member m : g.members()) {
+                            byWeight.put(m.weight(), m.assignment().size());
+                        }
+                        assertThat(byWeight).containsEntry(1.0, 2).containsEntry(3.0, 6);
+                    })
+                    .verifyComplete();
+        } finally {
+            l.dispose();
+            h.dispose();
+        }
+    }
+
+    @Test
+    void backpressureHoldsAProducerTenTimesFasterThanItsConsumerWithinMaxBacklog() {
+        long maxBacklog = 200;
+        int n = 2_000;
+        String topic = createTopic(TopicSpec.of(unique("slow")).maxBacklog(maxBacklog).overflow(OverflowPolicy.BACKPRESSURE));
+        AtomicLong worstBacklog = new AtomicLong();
+        List<Long> received = new ArrayList<>();
+        Consumer consumer = sluice.consumer(consumerOptions("slow", topic).prefetch(16));
+        // consumer: about 1 record per millisecond; producer: 10 records per millisecond
+        Flux<Long> consuming = consumer.receive()
+                .concatMap(d -> Mono.delay(Duration.ofMillis(1)).thenReturn(d), 1)
+                .doOnNext(d -> {
+                    received.add(seq(d.record()));
+                    d.ack();
+                    worstBacklog.accumulateAndGet(backlog(topic), Math::max);
+                })
+                .map(d -> d.record().offset())
+                .take(n);
+        Flux<OutboundMessage<Long>> fast = Flux.interval(Duration.ofMillis(1))
+                .concatMapIterable(tick -> List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9))
+                .index()
+                .map(t -> OutboundMessage.of(topic, (String) null, Messages.value(t.getT1(), 16), t.getT1()))
+                .take(n);
+        Flux<Long> producing = sluice.producer(ProducerOptions.create().maxPending(64)).send(fast)
+                .doOnNext(r -> worstBacklog.accumulateAndGet(backlog(topic), Math::max))
+                .map(r -> r.offset());
+        StepVerifier.create(consumer.rebalances().take(1))
+                .then(() -> consuming.subscribe())
+                .expectNextCount(1)
+                .verifyComplete();
+        StepVerifier.create(Flux.merge(consuming.then(), producing.then()).then())
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(worstBacklog.get()).isLessThanOrEqualTo(maxBacklog);
+        assertThat(worstBacklog.get()).as("the producer was actually held back").isGreaterThan(maxBacklog / 2);
+        assertThat(received).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(received.get(i)).isEqualTo(i);
+        }
+    }
+
+    /** The topic's backlog as its describe shows it: records past the slowest group's committed position. */
+    protected long backlog(String topic) {
+        return sluice.meterRegistry().get(io.sluice.metrics.SluiceMeters.BACKLOG).tag("topic", topic).gauges()
+                .stream().mapToLong(g -> (long) g.value()).max().orElse(0);
+    }
+
+    @Test
+    void dropOldestKeepsTheNewestRecordsAndSkipsTheRestForSlowGroups() {
+        String topic = createTopic(TopicSpec.of(unique("ring")).maxBacklog(100).overflow(OverflowPolicy.DROP_OLDEST));
+        // The group joins (position 0) and leaves; then 1,000 records arrive.
+        StepVerifier.create(sluice.consumer(consumerOptions("ring", topic)).receive().take(Duration.ofMillis(50))).verifyComplete();
+        produce(topic, 1_000, ProducerOptions.create());
+        StepVerifier.create(sluice.admin().describeTopic(topic))
+                .assertNext(t -> assertThat(t.partitions().get(0).startOffset()).isEqualTo(900))
+                .verifyComplete();
+        StepVerifier.create(sluice.consumer(consumerOptions("ring", topic)).receive().take(100))
+                .assertNext(d -> assertThat(seq(d.record())).isEqualTo(900))
+                .expectNextCount(98)
+                .assertNext(d -> assertThat(seq(d.record())).isEqualTo(999))
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(sluice.meterRegistry().get(io.sluice.metrics.SluiceMeters.RECORDS_DROPPED).tag("topic", topic).counter().count())
+                .isEqualTo(900);
+    }
+
+    @Test
+    void failRefusesSendsBeyondMaxBacklog() {
+        String topic = createTopic(TopicSpec.of(unique("full")).maxBacklog(100).overflow(OverflowPolicy.FAIL));
+        StepVerifier.create(sluice.consumer(consumerOptions("full", topic)).receive().take(Duration.ofMillis(50))).verifyComplete();
+        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(Messages.sequence(topic, 150, null)))
+                .thenConsumeWhile(r -> true)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TopicFullException.class)
+                        .hasMessageContaining(topic + "-0").hasMessageContaining("maxBacklog 100"))
+                .verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeTopic(topic))
+                .assertNext(t -> assertThat(t.partitions().get(0).endOffset()).isEqualTo(100))
+                .verifyComplete();
+    }
+
+    @Test
+    void sendingToAnUnknownTopicFailsNamingIt() {
+        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(OutboundMessage.of("no-such-topic", new byte[1])))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class).hasMessageContaining("no-such-topic"))
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void consumingAnUnknownTopicFailsNamingIt() {
+        StepVerifier.create(sluice.consumer(consumerOptions("g", "missing-topic")).receive())
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class).hasMessageContaining("missing-topic"))
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void adminCreatesDescribesListsAndDeletesTopics() {
+        String topic = createTopic(TopicSpec.of(unique("admin")).partitions(3));
+        StepVerifier.create(sluice.admin().createTopic(TopicSpec.of(topic)))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TopicExistsException.class).hasMessageContaining(topic))
+                .verify(TIMEOUT);
+        produce(topic, 30, ProducerOptions.create().partitioner(Partitioners.roundRobin()));
+        StepVerifier.create(sluice.admin().describeTopic(topic))
+                .assertNext(t -> {
+                    assertThat(t.name()).isEqualTo(topic);
+                    assertThat(t.partitions()).extracting(TopicDescription.PartitionInfo::endOffset).containsExactly(10L, 10L, 10L);
+                })
+                .verifyComplete();
+        StepVerifier.create(sluice.admin().listTopics().filter(topic::equals)).expectNext(topic).verifyComplete();
+        StepVerifier.create(sluice.admin().deleteTopic(topic)).verifyComplete();
+        StepVerifier.create(sluice.admin().describeTopic(topic)).expectError(UnknownTopicException.class).verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().deleteTopic(topic)).expectError(UnknownTopicException.class).verify(TIMEOUT);
+    }
+
+    @Test
+    void describeGroupReportsLagPerPartition() {
+        String topic = createTopic(TopicSpec.of(unique("lag")).partitions(2));
+        produce(topic, 100, ProducerOptions.create().partitioner(Partitioners.roundRobin()));
+        StepVerifier.create(sluice.consumer(consumerOptions("lagging", topic)).receive().take(30)
+                        .doOnNext(Delivery::ack).then(Mono.defer(() -> sluice.admin().describeGroup("lagging"))))
+                .assertNext(g -> {
+                    assertThat(g.partitions()).hasSize(2);
+                    assertThat(g.totalLag()).isEqualTo(70);
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().listGroups().filter("lagging"::equals)).expectNext("lagging").verifyComplete();
+    }
+}

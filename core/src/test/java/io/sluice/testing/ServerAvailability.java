@@ -1,0 +1,45 @@
+package io.sluice.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/** The check behind {@link RequiresServer}: skip with a reason, or fail under {@code CI=true}. */
+public final class ServerAvailability implements ExecutionCondition {
+
+    /** True when the environment says this is CI ({@code CI=true}). */
+    public static boolean onCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /** True when a TCP connection to host:port opens within a second. */
+    public static boolean reachable(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        RequiresServer server = context.getElement()
+                .flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresServer.class))
+                .orElse(null);
+        if (server == null || reachable(server.host(), server.port())) {
+            return ConditionEvaluationResult.enabled("server reachable");
+        }
+        String reason = server.name() + " is not reachable at " + server.host() + ":" + server.port();
+        if (onCi()) {
+            throw new IllegalStateException(reason + " and CI=true: failing instead of skipping "
+                    + context.getDisplayName() + " (.ci/run starts the servers; is it down?)");
+        }
+        System.out.println("SKIPPED " + context.getDisplayName() + ": " + reason + " (set CI=true to make this a failure)");
+        return ConditionEvaluationResult.disabled(reason);
+    }
+}
