@@ -31,15 +31,23 @@ public final class ServerAvailability implements ExecutionCondition {
         RequiresServer server = context.getElement()
                 .flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresServer.class))
                 .orElse(null);
-        if (server == null || reachable(server.host(), server.port())) {
-            return ConditionEvaluationResult.enabled("server reachable");
+        if (server == null) {
+            return ConditionEvaluationResult.enabled("no server needed");
+        }
+        return decide(context.getDisplayName(), server, reachable(server.host(), server.port()), onCi());
+    }
+
+    /** Runs the test when the server is reachable; otherwise skips it (printing why), or fails on CI. */
+    static ConditionEvaluationResult decide(String test, RequiresServer server, boolean reachable, boolean ci) {
+        if (reachable) {
+            return ConditionEvaluationResult.enabled(server.name() + " is reachable");
         }
         String reason = server.name() + " is not reachable at " + server.host() + ":" + server.port();
-        if (onCi()) {
+        if (ci) {
             throw new IllegalStateException(reason + " and CI=true: failing instead of skipping "
-                    + context.getDisplayName() + " (.ci/run starts the servers; is it down?)");
+                    + test + " (.ci/run starts the servers; is it down?)");
         }
-        System.out.println("SKIPPED " + context.getDisplayName() + ": " + reason + " (set CI=true to make this a failure)");
+        System.out.println("SKIPPED " + test + ": " + reason + " (with CI=true this is a failure)");
         return ConditionEvaluationResult.disabled(reason);
     }
 }

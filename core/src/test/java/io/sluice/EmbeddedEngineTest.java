@@ -1,0 +1,206 @@
+package io.sluice;
+
+import static io.sluice.testing.Messages.seq;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.admin.TopicSpec;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.consumer.Delivery;
+import io.sluice.errors.ClosedException;
+import io.sluice.metrics.SluiceMeters;
+import io.sluice.partition.Partitioners;
+import io.sluice.producer.OutboundMessage;
+import io.sluice.producer.ProducerOptions;
+import io.sluice.producer.SendResult;
+import io.sluice.testing.Messages;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/** What the embedded engine does beyond the contract: meters, time, closing, partition balance at scale. */
+class EmbeddedEngineTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private final Sluice sluice = Sluice.embedded(EngineOptions.create().meterRegistry(registry).name("test-node"));
+
+    @AfterEach
+    void close() {
+        sluice.close();
+    }
+
+    @Test
+    void weightedPartitionerSplitsAMillionSendsWithinTwoPercentOfItsWeights() {
+        sluice.admin().createTopic(TopicSpec.of("weighted").partitions(4).maxBacklog(1_000_000)).block();
+        double[] weights = {1, 2, 3, 4};
+        var producer = sluice.producer(ProducerOptions.create().partitioner(Partitioners.weighted(weights)));
+        StepVerifier.create(producer.send(Flux.range(0, 1_000_000).map(i -> OutboundMessage.of("weighted", Messages.value(i, 8)))))
+                .expectNextCount(1_000_000)
+                .expectComplete()
+                .verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeTopic("weighted"))
+                .assertNext(t -> {
+                    for (int p = 0; p < 4; p++) {
+                        double expected = 1_000_000 * weights[p] / 10;
+                        assertThat((double) t.partitions().get(p).endOffset()).isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(2));
+                    }
+                })
+                .verifyComplete();
+    }
+
+    @Test
+    void lingerHoldsABatchOpenUntilItsTimeIsUp() {
+        sluice.admin().createTopic(TopicSpec.of("linger")).block();
+        var producer = sluice.producer(ProducerOptions.create().linger(Duration.ofSeconds(1)));
+        StepVerifier.withVirtualTime(() -> producer.send(Flux.concat(Messages.sequence("linger", 3, null), Flux.never())))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNextCount(3)
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void metersCountWhatHappened() {
+        sluice.admin().createTopic(TopicSpec.of("metered").partitions(2)).block();
+        int n = 1_000;
+        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(Messages.sequence("metered", n, i -> "k" + i)))
+                .expectNextCount(n).verifyComplete();
+        StepVerifier.create(sluice.consumer(ConsumerOptions.create("meters").topics("metered")).receive().take(n)
+                        .concatMap(d -> d.commit().thenReturn(d)))
+                .expectNextCount(n).expectComplete().verify(TIMEOUT);
+
+        assertThat(registry.get(SluiceMeters.RECORDS_IN).tag("topic", "metered").tag("node", "test-node").counter().count()).isEqualTo(n);
+        assertThat(registry.get(SluiceMeters.BYTES_IN).tag("topic", "metered").counter().count())
+                .isEqualTo(n * 16.0 + sumOfKeyLengths(n));
+        assertThat(registry.get(SluiceMeters.RECORDS_OUT).tag("topic", "metered").tag("group", "meters").counter().count()).isEqualTo(n);
+        assertThat(registry.get(SluiceMeters.E2E_LATENCY).tag("group", "meters").timer().count()).isEqualTo(n);
+        assertThat(registry.get(SluiceMeters.SEND_LATENCY).tag("topic", "metered").timer().count()).isPositive();
+        assertThat(registry.get(SluiceMeters.REBALANCES).tag("group", "meters").counter().count()).isEqualTo(2); // join, leave
+        assertThat(registry.get(SluiceMeters.CONSUMER_LAG).tag("group", "meters").gauges()).hasSize(2)
+                .allSatisfy(g -> assertThat(g.value()).isZero());
+        assertThat(registry.get(SluiceMeters.BACKLOG).tag("topic", "metered").gauges()).hasSize(2)
+                .allSatisfy(g -> assertThat(g.value()).isZero());
+        assertThat(registry.get(SluiceMeters.RECORDS_DROPPED).tag("topic", "metered").counter().count()).isZero();
+    }
+
+    private static long sumOfKeyLengths(int n) {
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += ("k" + i).length();
+        }
+        return sum;
+    }
+
+    @Test
+    void closingTheEngineEndsConsumersAndSendsAndRefusesNewWork() {
+        sluice.admin().createTopic(TopicSpec.of("closing")).block();
+        var received = sluice.consumer(ConsumerOptions.create("g").topics("closing")).receive();
+        StepVerifier.create(received)
+                .then(sluice::close)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ClosedException.class).hasMessageContaining("test-node"))
+                .verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().createTopic(TopicSpec.of("after")))
+                .expectError(ClosedException.class).verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().listTopics()).expectError(ClosedException.class).verify(TIMEOUT);
+        assertThatThrownBy(() -> sluice.producer(ProducerOptions.create())).isInstanceOf(ClosedException.class)
+                .hasMessage("engine 'test-node' is closed");
+        assertThatThrownBy(() -> sluice.consumer(ConsumerOptions.create("g").topics("closing"))).isInstanceOf(ClosedException.class);
+    }
+
+    @Test
+    void closingTheEngineFailsASendWaitingForRoom() {
+        sluice.admin().createTopic(TopicSpec.of("blocked").maxBacklog(10)).block();
+        StepVerifier.create(sluice.consumer(ConsumerOptions.create("g").topics("blocked")).receive().take(Duration.ofMillis(20)))
+                .verifyComplete();
+        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(Messages.sequence("blocked", 100, null)))
+                .expectNextCount(10)
+                .then(sluice::close)
+                .expectError(ClosedException.class)
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void aConsumerTakesOneSubscriptionAtATime() {
+        sluice.admin().createTopic(TopicSpec.of("once")).block();
+        var consumer = sluice.consumer(ConsumerOptions.create("g").topics("once"));
+        var first = consumer.receive().subscribe();
+        try {
+            StepVerifier.create(consumer.receive())
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class).hasMessageContaining("already subscribed"))
+                    .verify(TIMEOUT);
+        } finally {
+            first.dispose();
+        }
+    }
+
+    @Test
+    void receiveHonoursDemandExactly() {
+        sluice.admin().createTopic(TopicSpec.of("demand")).block();
+        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(Messages.sequence("demand", 100, null)))
+                .expectNextCount(100).verifyComplete();
+        StepVerifier.create(sluice.consumer(ConsumerOptions.create("g").topics("demand").prefetch(8)).receive().map(Delivery::record), 0)
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(50))
+                .thenRequest(3)
+                .assertNext(r -> assertThat(seq(r)).isZero())
+                .expectNextCount(2)
+                .expectNoEvent(Duration.ofMillis(50))
+                .thenRequest(1)
+                .assertNext(r -> assertThat(seq(r)).isEqualTo(3))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void sendStopsRequestingWhenResultsAreNotConsumed() {
+        sluice.admin().createTopic(TopicSpec.of("pending")).block();
+        var requested = new java.util.concurrent.atomic.AtomicLong();
+        Flux<OutboundMessage<Long>> upstream = Messages.sequence("pending", 100_000, null).doOnRequest(n -> requested.addAndGet(Math.min(n, 1_000_000)));
+        StepVerifier.create(sluice.producer(ProducerOptions.create().maxPending(100)).send(upstream), 0)
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(50))
+                .then(() -> assertThat(requested.get()).isEqualTo(100))
+                .thenRequest(10)
+                .expectNextCount(10)
+                .thenCancel()
+                .verify(TIMEOUT);
+        assertThat(requested.get()).isLessThanOrEqualTo(110);
+    }
+
+    @Test
+    void badOptionsAreRefusedNamingTheArgument() {
+        assertThatThrownBy(() -> ConsumerOptions.create("g").prefetch(-1)).hasMessage("prefetch must be > 0, was -1");
+        assertThatThrownBy(() -> ConsumerOptions.create("g").concurrency(0)).hasMessage("concurrency must be > 0, was 0");
+        assertThatThrownBy(() -> ConsumerOptions.create("bad group")).hasMessageContaining("group may only contain");
+        assertThatThrownBy(() -> ConsumerOptions.create("g").weight(-2)).hasMessageContaining("weight must be");
+        assertThatThrownBy(() -> ProducerOptions.create().batchSize(0)).hasMessage("batchSize must be > 0, was 0");
+        assertThatThrownBy(() -> ProducerOptions.create().maxInFlight(-5)).hasMessage("maxInFlight must be > 0, was -5");
+        assertThatThrownBy(() -> ProducerOptions.create().linger(Duration.ofMillis(-1))).hasMessageContaining("linger must not be negative");
+        assertThatThrownBy(() -> ProducerOptions.create().acks(null)).hasMessage("acks must not be null");
+        assertThatThrownBy(() -> TopicSpec.of("orders").partitions(0)).hasMessage("partitions must be > 0, was 0");
+        assertThatThrownBy(() -> TopicSpec.of("orders").maxBacklog(0)).hasMessage("maxBacklog must be > 0, was 0");
+        assertThatThrownBy(() -> TopicSpec.of("a/b")).hasMessageContaining("topic may only contain");
+        assertThatThrownBy(() -> TopicSpec.of("orders").retentionAge(Duration.ZERO)).hasMessage("retentionAge must be > 0, was PT0S");
+        assertThatThrownBy(() -> OutboundMessage.of("t", (byte[]) null)).hasMessage("value must not be null");
+        assertThatThrownBy(() -> EngineOptions.create().deliveryThreads(0)).hasMessage("deliveryThreads must be > 0, was 0");
+        assertThatThrownBy(() -> sluice.consumer(ConsumerOptions.create("g"))).hasMessageContaining("topics must name at least one topic");
+    }
+
+    @Test
+    void aMessageFixingAPartitionThatDoesNotExistFailsTheSend() {
+        sluice.admin().createTopic(TopicSpec.of("fixed").partitions(2)).block();
+        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(OutboundMessage.of("fixed", new byte[1]).withPartition(5)))
+                .expectErrorMessage("message partition 5 does not exist: topic fixed has 2 partitions")
+                .verify(TIMEOUT);
+        List<SendResult<Void>> ok = sluice.producer(ProducerOptions.create())
+                .send(Flux.just(OutboundMessage.of("fixed", new byte[1]).withPartition(1))).collectList().block(TIMEOUT);
+        assertThat(ok).singleElement().satisfies(r -> assertThat(r.partition()).isEqualTo(1));
+    }
+}
