@@ -309,7 +309,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             close(acc);
         }
         if (acc.count == 0) {
-            acc.openedAtNanos = System.nanoTime();
+            acc.openedAtNanos = lingerNanos > 0 ? timerScheduler.now(TimeUnit.NANOSECONDS) : 0;
             open.add(acc);
         }
         acc.add(m.timestamp() == OutboundMessage.UNSET ? now : m.timestamp(), m);
@@ -347,7 +347,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             open.clear();
             return;
         }
-        long now = System.nanoTime();
+        long now = timerScheduler.now(TimeUnit.NANOSECONDS);
         long earliest = Long.MAX_VALUE;
         for (int i = open.size() - 1; i >= 0; i--) {
             Accumulator acc = open.get(i);
