@@ -1,93 +1,121 @@
 package io.sluice.internal;
 
 /**
- * The records of one partition a member has read but not yet acknowledged, in offset order. The group's
- * position is the oldest unacknowledged offset, or the next offset to read when everything read is
- * acknowledged, so skipped offsets (dropped, evicted) never hold it back. After {@link #revoke()}
+ * What a member has read of one partition and not yet acknowledged. The group's position is the oldest
+ * unacknowledged offset, or the next offset to read when everything read is acknowledged; offsets the
+ * reader skipped (dropped, evicted) count as acknowledged, so they never hold the position back.
+ *
+ * <p>The member's delivery loop is the only reader: {@link #read} is a field write on the common path.
+ * Acknowledgements come from any thread and set a bit in a ring indexed by offset. After {@link #revoke()}
  * acknowledgements are ignored: the partition belongs to another member, which reads from the committed
  * position again.
  */
 final class AckTracker {
-    private long[] offsets = new long[64];
-    private boolean[] acked = new boolean[64];
-    private long head; // sequence of the oldest tracked record
-    private long tail; // sequence the next read record gets
-    private long readPosition;
+    private long[] acked = new long[16]; // a bit per offset in [head, head + 64 * length)
+    private volatile long head;          // the oldest unacknowledged offset; guarded by this for writes
+    private volatile long readPosition;  // written by the reader only
     private boolean revoked;
 
     AckTracker(long startOffset) {
+        this.head = startOffset;
         this.readPosition = startOffset;
     }
 
-    /** Tracks a record just read; returns its sequence for {@link #ack}. */
-    synchronized long register(long offset) {
-        int size = (int) (tail - head);
-        if (size == offsets.length) {
+    /** The reader took the record at {@code offset} (offsets only grow). */
+    void read(long offset) {
+        if (offset != readPosition || offset + 1 - head > capacity()) {
+            readSlowly(offset);
+            return;
+        }
+        readPosition = offset + 1;
+    }
+
+    private synchronized void readSlowly(long offset) {
+        skipTo(offset);
+        while (offset + 1 - head > capacity()) {
             grow();
         }
-        int i = (int) (tail & (offsets.length - 1));
-        offsets[i] = offset;
-        acked[i] = false;
         readPosition = offset + 1;
-        return tail++;
     }
 
-    /** The reader skipped to {@code offset} without reading the records before it. */
+    /** The reader moved to {@code offset} without reading the records before it: they count as acknowledged. */
     synchronized void skipTo(long offset) {
-        if (offset > readPosition) {
-            readPosition = offset;
+        long from = readPosition;
+        if (offset <= from) {
+            return;
         }
+        if (head == from) {
+            head = offset; // nothing outstanding: the position simply moves
+        } else {
+            while (offset - head > capacity()) {
+                grow();
+            }
+            for (long o = from; o < offset; o++) {
+                set(o);
+            }
+        }
+        readPosition = offset;
     }
 
-    /**
-     * Acknowledges the record of sequence {@code seq}; returns the new position when it moved, else -1.
-     */
-    synchronized long ack(long seq) {
-        if (revoked || seq < head || seq >= tail) {
+    /** Acknowledges the record at {@code offset}; returns the new position when it moved, else -1. */
+    synchronized long ack(long offset) {
+        long h = head;
+        if (revoked || offset < h || offset >= readPosition) {
             return -1;
         }
-        int mask = offsets.length - 1;
-        acked[(int) (seq & mask)] = true;
-        if (seq != head) {
+        if (offset != h) {
+            set(offset);
             return -1;
         }
-        while (head < tail && acked[(int) (head & mask)]) {
-            head++;
+        long end = readPosition;
+        h++;
+        while (h < end && isSet(h)) {
+            clear(h);
+            h++;
         }
-        return positionLocked();
+        head = h;
+        return h;
     }
 
-    synchronized long position() {
-        return positionLocked();
-    }
-
-    private long positionLocked() {
-        return head == tail ? readPosition : offsets[(int) (head & (offsets.length - 1))];
+    /** The oldest unacknowledged offset (the next to read when none is outstanding). */
+    long position() {
+        return head;
     }
 
     /** Stops accepting acknowledgements; returns the final position. */
     synchronized long revoke() {
         revoked = true;
-        return positionLocked();
+        return head;
     }
 
-    synchronized boolean revoked() {
-        return revoked;
+    private int capacity() {
+        return acked.length << 6;
     }
 
-    synchronized int unacknowledged() {
-        return (int) (tail - head);
+    private void set(long offset) {
+        int bit = (int) (offset & (capacity() - 1));
+        acked[bit >>> 6] |= 1L << bit;
+    }
+
+    private boolean isSet(long offset) {
+        int bit = (int) (offset & (capacity() - 1));
+        return (acked[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    private void clear(long offset) {
+        int bit = (int) (offset & (capacity() - 1));
+        acked[bit >>> 6] &= ~(1L << bit);
     }
 
     private void grow() {
-        int n = offsets.length;
-        long[] o = new long[n * 2];
-        boolean[] a = new boolean[n * 2];
-        for (long s = head; s < tail; s++) {
-            o[(int) (s & (2 * n - 1))] = offsets[(int) (s & (n - 1))];
-            a[(int) (s & (2 * n - 1))] = acked[(int) (s & (n - 1))];
+        long[] old = acked;
+        int oldCapacity = capacity();
+        acked = new long[old.length * 2];
+        for (long o = head; o < head + oldCapacity; o++) {
+            int bit = (int) (o & (oldCapacity - 1));
+            if ((old[bit >>> 6] & (1L << bit)) != 0) {
+                set(o);
+            }
         }
-        offsets = o;
-        acked = a;
     }
 }

@@ -53,14 +53,7 @@ final class DefaultConsumer implements Consumer {
     }
 
     private void subscribeMember(CoreSubscriber<? super Delivery> actual) {
-        if (options.topics().isEmpty()) {
-            Operators.error(actual, new IllegalArgumentException("ConsumerOptions.topics must name at least one topic"));
-            return;
-        }
-        try {
-            engine.ensureOpen();
-        } catch (RuntimeException e) {
-            Operators.error(actual, e);
+        if (engine.refuseIfClosed(actual)) {
             return;
         }
         GroupState group = engine.group(options.group());

@@ -40,10 +40,7 @@ final class DefaultProducer implements Producer {
                     Operators.error(actual, new ClosedException("producer " + options.clientId() + " is closed"));
                     return;
                 }
-                try {
-                    engine.ensureOpen();
-                } catch (RuntimeException e) {
-                    Operators.error(actual, e);
+                if (engine.refuseIfClosed(actual)) {
                     return;
                 }
                 messages.subscribe(new SendOperator<>(engine, DefaultProducer.this, options, actual));

@@ -9,14 +9,12 @@ final class DeliveryImpl implements Delivery {
     private final Member member;
     final Fetch fetch;
     private final Record record;
-    private final long seq;
     private volatile boolean acked;
 
-    DeliveryImpl(Member member, Fetch fetch, Record record, long seq) {
+    DeliveryImpl(Member member, Fetch fetch, Record record) {
         this.member = member;
         this.fetch = fetch;
         this.record = record;
-        this.seq = seq;
     }
 
     @Override
@@ -30,7 +28,7 @@ final class DeliveryImpl implements Delivery {
             return;
         }
         acked = true;
-        member.acknowledged(this, seq);
+        member.acknowledged(this);
     }
 
     @Override

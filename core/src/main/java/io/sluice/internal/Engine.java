@@ -131,8 +131,13 @@ public final class Engine implements Sluice {
         }
     }
 
-    boolean isClosed() {
-        return closed;
+    /** Ends {@code subscriber} with {@link ClosedException} when the engine is closed; returns true if it did. */
+    boolean refuseIfClosed(reactor.core.CoreSubscriber<?> subscriber) {
+        if (!closed) {
+            return false;
+        }
+        reactor.core.publisher.Operators.error(subscriber, new ClosedException("engine '" + options.name() + "' is closed"));
+        return true;
     }
 
     long clockMillis() {

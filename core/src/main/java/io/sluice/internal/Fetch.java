@@ -13,12 +13,17 @@ final class Fetch {
     final PartitionState.GroupCursor cursor;
     final AckTracker tracker;
     final Runnable wakeUp;
+    final Member.TopicMeters meters;
+    /** Read since the last meter update; owned by the delivery loop. */
+    long readRecords;
+    long readBytes;
     private long next;
     private Iterator<Record> records;
     private volatile boolean revoked;
 
-    Fetch(PartitionState partition, PartitionState.GroupCursor cursor, long startOffset, Runnable wakeUp) {
+    Fetch(PartitionState partition, PartitionState.GroupCursor cursor, long startOffset, Runnable wakeUp, Member.TopicMeters meters) {
         this.partition = partition;
+        this.meters = meters;
         this.cursor = cursor;
         this.next = startOffset;
         this.tracker = new AckTracker(startOffset);

@@ -338,6 +338,49 @@ public abstract class SluiceContractTest {
     }
 
     @Test
+    void autoCommitByCountCommitsEveryNAcknowledgements() {
+        String topic = createTopic(TopicSpec.of(unique("autocount")));
+        produce(topic, 25, ProducerOptions.create());
+        AtomicInteger acks = new AtomicInteger();
+        var member = sluice.consumer(consumerOptions("counted", topic).commitBatchSize(10)).receive()
+                .doOnNext(d -> {
+                    d.ack();
+                    acks.incrementAndGet();
+                })
+                .subscribe();
+        try {
+            // while the member is still subscribed, 25 acknowledgements have made two commits: 10 and 20
+            StepVerifier.create(Flux.interval(Duration.ofMillis(5)).filter(i -> acks.get() == 25).next()
+                            .then(sluice.admin().describeGroup("counted")))
+                    .assertNext(g -> assertThat(g.partitions().get(0).committedOffset()).isEqualTo(20))
+                    .expectComplete()
+                    .verify(TIMEOUT);
+        } finally {
+            member.dispose();
+        }
+    }
+
+    @Test
+    void autoCommitByIntervalCommitsWhileTheMemberRuns() {
+        String topic = createTopic(TopicSpec.of(unique("autotime")));
+        produce(topic, 5, ProducerOptions.create());
+        Consumer consumer = sluice.consumer(ConsumerOptions.create("timed").topics(topic).commitInterval(Duration.ofMillis(20)));
+        var member = consumer.receive().doOnNext(Delivery::ack).subscribe();
+        try {
+            // watch the committed offset (no sleeping): it reaches 5 while the member is still subscribed
+            StepVerifier.create(Flux.interval(Duration.ofMillis(5))
+                            .concatMap(i -> sluice.admin().describeGroup("timed"))
+                            .filter(g -> !g.partitions().isEmpty() && g.partitions().get(0).committedOffset() == 5)
+                            .next())
+                    .assertNext(g -> assertThat(g.members()).hasSize(1))
+                    .expectComplete()
+                    .verify(TIMEOUT);
+        } finally {
+            member.dispose();
+        }
+    }
+
+    @Test
     void failingRecordsAreRetriedThenDeadLetteredWithTheirCause() {
         String topic = createTopic(TopicSpec.of(unique("jobs")));
         String dlq = createTopic(TopicSpec.of(topic + ".dlq"));
