@@ -9,7 +9,6 @@ final class DeliveryImpl implements Delivery {
     private final Member member;
     final Fetch fetch;
     private final Record record;
-    private volatile boolean acked;
 
     DeliveryImpl(Member member, Fetch fetch, Record record) {
         this.member = member;
@@ -24,11 +23,7 @@ final class DeliveryImpl implements Delivery {
 
     @Override
     public void ack() {
-        if (acked) {
-            return;
-        }
-        acked = true;
-        member.acknowledged(this);
+        member.acknowledged(this); // a second ack changes nothing: the tracker has moved past it or set its bit
     }
 
     @Override

@@ -224,12 +224,19 @@ final class PartitionState {
         }
 
         /** Moves forward only; returns true when it moved. */
-        synchronized boolean advance(long to) {
-            if (to > position) {
-                position = to;
-                return true;
+        boolean advance(long to) {
+            for (;;) {
+                long current = position;
+                if (to <= current) {
+                    return false;
+                }
+                if (POSITION.compareAndSet(this, current, to)) {
+                    return true;
+                }
             }
-            return false;
         }
+
+        private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<GroupCursor> POSITION =
+                java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(GroupCursor.class, "position");
     }
 }
