@@ -2,6 +2,8 @@ package io.sluice.benchmarks.perf;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -94,7 +96,11 @@ public final class PerfRunner {
         try {
             PayloadSource source = new PayloadSource(workload, probe, producer, settings.tick());
             running = target.start(workload, source.flux(), probe);
+            long[] gcBefore = gc();
             error = await(target, probe, name);
+            long[] gcAfter = gc();
+            probe.detail("gc", String.format(Locale.ROOT, "%,d collections, %,d ms in total during the phase (whole JVM)",
+                    gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]));
         } catch (RuntimeException e) {
             error = describe(e);
         } finally {
@@ -158,6 +164,17 @@ public final class PerfRunner {
                         acked >= 0 ? String.format(Locale.ROOT, ", acked %,d", acked) : "");
             }
         }
+    }
+
+    /** Collections and milliseconds spent in them so far, over every collector. */
+    private static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, b.getCollectionCount());
+            millis += Math.max(0, b.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     private void say(String format, Object... args) {

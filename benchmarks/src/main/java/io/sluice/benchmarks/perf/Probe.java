@@ -1,5 +1,8 @@
 package io.sluice.benchmarks.perf;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -24,6 +27,7 @@ public final class Probe {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong distinct = new AtomicLong();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final Map<String, String> details = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile long startNanos;
     private volatile long sourceEndNanos;
     private volatile long sentFinal = Long.MAX_VALUE;
@@ -125,7 +129,19 @@ public final class Probe {
         return done;
     }
 
+    /** A target- or runner-specific observation for the result, e.g. {@code batches -> 1,000 (10.0 records/batch)}. */
+    public void detail(String name, String value) {
+        details.put(name, value);
+    }
+
     // ---- readings ----
+
+    /** The observations given to {@link #detail}, in the order given. */
+    public Map<String, String> details() {
+        synchronized (details) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        }
+    }
 
     public boolean expectsAcks() {
         return expectsAcks;

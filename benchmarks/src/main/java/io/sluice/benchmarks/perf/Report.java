@@ -52,6 +52,7 @@ public final class Report {
                 r.received(), r.elapsed().toNanos() / 1e9, r.msgsPerSec(), r.mbPerSec(),
                 r.latency().p50(), r.latency().p90(), r.latency().p99(), r.latency().p999(), r.latency().max(),
                 r.lost(), r.duplicated(), r.reordered()));
+        r.details().forEach((k, v) -> sb.append(System.lineSeparator()).append("  ").append(k).append(": ").append(v));
         if (r.failed()) {
             sb.append(System.lineSeparator()).append("  FAILED: ").append(r.error().replace("\n", "\n    "));
         }

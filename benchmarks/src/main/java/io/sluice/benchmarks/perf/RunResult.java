@@ -1,6 +1,7 @@
 package io.sluice.benchmarks.perf;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The measured phase of one run of a workload against a target.
@@ -23,10 +24,11 @@ import java.time.Duration;
  * @param mbPerSec   value megabytes (10^6 bytes) received per second
  * @param latency    end-to-end latency percentiles in microseconds
  * @param error      why the run failed or was cut short, or null
+ * @param details    further observations of the runner and the target (e.g. GC during the phase), in order
  */
 public record RunResult(String target, Workload workload, long sent, long acked, long received, long lost, long duplicated,
                         long reordered, Duration elapsed, Duration sendTime, double msgsPerSec, double mbPerSec,
-                        Latency latency, String error) {
+                        Latency latency, String error, Map<String, String> details) {
 
     /** True when the run failed or was cut short. */
     public boolean failed() {
@@ -35,7 +37,7 @@ public record RunResult(String target, Workload workload, long sent, long acked,
 
     /** A failure before or during the run, with what was measured until then. */
     public static RunResult failure(String target, Workload workload, String error) {
-        return new RunResult(target, workload, 0, -1, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, 0, 0, Latency.NONE, error);
+        return new RunResult(target, workload, 0, -1, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, 0, 0, Latency.NONE, error, Map.of());
     }
 
     /** The readings of a finished phase. */
@@ -49,6 +51,6 @@ public record RunResult(String target, Workload workload, long sent, long acked,
         double msgs = elapsedNanos == 0 ? 0 : distinct * 1e9 / elapsedNanos;
         return new RunResult(target, workload, sent, probe.ackedCount(), tally.received(), tally.lost(sent),
                 tally.duplicated(), tally.reordered(), Duration.ofNanos(elapsedNanos), Duration.ofNanos(sendNanos), msgs,
-                msgs * workload.recordSize() / 1e6, Latency.of(probe.latencyHistogram()), error);
+                msgs * workload.recordSize() / 1e6, Latency.of(probe.latencyHistogram()), error, probe.details());
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.benchmarks.perf;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.sluice.EngineOptions;
 import io.sluice.Sluice;
 import io.sluice.admin.OverflowPolicy;
@@ -8,6 +10,8 @@ import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
 import io.sluice.consumer.RebalanceEvent;
+import io.sluice.metrics.SluiceMeters;
+import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
@@ -15,6 +19,7 @@ import io.sluice.producer.SendResult;
 import io.sluice.record.Record;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +41,12 @@ import reactor.core.publisher.Mono;
  * {@code --linger}, {@code --partitioner}, {@code --acks}) sends the payloads, each as a keyless
  * {@link OutboundMessage}; every {@link SendResult} counts as acknowledged. At the end of the phase both
  * subscriptions are cancelled and the topic deleted; the engine lives for the whole run.
+ *
+ * <p>Retention equals the backlog bound because the memory log evicts by retention alone, consumed or not: a
+ * smaller retention could evict records the consumer has not read yet (they would count as lost). The retained
+ * records stay on the heap, so a large {@code --max-backlog} means many live objects for the GC to copy; the
+ * result's {@code gc} detail shows it. With acknowledgements the result also tells how many records the
+ * producer put into each batch, from the engine's {@code sluice.send.latency} timer (one sample per batch).
  */
 public final class SluiceEmbeddedTarget implements Target {
     /** The target's name. */
@@ -118,8 +129,23 @@ public final class SluiceEmbeddedTarget implements Target {
             acks.dispose();
             reader.dispose();
             producer.close();
+            describeBatches(topic, workload, probe);
             sluice.admin().deleteTopic(topic).onErrorResume(e -> Mono.empty()).block(SETUP_TIMEOUT);
         };
+    }
+
+    /** Records per appended batch, from the engine's meters (one send-latency sample per acknowledged batch). */
+    private void describeBatches(String topic, Workload workload, Probe probe) {
+        if (workload.acks() == Acks.NONE) {
+            return;
+        }
+        Timer sends = sluice.meterRegistry().find(SluiceMeters.SEND_LATENCY).tag(SluiceMeters.TAG_TOPIC, topic).timer();
+        double records = sluice.meterRegistry().find(SluiceMeters.RECORDS_IN).tag(SluiceMeters.TAG_TOPIC, topic).counters()
+                .stream().mapToDouble(Counter::count).sum();
+        if (sends != null && sends.count() > 0) {
+            probe.detail("batches", String.format(Locale.ROOT, "%,d appended, %.1f records per batch on average",
+                    sends.count(), records / sends.count()));
+        }
     }
 
     private static void awaitAssignment(CompletableFuture<RebalanceEvent> assigned, String topic, Disposable reader) {

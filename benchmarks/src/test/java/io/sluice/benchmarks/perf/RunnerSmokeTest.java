@@ -50,6 +50,8 @@ class RunnerSmokeTest {
                 .run(t, Workload.builder().count(RECORDS).partitions(4).build());
         assertClean(r, t);
         assertThat(r.reordered()).isZero();
+        assertThat(r.details()).containsKeys("gc", "batches");
+        assertThat(r.details().get("batches")).contains("records per batch");
         assertThat(progress.toString()).contains("[sluice-embedded] warming up").contains("[sluice-embedded] measuring");
     }
 

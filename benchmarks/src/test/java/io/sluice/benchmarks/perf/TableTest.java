@@ -28,9 +28,9 @@ class TableTest {
     void compareTableHasARatioColumnAgainstTheFirstTarget() {
         Workload w = Workload.builder().count(100).build();
         RunResult raw = new RunResult("reactor-raw", w, 100, -1, 100, 0, 0, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                1000, 0.1, new Latency(100, 10, 20, 30, 40, 50, 15), null);
+                1000, 0.1, new Latency(100, 10, 20, 30, 40, 50, 15), null, java.util.Map.of());
         RunResult sluice = new RunResult("sluice-embedded", w, 100, 100, 101, 0, 1, 2, Duration.ofSeconds(4), Duration.ofSeconds(4),
-                250, 0.025, new Latency(100, 40, 80, 120, 160, 200, 60), null);
+                250, 0.025, new Latency(100, 40, 80, 120, 160, 200, 60), null, java.util.Map.of("batches", "7 appended"));
         List<String> lines = Report.table(List.of(raw, sluice)).render().lines().toList();
         assertThat(lines.get(0)).contains("metric", "reactor-raw", "sluice-embedded", "sluice-embedded / reactor-raw");
         assertThat(row(lines, "throughput (msgs/s)")).endsWith("1,000              250                         0.250x");
@@ -38,7 +38,7 @@ class TableTest {
         assertThat(row(lines, "acked")).contains("n/a").contains("100");
         assertThat(row(lines, "duplicated")).endsWith("1");
         assertThat(row(lines, "reordered")).endsWith("2");
-        assertThat(Report.summary(sluice)).contains("received 101").contains("duplicated 1").contains("lost 0");
+        assertThat(Report.summary(sluice)).contains("batches: 7 appended").contains("received 101").contains("duplicated 1").contains("lost 0");
     }
 
     private static String row(List<String> lines, String metric) {
