@@ -1,0 +1,195 @@
+package io.sluice.benchmarks.perf;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one phase of a run measures, written from three sides without locks:
+ * <ul>
+ * <li>the payload source (producer thread): {@link #started}, {@link #sent}, {@link #sourceCompleted};</li>
+ * <li>the target's acknowledgement subscriber, if it has acknowledgements: {@link #acked}, {@link #acksCompleted};</li>
+ * <li>the target's consumer (one thread at a time, signals serialized as Reactive Streams requires):
+ *     {@link #received}, which records the latency in a {@link Histogram} and counts the {@link Tally}.</li>
+ * </ul>
+ * Each side is a single writer of its counters and publishes them with ordered (release) stores; the runner's
+ * thread reads them. The phase is {@linkplain #isComplete() complete} when the source has finished, every
+ * sent record has been received once and (for targets with acknowledgements) every send was acknowledged.
+ */
+public final class Probe {
+    private final boolean expectsAcks;
+    private final Tally tally;
+    private final Histogram latency = Latency.newHistogram();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong acked = new AtomicLong();
+    private final AtomicLong distinct = new AtomicLong();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final Map<String, String> details = Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile long startNanos;
+    private volatile long sourceEndNanos;
+    private volatile long sentFinal = Long.MAX_VALUE;
+    private volatile boolean acksDone;
+    private volatile Throwable error;
+    /** Written by the consumer before it publishes {@link #distinct}. */
+    private long lastReceiveNanos;
+
+    /**
+     * @param partitions  lanes in which the tally expects ascending sequence numbers
+     * @param expectsAcks whether the target reports acknowledgements ({@link #acked}, {@link #acksCompleted})
+     */
+    public Probe(int partitions, boolean expectsAcks) {
+        this.tally = new Tally(partitions);
+        this.expectsAcks = expectsAcks;
+    }
+
+    // ---- source side ----
+
+    /** The first record is about to be sent at {@code nanos}. */
+    public void started(long nanos) {
+        startNanos = nanos;
+    }
+
+    /** One more record handed to the target: {@code total} so far. */
+    public void sent(long total) {
+        sent.lazySet(total);
+    }
+
+    /** The source sent its last record; {@code total} in all. */
+    public void sourceCompleted(long total, long nanos) {
+        sent.lazySet(total);
+        sourceEndNanos = nanos;
+        sentFinal = total;
+        checkDone();
+    }
+
+    // ---- acknowledgement side ----
+
+    /** The target acknowledged one more send. */
+    public void acked() {
+        acked.lazySet(acked.get() + 1);
+    }
+
+    /** Every send has been acknowledged (the target's send stream completed). */
+    public void acksCompleted() {
+        acksDone = true;
+        checkDone();
+    }
+
+    // ---- consumer side ----
+
+    /**
+     * One record arrived at {@code nowNanos} ({@link System#nanoTime()} taken on receipt).
+     *
+     * @param partition     the partition it came from (0 for targets without partitions)
+     * @param seq           its sequence number
+     * @param intendedNanos when it was meant to be sent
+     */
+    public void received(int partition, long seq, long intendedNanos, long nowNanos) {
+        Latency.record(latency, nowNanos - intendedNanos);
+        if (tally.record(partition, seq)) {
+            lastReceiveNanos = nowNanos;
+            long d = distinct.get() + 1;
+            distinct.lazySet(d);
+            if (d == sentFinal) {
+                checkDone();
+            }
+        }
+    }
+
+    // ---- any side ----
+
+    /** The target failed; the phase ends with this error. */
+    public void failed(Throwable e) {
+        if (error == null) {
+            error = e;
+        }
+        done.complete(null);
+    }
+
+    /** Completes {@link #done()} if the phase is complete; the runner also calls this while it waits. */
+    public boolean checkDone() {
+        if (isComplete()) {
+            done.complete(null);
+            return true;
+        }
+        return false;
+    }
+
+    /** Source finished, every record received, acknowledgements (if any) complete. */
+    public boolean isComplete() {
+        long s = sentFinal;
+        return s != Long.MAX_VALUE && distinct.get() >= s && (!expectsAcks || acksDone);
+    }
+
+    /** Completes when the phase is complete or failed. */
+    public CompletableFuture<Void> done() {
+        return done;
+    }
+
+    /** A target- or runner-specific observation for the result, e.g. {@code batches -> 1,000 (10.0 records/batch)}. */
+    public void detail(String name, String value) {
+        details.put(name, value);
+    }
+
+    // ---- readings ----
+
+    /** The observations given to {@link #detail}, in the order given. */
+    public Map<String, String> details() {
+        synchronized (details) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        }
+    }
+
+    public boolean expectsAcks() {
+        return expectsAcks;
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Acknowledged sends, or -1 for a target without acknowledgements. */
+    public long ackedCount() {
+        return expectsAcks ? acked.get() : -1;
+    }
+
+    /** Distinct records received so far. */
+    public long distinctReceived() {
+        return distinct.get();
+    }
+
+    public boolean sourceDone() {
+        return sentFinal != Long.MAX_VALUE;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public long sourceEndNanos() {
+        return sourceEndNanos;
+    }
+
+    /** When the last new record arrived; read after {@link #distinctReceived()} for a consistent view. */
+    public long lastReceiveNanos() {
+        distinct.get();
+        return lastReceiveNanos;
+    }
+
+    public Throwable error() {
+        return error;
+    }
+
+    /** The consumer's tally; read it once the phase is over. */
+    public Tally tally() {
+        return tally;
+    }
+
+    /** The latency histogram (nanoseconds); read it once the phase is over. */
+    public Histogram latencyHistogram() {
+        return latency;
+    }
+}

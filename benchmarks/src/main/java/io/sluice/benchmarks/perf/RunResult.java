@@ -1,0 +1,56 @@
+package io.sluice.benchmarks.perf;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The measured phase of one run of a workload against a target.
+ *
+ * <p>Throughput is end to end: distinct records received divided by {@code elapsed}, the time from the first
+ * send to the last receipt. MB/s counts value bytes in units of 10^6 bytes. Latency is receipt time minus
+ * intended send time.
+ *
+ * @param target     the target's name
+ * @param workload   what was run
+ * @param sent       records handed to the target
+ * @param acked      sends acknowledged, or -1 when the target has no acknowledgements
+ * @param received   deliveries, duplicates included
+ * @param lost       sent records never received
+ * @param duplicated deliveries of a record already received
+ * @param reordered  deliveries whose sequence number is lower than the previous one of their partition
+ * @param elapsed    first send to last receipt
+ * @param sendTime   first send to last send
+ * @param msgsPerSec distinct records received per second
+ * @param mbPerSec   value megabytes (10^6 bytes) received per second
+ * @param latency    end-to-end latency percentiles in microseconds
+ * @param error      why the run failed or was cut short, or null
+ * @param details    further observations of the runner and the target (e.g. GC during the phase), in order
+ */
+public record RunResult(String target, Workload workload, long sent, long acked, long received, long lost, long duplicated,
+                        long reordered, Duration elapsed, Duration sendTime, double msgsPerSec, double mbPerSec,
+                        Latency latency, String error, Map<String, String> details) {
+
+    /** True when the run failed or was cut short. */
+    public boolean failed() {
+        return error != null;
+    }
+
+    /** A failure before or during the run, with what was measured until then. */
+    public static RunResult failure(String target, Workload workload, String error) {
+        return new RunResult(target, workload, 0, -1, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, 0, 0, Latency.NONE, error, Map.of());
+    }
+
+    /** The readings of a finished phase. */
+    static RunResult of(String target, Workload workload, Probe probe, String error) {
+        Tally tally = probe.tally();
+        long distinct = tally.distinct();
+        long sent = probe.sent();
+        long start = probe.startNanos();
+        long elapsedNanos = distinct == 0 ? 0 : Math.max(1, probe.lastReceiveNanos() - start);
+        long sendNanos = probe.sourceDone() ? Math.max(0, probe.sourceEndNanos() - start) : 0;
+        double msgs = elapsedNanos == 0 ? 0 : distinct * 1e9 / elapsedNanos;
+        return new RunResult(target, workload, sent, probe.ackedCount(), tally.received(), tally.lost(sent),
+                tally.duplicated(), tally.reordered(), Duration.ofNanos(elapsedNanos), Duration.ofNanos(sendNanos), msgs,
+                msgs * workload.recordSize() / 1e6, Latency.of(probe.latencyHistogram()), error, probe.details());
+    }
+}

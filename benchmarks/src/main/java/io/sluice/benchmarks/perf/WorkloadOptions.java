@@ -1,0 +1,197 @@
+package io.sluice.benchmarks.perf;
+
+import io.sluice.producer.Acks;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The workload and run options shared by {@code run} and {@code compare} (a picocli mixin). */
+final class WorkloadOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "100",
+            description = "Record value size in bytes, at least 16 (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--count", paramLabel = "N", description = "Records to send (instead of --duration).")
+    Long count;
+
+    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How long to send, e.g. 10s, 500ms, 2m (default: 10s unless --count is given).")
+    Duration duration;
+
+    @Option(names = "--rate", paramLabel = "MSGS_PER_S", defaultValue = "0",
+            description = "Target send rate in records per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+    long rate;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4", description = "Topic partitions (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--producers", paramLabel = "N", defaultValue = "1", description = "Producers (v0: 1).")
+    int producers;
+
+    @Option(names = "--consumers", paramLabel = "N", defaultValue = "1", description = "Consumers (v0: 1).")
+    int consumers;
+
+    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "512",
+            description = "Records a consumer reads ahead of demand (default: ${DEFAULT-VALUE}).")
+    int prefetch;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "1", description = "Handlers per consumer (v0: 1).")
+    int concurrency;
+
+    @Option(names = "--batch-size", paramLabel = "BYTES", defaultValue = "65536",
+            description = "Producer batch size in bytes (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--linger", paramLabel = "TIME", defaultValue = "0", converter = DurationConverter.class,
+            description = "How long a producer batch waits to fill (default: ${DEFAULT-VALUE}).")
+    Duration linger;
+
+    @Option(names = "--partitioner", paramLabel = "NAME", defaultValue = "key-hash", converter = PartitionerConverter.class,
+            description = "round-robin, random, sticky or key-hash (keyless records: like sticky) (default: ${DEFAULT-VALUE}).")
+    PartitionerKind partitioner;
+
+    @Option(names = "--acks", paramLabel = "LEVEL", defaultValue = "appended", converter = AcksConverter.class,
+            description = "none, appended or stored (default: ${DEFAULT-VALUE}).")
+    Acks acks;
+
+    @Option(names = "--max-backlog", paramLabel = "N", defaultValue = "1000000",
+            description = "Unconsumed records per partition before producers wait (default: ${DEFAULT-VALUE}).")
+    long maxBacklog;
+
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", converter = DurationConverter.class,
+            description = "Unmeasured warm-up per target before the measured phase; 0 skips it (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
+    @Option(names = "--drain-timeout", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Cut a phase short when nothing is sent or received for this long (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    @Option(names = "--tick", paramLabel = "TIME", defaultValue = "1ms", converter = DurationConverter.class,
+            description = "Pacing period of --rate runs; adds up to one tick of latency (default: ${DEFAULT-VALUE}).")
+    Duration tick;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress lines.")
+    boolean quiet;
+
+    /** The workload these options describe. @throws ParameterException naming the option of a bad value */
+    Workload workload() {
+        if (count != null && duration != null) {
+            throw error("--count and --duration are mutually exclusive; give one");
+        }
+        if (count != null && count < 1) {
+            throw error("Invalid value for option '--count': must be >= 1, was " + count);
+        }
+        try {
+            return Workload.builder()
+                    .recordSize(size)
+                    .count(count == null ? 0 : count)
+                    .duration(duration == null ? Duration.ofSeconds(10) : duration)
+                    .rate(rate)
+                    .partitions(partitions)
+                    .producers(producers)
+                    .consumers(consumers)
+                    .prefetch(prefetch)
+                    .concurrency(concurrency)
+                    .batchSize(batchSize)
+                    .linger(linger)
+                    .partitioner(partitioner)
+                    .acks(acks)
+                    .maxBacklog(maxBacklog)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** The runner settings these options describe. */
+    PerfRunner.Settings settings() {
+        PrintWriter progress = quiet ? null : spec.commandLine().getErr();
+        try {
+            return new PerfRunner.Settings(warmup, drainTimeout, tick, progress);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** Checks {@code workload} against a target's limits. */
+    void validate(Target target, Workload workload) {
+        try {
+            target.validate(workload);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** A message of the form "--option must ...", reworded as picocli words its own. */
+    private ParameterException invalid(IllegalArgumentException e) {
+        String m = e.getMessage();
+        if (m != null && m.startsWith("--")) {
+            int end = m.indexOf(' ');
+            String option = m.substring(0, end < 0 ? m.length() : end).replaceAll(":$", "");
+            String rest = end < 0 ? "" : m.substring(end + 1);
+            return error("Invalid value for option '" + option + "': " + rest);
+        }
+        return error(m);
+    }
+
+    private ParameterException error(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Converts durations with {@link Durations#parse}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Converts partitioner names with {@link PartitionerKind#parse}. */
+    static final class PartitionerConverter implements CommandLine.ITypeConverter<PartitionerKind> {
+        @Override
+        public PartitionerKind convert(String value) {
+            try {
+                return PartitionerKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Converts {@code none}, {@code appended}, {@code stored} (any case). */
+    static final class AcksConverter implements CommandLine.ITypeConverter<Acks> {
+        @Override
+        public Acks convert(String value) {
+            try {
+                return Acks.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("unknown acks '" + value + "'; known: none, appended, stored");
+            }
+        }
+    }
+
+    /** Accepts only registered target names ({@link Targets}). */
+    static final class TargetConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String name = value.trim();
+            if (!Targets.names().contains(name)) {
+                throw new CommandLine.TypeConversionException("unknown target '" + value + "'; known targets: "
+                        + String.join(", ", Targets.names()));
+            }
+            return name;
+        }
+    }
+}
