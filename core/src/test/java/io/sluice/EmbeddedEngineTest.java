@@ -122,7 +122,8 @@ class EmbeddedEngineTest {
         sluice.admin().createTopic(TopicSpec.of("blocked").maxBacklog(10)).block();
         StepVerifier.create(sluice.consumer(ConsumerOptions.create("g").topics("blocked")).receive().take(Duration.ofMillis(20)))
                 .verifyComplete();
-        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(Messages.sequence("blocked", 100, null)))
+        // batches close only when full (10 records, maxBacklog) or at the end: the first one fits, the rest wait
+        StepVerifier.create(sluice.producer(ProducerOptions.create().linger(Duration.ofHours(1))).send(Messages.sequence("blocked", 100, null)))
                 .expectNextCount(10)
                 .then(sluice::close)
                 .expectError(ClosedException.class)

@@ -39,6 +39,8 @@ public final class Engine implements Sluice {
     final LogStore store;
     final OffsetStore offsetStore;
     final Scheduler deliveryScheduler;
+    /** Closes producers' open batches when linger is 0 (see {@code SendOperator.closeBatches}). */
+    final Scheduler senderScheduler;
     private final EngineOptions options;
     private final Clock clock;
     private final Timer storeAppendLatency;
@@ -58,6 +60,7 @@ public final class Engine implements Sluice {
         this.store = options.store();
         this.offsetStore = options.offsetStore() != null ? options.offsetStore() : OffsetStore.inMemory();
         this.deliveryScheduler = Schedulers.newParallel(options.name() + "-delivery", options.deliveryThreads(), true);
+        this.senderScheduler = Schedulers.newParallel(options.name() + "-send", options.deliveryThreads(), true);
         this.storeAppendLatency = metrics.storeAppendLatency(store.toString());
         this.storeBatchRecords = metrics.storeBatchRecords(store.toString());
         this.admin = new EngineAdmin(this);
@@ -114,13 +117,19 @@ public final class Engine implements Sluice {
                 p.close();
             }
         });
-        deliveryScheduler.disposeGracefully().timeout(Duration.ofSeconds(5), Schedulers.parallel())
+        shutDown(deliveryScheduler);
+        shutDown(senderScheduler);
+        store.close();
+    }
+
+    /** Lets the tasks already given to {@code scheduler} finish (the failures just signalled), then stops it. */
+    private static void shutDown(Scheduler scheduler) {
+        scheduler.disposeGracefully().timeout(Duration.ofSeconds(5), Schedulers.parallel())
                 .onErrorResume(x -> {
-                    deliveryScheduler.dispose();
+                    scheduler.dispose();
                     return reactor.core.publisher.Mono.empty();
                 })
                 .subscribe();
-        store.close();
     }
 
     // ---- for the engine's parts ----

@@ -31,12 +31,17 @@ import reactor.util.context.Context;
 /**
  * One {@code Producer.send}: takes messages from upstream, accumulates them per partition into batches,
  * appends each batch once, and emits one {@link SendResult} per message in acknowledgement order
- * (send order within a partition). Everything runs in one serialized drain loop, entered from whichever
- * thread signals (upstream, downstream demand, an append callback, the linger timer).
+ * (send order within a partition).
+ *
+ * <p>Two halves, as in Kafka's producer. The <em>accumulator</em> (open batches, closing and appending
+ * them) is guarded by this object's monitor: the upstream's thread adds each record under it, the sender
+ * worker (linger 0) or the linger timer closes batches under it, and batches are appended under it so that
+ * a partition's appends keep their order. The monitor is uncontended almost always; nothing shared is
+ * written per record by two threads. The <em>results</em> half (acknowledged batches, their results,
+ * downstream demand, upstream requests, termination) is a serialized drain loop entered once per batch.
  *
  * <p>Bounds: the records taken from upstream and not yet emitted as results never exceed
  * {@code maxPending}; at most {@code maxInFlight} batches per partition are appended and unacknowledged.
- * With linger 0 a batch closes when the loop has taken everything upstream had ready.
  */
 final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.reactivestreams.Subscription {
     private static final Logger log = Loggers.getLogger(SendOperator.class);
@@ -50,8 +55,12 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private final int maxInFlight;
     private final int maxPending;
     private final long lingerNanos;
-    private final Queue<OutboundMessage<T>> inbound;
+    private final Scheduler timerScheduler;
+    /** With linger 0: the worker whose next turn closes the open batches (see {@link #flush}). */
+    private final Scheduler.Worker sender;
+    /** Appended batches (and, with acks NONE, dispatched ones), for the results loop. */
     private final Queue<Batch> completions = Queues.<Batch>unboundedMultiproducer().get();
+    private final Queue<Batch> released = Queues.<Batch>unboundedMultiproducer().get();
 
     private org.reactivestreams.Subscription upstream;
     private volatile int wip;
@@ -60,21 +69,24 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private volatile boolean done;
     private volatile Throwable upstreamError;
     private volatile Throwable failure;
-    private volatile boolean lingerExpired;
-    private boolean terminated;
+    private volatile long taken;
 
-    // owned by the drain loop
-    private long upstreamRequested;
-    private long emitted;
+    // ---- the accumulator: guarded by this ----
     private final Map<TopicState, Accumulator[]> accumulators = new IdentityHashMap<>();
     private String lastTopicName;
     private TopicState lastTopic;
     private Accumulator[] lastAccumulators;
     private final List<Accumulator> open = new ArrayList<>();
+    private boolean flushScheduled;
+    private Disposable lingerTimer;
+    private boolean stopped;
+
+    // ---- the results loop: owned by drain() ----
+    private long upstreamRequested;
+    private long emitted;
     private final ArrayDeque<Batch> toEmit = new ArrayDeque<>();
     private int emitIndex;
-    private Disposable lingerTimer;
-    private final Scheduler timerScheduler;
+    private boolean terminated;
 
     private static final AtomicIntegerFieldUpdater<SendOperator> WIP = AtomicIntegerFieldUpdater.newUpdater(SendOperator.class, "wip");
     private static final AtomicLongFieldUpdater<SendOperator> REQUESTED = AtomicLongFieldUpdater.newUpdater(SendOperator.class, "requested");
@@ -89,8 +101,8 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         this.maxInFlight = options.maxInFlight();
         this.maxPending = options.maxPending();
         this.lingerNanos = options.linger().toNanos();
-        this.inbound = Queues.<OutboundMessage<T>>get(maxPending).get();
         this.timerScheduler = lingerNanos > 0 ? Schedulers.parallel() : null;
+        this.sender = lingerNanos == 0 ? engine.senderScheduler.createWorker() : null;
     }
 
     @Override
@@ -116,10 +128,27 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             Operators.onNextDropped(message, currentContext());
             return;
         }
-        if (!inbound.offer(message)) {
-            failure = Operators.onOperatorError(upstream, new IllegalStateException("upstream sent more than requested"), message, currentContext());
+        boolean scheduleFlush = false;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            taken++;
+            try {
+                add(message);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (sender != null && !flushScheduled && !open.isEmpty()) {
+                flushScheduled = scheduleFlush = true;
+            }
         }
-        drain();
+        if (scheduleFlush) {
+            scheduleFlush();
+        }
+        if (failure != null || !completions.isEmpty() || !released.isEmpty()) {
+            drain();
+        }
     }
 
     @Override
@@ -166,7 +195,174 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         drain();
     }
 
-    // ---- the loop ----
+    // ---- the accumulator (callers hold this object's monitor) ----
+
+    private void add(OutboundMessage<T> m) {
+        TopicState topic = topic(m.topic());
+        Accumulator[] accs = lastAccumulators;
+        int n = topic.partitions.length;
+        int p = m.partition();
+        if (p == OutboundMessage.UNSET) {
+            p = partitioner.partition(m, n);
+            if (p < 0 || p >= n) {
+                throw new IllegalStateException("partitioner " + partitioner + " chose partition " + p + " of topic " + topic.name()
+                        + ", which has " + n + " partitions");
+            }
+        } else if (p >= n) {
+            throw new IllegalArgumentException("message partition " + p + " does not exist: topic " + topic.name() + " has " + n + " partitions");
+        }
+        Accumulator acc = accs[p];
+        if (acc == null) {
+            acc = accs[p] = new Accumulator(topic, topic.partitions[p], batchSize);
+        }
+        int size = BatchBuilder.estimateSize(m.key(), m.value(), m.headers());
+        if (acc.count > 0 && (acc.builder.sizeInBytes() + size > batchSize || acc.count >= acc.maxRecords)) {
+            close(acc);
+        }
+        if (acc.count == 0) {
+            if (lingerNanos > 0) {
+                acc.openedAtNanos = timerScheduler.now(TimeUnit.NANOSECONDS);
+                armLingerTimer(acc.openedAtNanos + lingerNanos);
+            }
+            if (!acc.listed) {
+                acc.listed = true;
+                open.add(acc);
+            }
+        }
+        acc.add(m.timestamp() == OutboundMessage.UNSET ? engine.clockMillis() : m.timestamp(), m);
+    }
+
+    /**
+     * The topic of a message, cached for runs of messages to one topic. A deleted topic's partitions refuse
+     * appends ({@code ClosedException}), so the cache needs no per-record check.
+     */
+    private TopicState topic(String name) {
+        if (name == lastTopicName || name.equals(lastTopicName)) {
+            return lastTopic;
+        }
+        TopicState t = engine.topicOrNull(name);
+        if (t == null) {
+            throw new UnknownTopicException("unknown topic '" + name + "': create it with admin().createTopic(TopicSpec.of(\"" + name + "\"))");
+        }
+        lastTopicName = name;
+        lastTopic = t;
+        lastAccumulators = accumulators.computeIfAbsent(t, k -> new Accumulator[k.partitions.length]);
+        return t;
+    }
+
+    /** Closes an open batch and appends it, or queues it behind the partition's {@code maxInFlight} batches. */
+    private void close(Accumulator acc) {
+        Batch b = acc.close(this, producer.producerId);
+        partitioner.onBatchClosed(acc.partition.tp.topic(), acc.partition.tp.partition());
+        if (acks != Acks.NONE) {
+            acc.unacknowledged.add(b);
+        }
+        if (acc.inFlight < maxInFlight) {
+            dispatch(b);
+        } else {
+            acc.ready.add(b);
+        }
+    }
+
+    private void dispatch(Batch b) {
+        b.acc.inFlight++;
+        if (acks == Acks.NONE) {
+            released.offer(b);
+        }
+        engine.append(b.acc.partition, b.batch, acks, b);
+    }
+
+    private void closeOpen(boolean all) {
+        if (open.isEmpty()) {
+            return;
+        }
+        long now = lingerNanos > 0 ? timerScheduler.now(TimeUnit.NANOSECONDS) : 0;
+        for (int i = open.size() - 1; i >= 0; i--) {
+            Accumulator acc = open.get(i);
+            if (acc.count == 0) {
+                acc.listed = false;
+                open.remove(i);
+            } else if (all || now - acc.openedAtNanos >= lingerNanos) {
+                close(acc);
+                acc.listed = false;
+                open.remove(i);
+            }
+        }
+    }
+
+    // ---- closing open batches: linger 0 on the sender's next turn, else when their linger is up ----
+
+    private void scheduleFlush() {
+        try {
+            sender.schedule(this::flush);
+        } catch (RuntimeException rejected) { // the engine is closing
+            flush();
+        }
+    }
+
+    /**
+     * With linger 0, open batches close on the sender worker's next turn: the records that arrive before it
+     * gets there join their batch, so batches grow by themselves when records come faster than batches are
+     * appended, and a lone record waits one thread hand-off (as with Kafka's sender thread).
+     */
+    private void flush() {
+        synchronized (this) {
+            flushScheduled = false;
+            if (!stopped) {
+                closeOpen(true);
+            }
+        }
+        if (!completions.isEmpty() || !released.isEmpty()) {
+            drain();
+        }
+    }
+
+    private void armLingerTimer(long deadlineNanos) {
+        if (lingerTimer != null) {
+            return;
+        }
+        long delay = Math.max(0, deadlineNanos - timerScheduler.now(TimeUnit.NANOSECONDS));
+        lingerTimer = timerScheduler.schedule(this::lingerExpired, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void lingerExpired() {
+        synchronized (this) {
+            lingerTimer = null;
+            if (stopped) {
+                return;
+            }
+            closeOpen(false);
+            long earliest = Long.MAX_VALUE;
+            for (Accumulator acc : open) {
+                earliest = Math.min(earliest, acc.openedAtNanos);
+            }
+            if (earliest != Long.MAX_VALUE) {
+                armLingerTimer(earliest + lingerNanos);
+            }
+        }
+        if (!completions.isEmpty() || !released.isEmpty()) {
+            drain();
+        }
+    }
+
+    // ---- the results loop ----
+
+    /** Called by a batch's append callback, on any thread. */
+    void completed(Batch b) {
+        completions.offer(b);
+        if (!Thread.holdsLock(this)) {
+            drain();
+            return;
+        }
+        // A synchronous append inside close(): draining here would run downstream code under the monitor.
+        // A running loop is told to go round again; otherwise the caller drains after unlocking.
+        for (;;) {
+            int w = wip;
+            if (w == 0 || WIP.compareAndSet(this, w, w + 1)) {
+                return;
+            }
+        }
+    }
 
     private void drain() {
         if (WIP.getAndIncrement(this) != 0) {
@@ -175,44 +371,43 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         int missed = 1;
         for (;;) {
             if (terminated) {
-                clear();
                 return;
             }
             if (cancelled) {
-                terminate();
-                clear();
+                stop();
                 return;
             }
             Throwable f = failure;
             if (f != null) {
-                terminate();
-                clear();
+                stop();
                 upstream.cancel();
                 actual.onError(f);
                 return;
             }
-            try {
-                takeCompletions();
-                emitResults();
-                takeMessages();
-                closeBatches();
-                requestMore();
-            } catch (RuntimeException e) {
-                failure = e;
-                continue;
-            }
+            takeCompletions();
             if (failure != null) {
                 continue;
             }
-            if (done && inbound.isEmpty() && emitted == taken()) {
-                terminate();
-                Throwable e = upstreamError;
-                if (e != null) {
-                    actual.onError(e);
-                } else {
-                    actual.onComplete();
+            emitResults();
+            if (done) {
+                synchronized (this) {
+                    closeOpen(true);
                 }
-                return;
+                if (!completions.isEmpty() || !released.isEmpty()) {
+                    continue;
+                }
+                if (emitted == taken) {
+                    stop();
+                    Throwable e = upstreamError;
+                    if (e != null) {
+                        actual.onError(e);
+                    } else {
+                        actual.onComplete();
+                    }
+                    return;
+                }
+            } else {
+                requestMore();
             }
             missed = WIP.addAndGet(this, -missed);
             if (missed == 0) {
@@ -221,17 +416,13 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         }
     }
 
-    private long taken;
-
-    private long taken() {
-        return taken;
-    }
-
     private void takeCompletions() {
         Batch b;
+        while ((b = released.poll()) != null) {
+            toEmit.add(b);
+        }
         while ((b = completions.poll()) != null) {
             Accumulator acc = b.acc;
-            acc.inFlight--;
             if (b.error != null) {
                 if (acks == Acks.NONE) {
                     log.warn("Append to {} failed and acks are NONE: {}", acc.partition.tp, b.error.toString());
@@ -241,14 +432,17 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
                 }
             }
             if (acks != Acks.NONE) {
-                b.completed = true;
                 acc.topic.sendLatency.record(System.nanoTime() - b.closedAtNanos, TimeUnit.NANOSECONDS);
+            }
+            synchronized (this) {
+                acc.inFlight--;
+                b.completed = true;
                 while (!acc.unacknowledged.isEmpty() && acc.unacknowledged.peek().completed) {
                     toEmit.add(acc.unacknowledged.poll());
                 }
-            }
-            while (acc.inFlight < maxInFlight && !acc.ready.isEmpty()) {
-                dispatch(acc.ready.poll());
+                while (acc.inFlight < maxInFlight && !acc.ready.isEmpty()) {
+                    dispatch(acc.ready.poll());
+                }
             }
         }
     }
@@ -277,122 +471,9 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         }
     }
 
-    private void takeMessages() {
-        long now = engine.clockMillis();
-        OutboundMessage<T> m;
-        while ((m = inbound.poll()) != null) {
-            taken++;
-            add(m, now);
-        }
-    }
-
-    private void add(OutboundMessage<T> m, long now) {
-        TopicState topic = topic(m.topic());
-        Accumulator[] accs = lastAccumulators;
-        int n = topic.partitions.length;
-        int p = m.partition();
-        if (p == OutboundMessage.UNSET) {
-            p = partitioner.partition(m, n);
-            if (p < 0 || p >= n) {
-                throw new IllegalStateException("partitioner " + partitioner + " chose partition " + p + " of topic " + topic.name()
-                        + ", which has " + n + " partitions");
-            }
-        } else if (p >= n) {
-            throw new IllegalArgumentException("message partition " + p + " does not exist: topic " + topic.name() + " has " + n + " partitions");
-        }
-        Accumulator acc = accs[p];
-        if (acc == null) {
-            acc = accs[p] = new Accumulator(topic, topic.partitions[p], batchSize);
-        }
-        int size = BatchBuilder.estimateSize(m.key(), m.value(), m.headers());
-        if (acc.count > 0 && (acc.builder.sizeInBytes() + size > batchSize || acc.count >= acc.maxRecords)) {
-            close(acc);
-        }
-        if (acc.count == 0) {
-            acc.openedAtNanos = lingerNanos > 0 ? timerScheduler.now(TimeUnit.NANOSECONDS) : 0;
-            open.add(acc);
-        }
-        acc.add(m.timestamp() == OutboundMessage.UNSET ? now : m.timestamp(), m);
-    }
-
-    private TopicState topic(String name) {
-        if (name.equals(lastTopicName) && !lastTopic.deleted) {
-            return lastTopic;
-        }
-        TopicState t = engine.topicOrNull(name);
-        if (t == null) {
-            throw new UnknownTopicException("unknown topic '" + name + "': create it with admin().createTopic(TopicSpec.of(\"" + name + "\"))");
-        }
-        lastTopicName = name;
-        lastTopic = t;
-        lastAccumulators = accumulators.computeIfAbsent(t, k -> new Accumulator[k.partitions.length]);
-        return t;
-    }
-
-    /** Closes open batches that are due: all of them with linger 0 or at the end, else those past their linger. */
-    private void closeBatches() {
-        if (open.isEmpty()) {
-            return;
-        }
-        if (lingerExpired) {
-            lingerExpired = false;
-            lingerTimer = null;
-        }
-        if (lingerNanos == 0 || done) {
-            for (Accumulator acc : open) {
-                if (acc.count > 0) {
-                    close(acc);
-                }
-            }
-            open.clear();
-            return;
-        }
-        long now = timerScheduler.now(TimeUnit.NANOSECONDS);
-        long earliest = Long.MAX_VALUE;
-        for (int i = open.size() - 1; i >= 0; i--) {
-            Accumulator acc = open.get(i);
-            if (acc.count == 0) {
-                open.remove(i);
-            } else if (now - acc.openedAtNanos >= lingerNanos) {
-                close(acc);
-                open.remove(i);
-            } else {
-                earliest = Math.min(earliest, acc.openedAtNanos);
-            }
-        }
-        if (earliest != Long.MAX_VALUE && lingerTimer == null) {
-            long delay = Math.max(0, earliest + lingerNanos - now);
-            lingerTimer = timerScheduler.schedule(() -> {
-                lingerExpired = true;
-                drain();
-            }, delay, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void close(Accumulator acc) {
-        Batch b = acc.close(this, producer.producerId);
-        partitioner.onBatchClosed(acc.partition.tp.topic(), acc.partition.tp.partition());
-        if (acks != Acks.NONE) {
-            acc.unacknowledged.add(b);
-        }
-        if (acc.inFlight < maxInFlight) {
-            dispatch(b);
-        } else {
-            acc.ready.add(b);
-        }
-    }
-
-    private void dispatch(Batch b) {
-        Accumulator acc = b.acc;
-        acc.inFlight++;
-        if (acks == Acks.NONE) {
-            toEmit.add(b);
-        }
-        engine.append(acc.partition, b.batch, acks, b);
-    }
-
+    /** Asks upstream for more while what this send holds stays within {@code maxPending}. */
     private void requestMore() {
-        if (done || cancelled) {
+        if (cancelled) {
             return;
         }
         long outstanding = upstreamRequested - emitted;
@@ -403,27 +484,23 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         }
     }
 
-    private void terminate() {
-        if (!terminated) {
-            terminated = true;
-            producer.unregister(this);
+    private void stop() {
+        terminated = true;
+        producer.unregister(this);
+        synchronized (this) {
+            stopped = true;
             if (lingerTimer != null) {
                 lingerTimer.dispose();
             }
+            open.clear();
+            accumulators.clear();
         }
-    }
-
-    private void clear() {
-        inbound.clear();
+        if (sender != null) {
+            sender.dispose();
+        }
         toEmit.clear();
-        open.clear();
-        accumulators.clear();
-    }
-
-    /** Called by a batch's append callback, on any thread. */
-    void completed(Batch b) {
-        completions.offer(b);
-        drain();
+        completions.clear();
+        released.clear();
     }
 
     /** The open batch of one partition, and its batches waiting for a slot or for acknowledgement. */
@@ -441,6 +518,8 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         long openedAtNanos;
         int inFlight;
         int nextSequence;
+        /** In the operator's list of open batches. */
+        boolean listed;
 
         Accumulator(TopicState topic, PartitionState partition, int batchSize) {
             this.topic = topic;
@@ -464,8 +543,9 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         Batch close(SendOperator<?> owner, long producerId) {
             Batch b = new Batch(owner, this, builder.build(producerId, nextSequence), correlations, timestamps, count, bytes);
             nextSequence += count;
-            correlations = new Object[Math.max(16, count)];
-            timestamps = new long[Math.max(16, count)];
+            int capacity = Math.max(16, count + (count >> 2)); // the next batch is likely as big: no regrowth
+            correlations = new Object[capacity];
+            timestamps = new long[capacity];
             count = 0;
             bytes = 0;
             return b;

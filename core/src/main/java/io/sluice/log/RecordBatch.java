@@ -227,6 +227,7 @@ public final class RecordBatch {
         private int index;
         private int pos = HEADER_SIZE;
         private int recordEnd;
+        private java.nio.ByteBuffer view;
 
         Decoder(RecordBatch batch, String topic, int partition, long fromOffset) {
             this.buf = batch.bytes;
@@ -281,7 +282,10 @@ public final class RecordBatch {
             if (index == count && pos != length) {
                 throw corrupt(offset, (length - pos) + " bytes follow the last of the batch's " + count + " records");
             }
-            return new Record(topic, partition, offset, timestamp, buf, keyOffset, keyLength, valueOffset, valueLength, headers);
+            if (view == null) {
+                view = java.nio.ByteBuffer.wrap(buf).asReadOnlyBuffer(); // one per batch read, shared by its records
+            }
+            return new Record(topic, partition, offset, timestamp, buf, view, keyOffset, keyLength, valueOffset, valueLength, headers);
         }
 
         /** Offset of the record the next {@link #nextTimestamp()} reads. */

@@ -22,6 +22,8 @@ public final class Record {
     private final int valueOffset;
     private final int valueLength;
     private final Headers headers;
+    /** A read-only view of all of {@code buf}, shared by the records of one batch; slices of it are handed out. */
+    private final ByteBuffer view;
 
     /**
      * A record whose key and value are slices of {@code buf}; for codecs and stores.
@@ -29,6 +31,20 @@ public final class Record {
      */
     public Record(String topic, int partition, long offset, long timestamp, byte[] buf,
                   int keyOffset, int keyLength, int valueOffset, int valueLength, Headers headers) {
+        this(topic, partition, offset, timestamp, buf, ByteBuffer.wrap(buf).asReadOnlyBuffer(), keyOffset, keyLength,
+                valueOffset, valueLength, headers);
+    }
+
+    /**
+     * As the other constructor, with {@code view}, a read-only {@link ByteBuffer} over all of {@code buf} that the
+     * records of one batch share, so that {@link #valueBuffer()} costs one small object.
+     */
+    public Record(String topic, int partition, long offset, long timestamp, byte[] buf, ByteBuffer view,
+                  int keyOffset, int keyLength, int valueOffset, int valueLength, Headers headers) {
+        if (!view.isReadOnly() || view.capacity() != buf.length) {
+            throw new IllegalArgumentException("view must be a read-only buffer over all of buf");
+        }
+        this.view = view;
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
@@ -84,7 +100,7 @@ public final class Record {
 
     /** A read-only view of the key without copying, or null. */
     public ByteBuffer keyBuffer() {
-        return keyLength < 0 ? null : ByteBuffer.wrap(buf, keyOffset, keyLength).slice().asReadOnlyBuffer();
+        return keyLength < 0 ? null : view.slice(keyOffset, keyLength);
     }
 
     public boolean hasKey() {
@@ -123,7 +139,7 @@ public final class Record {
 
     /** A read-only view of the value without copying. */
     public ByteBuffer valueBuffer() {
-        return ByteBuffer.wrap(buf, valueOffset, valueLength).slice().asReadOnlyBuffer();
+        return view.slice(valueOffset, valueLength);
     }
 
     public int valueLength() {

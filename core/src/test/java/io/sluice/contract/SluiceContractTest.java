@@ -591,7 +591,8 @@ public abstract class SluiceContractTest {
     void failRefusesSendsBeyondMaxBacklog() {
         String topic = createTopic(TopicSpec.of(unique("full")).maxBacklog(100).overflow(OverflowPolicy.FAIL));
         StepVerifier.create(sluice.consumer(consumerOptions("full", topic)).receive().take(Duration.ofMillis(50))).verifyComplete();
-        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(Messages.sequence(topic, 150, null)))
+        // batches close only when full (100 records, maxBacklog) or at the end: 100 fit, the last 50 do not
+        StepVerifier.create(sluice.producer(ProducerOptions.create().linger(Duration.ofHours(1))).send(Messages.sequence(topic, 150, null)))
                 .thenConsumeWhile(r -> true)
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TopicFullException.class)
                         .hasMessageContaining(topic + "-0").hasMessageContaining("maxBacklog 100"))
