@@ -20,8 +20,11 @@ import java.time.Duration;
  * <tr><td>{@link #acks}</td><td>{@link Acks#APPENDED}</td><td>latency vs. what an acknowledgement promises</td></tr>
  * </table>
  *
- * <p>With {@code linger} 0 a batch closes as soon as the producer has taken in everything its upstream had
- * ready, so batches grow by themselves under load and stay small (low latency) when the rate is low.
+ * <p>With {@code linger} 0 an open batch closes on the next turn of the engine's sender thread, as with
+ * Kafka's {@code linger.ms=0}: records that arrive before it gets there join the batch, so batches grow by
+ * themselves under load, and a lone record waits only one thread hand-off. A linger of a millisecond or two
+ * makes batches of hundreds of records at high rates, far fewer appends and wake-ups, and so much higher
+ * throughput, for that much latency (see {@code benchmarks/RESULTS.md}).
  */
 public final class ProducerOptions {
     private Partitioner partitioner = Partitioners.keyHash();
@@ -63,7 +66,7 @@ public final class ProducerOptions {
         return c;
     }
 
-    /** How long an open batch waits for more records before it is appended; 0 appends without waiting. */
+    /** How long an open batch waits for more records before it is appended; 0: on the sender thread's next turn. */
     public ProducerOptions linger(Duration linger) {
         ProducerOptions c = new ProducerOptions(this);
         c.linger = Check.notNegative("linger", linger);

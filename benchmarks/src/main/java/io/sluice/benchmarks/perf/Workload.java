@@ -119,7 +119,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         private Duration linger = Duration.ZERO;
         private PartitionerKind partitioner = PartitionerKind.KEY_HASH;
         private Acks acks = Acks.APPENDED;
-        private long maxBacklog = 1_000_000;
+        private long maxBacklog = io.sluice.admin.TopicSpec.of("defaults").maxBacklog(); // the engine's default
 
         private Builder() {
         }

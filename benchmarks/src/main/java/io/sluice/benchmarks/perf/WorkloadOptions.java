@@ -62,8 +62,9 @@ final class WorkloadOptions {
             description = "none, appended or stored (default: ${DEFAULT-VALUE}).")
     Acks acks;
 
-    @Option(names = "--max-backlog", paramLabel = "N", defaultValue = "1000000",
-            description = "Unconsumed records per partition before producers wait (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-backlog", paramLabel = "N", defaultValue = "100000",
+            description = "Unconsumed records per partition before producers wait; Sluice also retains this many"
+                    + " (default: ${DEFAULT-VALUE}, the engine's own default).")
     long maxBacklog;
 
     @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", converter = DurationConverter.class,
