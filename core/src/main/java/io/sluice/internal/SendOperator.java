@@ -69,7 +69,6 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private volatile boolean done;
     private volatile Throwable upstreamError;
     private volatile Throwable failure;
-    private volatile long taken;
 
     // ---- the accumulator: guarded by this ----
     private final Map<TopicState, Accumulator[]> accumulators = new IdentityHashMap<>();
@@ -80,6 +79,10 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private boolean flushScheduled;
     private Disposable lingerTimer;
     private boolean stopped;
+    /** Records taken from upstream. */
+    private long taken;
+    /** A batch was closed (and so maybe acknowledged at once) since the last look: the results loop has work. */
+    private boolean closedSinceLook;
 
     // ---- the results loop: owned by drain() ----
     private long upstreamRequested;
@@ -129,6 +132,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             return;
         }
         boolean scheduleFlush = false;
+        boolean closed;
         synchronized (this) {
             if (stopped) {
                 return;
@@ -142,11 +146,13 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             if (sender != null && !flushScheduled && !open.isEmpty()) {
                 flushScheduled = scheduleFlush = true;
             }
+            closed = closedSinceLook;
+            closedSinceLook = false;
         }
         if (scheduleFlush) {
             scheduleFlush();
         }
-        if (failure != null || !completions.isEmpty() || !released.isEmpty()) {
+        if (closed || failure != null) { // acknowledgements from other threads drain by themselves
             drain();
         }
     }
@@ -252,6 +258,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
 
     /** Closes an open batch and appends it, or queues it behind the partition's {@code maxInFlight} batches. */
     private void close(Accumulator acc) {
+        closedSinceLook = true;
         Batch b = acc.close(this, producer.producerId);
         partitioner.onBatchClosed(acc.partition.tp.topic(), acc.partition.tp.partition());
         if (acks != Acks.NONE) {
@@ -306,13 +313,16 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
      * appended, and a lone record waits one thread hand-off (as with Kafka's sender thread).
      */
     private void flush() {
+        boolean closed;
         synchronized (this) {
             flushScheduled = false;
             if (!stopped) {
                 closeOpen(true);
             }
+            closed = closedSinceLook;
+            closedSinceLook = false;
         }
-        if (!completions.isEmpty() || !released.isEmpty()) {
+        if (closed) {
             drain();
         }
     }
@@ -326,6 +336,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     }
 
     private void lingerExpired() {
+        boolean closed;
         synchronized (this) {
             lingerTimer = null;
             if (stopped) {
@@ -339,8 +350,10 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             if (earliest != Long.MAX_VALUE) {
                 armLingerTimer(earliest + lingerNanos);
             }
+            closed = closedSinceLook;
+            closedSinceLook = false;
         }
-        if (!completions.isEmpty() || !released.isEmpty()) {
+        if (closed) {
             drain();
         }
     }
@@ -355,7 +368,8 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             return;
         }
         // A synchronous append inside close(): draining here would run downstream code under the monitor.
-        // A running loop is told to go round again; otherwise the caller drains after unlocking.
+        // A running loop is told to go round again; otherwise the caller drains after unlocking, as
+        // closedSinceLook tells it to.
         for (;;) {
             int w = wip;
             if (w == 0 || WIP.compareAndSet(this, w, w + 1)) {
@@ -390,13 +404,15 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             }
             emitResults();
             if (done) {
+                long all;
                 synchronized (this) {
                     closeOpen(true);
+                    all = taken;
                 }
                 if (!completions.isEmpty() || !released.isEmpty()) {
                     continue;
                 }
-                if (emitted == taken) {
+                if (emitted == all) {
                     stop();
                     Throwable e = upstreamError;
                     if (e != null) {
