@@ -1,7 +1,6 @@
 package io.sluice.internal;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /** Argument checks that name the argument that is wrong: {@code prefetch must be > 0, was -1}. */
 public final class Check {
@@ -90,9 +89,5 @@ public final class Check {
 
     private static String quote(String s) {
         return s == null ? "null" : '"' + s + '"';
-    }
-
-    static boolean equal(Object a, Object b) {
-        return Objects.equals(a, b);
     }
 }

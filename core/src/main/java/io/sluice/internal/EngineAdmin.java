@@ -60,7 +60,6 @@ final class EngineAdmin implements Admin {
             if (topic == null) {
                 return Mono.error(new UnknownTopicException("unknown topic '" + name + "'"));
             }
-            topic.deleted = true;
             for (PartitionState p : topic.partitions) {
                 p.close();
             }

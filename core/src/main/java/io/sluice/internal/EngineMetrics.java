@@ -10,15 +10,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /** Creates the engine's meters (see {@link io.sluice.metrics.SluiceMeters}) and removes a topic's when it goes. */
 final class EngineMetrics {
     final MeterRegistry registry;
     private final Tags node;
-    private final List<Meter> meters = new ArrayList<>();
+    /** Every meter registered, once each (the registry hands back the same meter for the same id). */
+    private final Set<Meter> meters = new HashSet<>();
 
     EngineMetrics(MeterRegistry registry, String nodeName) {
         this.registry = registry;

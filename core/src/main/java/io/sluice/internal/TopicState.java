@@ -8,7 +8,6 @@ final class TopicState {
     final TopicSpec spec;
     final PartitionState[] partitions;
     final Timer sendLatency;
-    volatile boolean deleted;
 
     TopicState(TopicSpec spec, PartitionState[] partitions, Timer sendLatency) {
         this.spec = spec;
