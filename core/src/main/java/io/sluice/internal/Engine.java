@@ -109,7 +109,7 @@ public final class Engine implements Sluice {
             return;
         }
         closed = true;
-        ClosedException e = new ClosedException("engine '" + options.name() + "' is closed");
+        ClosedException e = closedError();
         producers.forEach(p -> p.failAll(e));
         members.forEach(m -> m.fail(e));
         topics.values().forEach(t -> {
@@ -120,6 +120,10 @@ public final class Engine implements Sluice {
         shutDown(deliveryScheduler);
         shutDown(senderScheduler);
         store.close();
+    }
+
+    private ClosedException closedError() {
+        return new ClosedException("engine '" + options.name() + "' is closed");
     }
 
     /** Lets the tasks already given to {@code scheduler} finish (the failures just signalled), then stops it. */
@@ -136,7 +140,7 @@ public final class Engine implements Sluice {
 
     void ensureOpen() {
         if (closed) {
-            throw new ClosedException("engine '" + options.name() + "' is closed");
+            throw closedError();
         }
     }
 
@@ -145,7 +149,7 @@ public final class Engine implements Sluice {
         if (!closed) {
             return false;
         }
-        reactor.core.publisher.Operators.error(subscriber, new ClosedException("engine '" + options.name() + "' is closed"));
+        reactor.core.publisher.Operators.error(subscriber, closedError());
         return true;
     }
 
@@ -176,7 +180,7 @@ public final class Engine implements Sluice {
     void register(Member m) {
         members.add(m);
         if (closed) {
-            m.fail(new ClosedException("engine '" + options.name() + "' is closed"));
+            m.fail(closedError());
         }
     }
 

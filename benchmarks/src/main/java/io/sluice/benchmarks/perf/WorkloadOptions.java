@@ -147,50 +147,55 @@ final class WorkloadOptions {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    /** Converts durations with {@link Durations#parse}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    /** A picocli converter whose {@link #parse} names what is wrong with an {@link IllegalArgumentException}. */
+    abstract static class Parsing<T> implements CommandLine.ITypeConverter<T> {
+        abstract T parse(String value);
+
         @Override
-        public Duration convert(String value) {
+        public final T convert(String value) {
             try {
-                return Durations.parse(value);
+                return parse(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** Converts durations with {@link Durations#parse}. */
+    static final class DurationConverter extends Parsing<Duration> {
+        @Override
+        Duration parse(String value) {
+            return Durations.parse(value);
         }
     }
 
     /** Converts partitioner names with {@link PartitionerKind#parse}. */
-    static final class PartitionerConverter implements CommandLine.ITypeConverter<PartitionerKind> {
+    static final class PartitionerConverter extends Parsing<PartitionerKind> {
         @Override
-        public PartitionerKind convert(String value) {
-            try {
-                return PartitionerKind.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
+        PartitionerKind parse(String value) {
+            return PartitionerKind.parse(value);
         }
     }
 
     /** Converts {@code none}, {@code appended}, {@code stored} (any case). */
-    static final class AcksConverter implements CommandLine.ITypeConverter<Acks> {
+    static final class AcksConverter extends Parsing<Acks> {
         @Override
-        public Acks convert(String value) {
+        Acks parse(String value) {
             try {
                 return Acks.valueOf(value.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("unknown acks '" + value + "'; known: none, appended, stored");
+                throw new IllegalArgumentException("unknown acks '" + value + "'; known: none, appended, stored");
             }
         }
     }
 
     /** Accepts only registered target names ({@link Targets}). */
-    static final class TargetConverter implements CommandLine.ITypeConverter<String> {
+    static final class TargetConverter extends Parsing<String> {
         @Override
-        public String convert(String value) {
+        String parse(String value) {
             String name = value.trim();
             if (!Targets.names().contains(name)) {
-                throw new CommandLine.TypeConversionException("unknown target '" + value + "'; known targets: "
-                        + String.join(", ", Targets.names()));
+                throw new IllegalArgumentException("unknown target '" + value + "'; known targets: " + String.join(", ", Targets.names()));
             }
             return name;
         }
