@@ -314,13 +314,18 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
      */
     private void flush() {
         boolean closed;
-        synchronized (this) {
-            flushScheduled = false;
-            if (!stopped) {
-                closeOpen(true);
+        Member.deferDelivery();
+        try {
+            synchronized (this) {
+                flushScheduled = false;
+                if (!stopped) {
+                    closeOpen(true);
+                }
+                closed = closedSinceLook;
+                closedSinceLook = false;
             }
-            closed = closedSinceLook;
-            closedSinceLook = false;
+        } finally {
+            Member.deliverDeferred(); // outside the monitor: consumers' code never runs under it
         }
         if (closed) {
             drain();
