@@ -50,6 +50,7 @@ final class CompareCommand implements Callable<Integer> {
             results.add(runner.run(t, workload));
         }
         RunCommand.print(out, results);
-        return results.stream().anyMatch(RunResult::failed) ? 1 : 0;
+        boolean written = options.writeJson(workload, results, out);
+        return results.stream().anyMatch(RunResult::failed) || !written ? 1 : 0;
     }
 }

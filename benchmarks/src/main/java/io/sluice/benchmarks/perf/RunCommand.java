@@ -36,7 +36,8 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
         RunResult result = new PerfRunner(settings).run(t, workload);
         print(out, List.of(result));
-        return result.failed() ? 1 : 0;
+        boolean written = options.writeJson(workload, List.of(result), out);
+        return result.failed() || !written ? 1 : 0;
     }
 
     static void print(PrintWriter out, List<RunResult> results) {

@@ -3,6 +3,7 @@ package io.sluice.benchmarks.perf;
 import io.sluice.producer.Acks;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +67,10 @@ final class WorkloadOptions {
             description = "Unconsumed records per partition before producers wait; Sluice also retains this many"
                     + " (default: ${DEFAULT-VALUE}, the engine's own default).")
     long maxBacklog;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write the workload and the results to FILE as JSON.")
+    java.nio.file.Path json;
 
     @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", converter = DurationConverter.class,
             description = "Unmeasured warm-up per target before the measured phase; 0 skips it (default: ${DEFAULT-VALUE}).")
@@ -141,6 +146,23 @@ final class WorkloadOptions {
             return error("Invalid value for option '" + option + "': " + rest);
         }
         return error(m);
+    }
+
+    /** Writes the results to the {@code --json} file, if one was given; returns false (and says why) when it cannot. */
+    boolean writeJson(Workload workload, List<RunResult> results, java.io.PrintWriter out) {
+        if (json == null) {
+            return true;
+        }
+        try {
+            JsonReport.write(json, workload, results);
+            out.println("results written to " + json);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            out.println("sluice-perf: cannot write --json " + json + ": " + e);
+            return false;
+        } finally {
+            out.flush();
+        }
     }
 
     private ParameterException error(String message) {

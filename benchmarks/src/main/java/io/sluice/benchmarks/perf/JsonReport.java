@@ -1,0 +1,135 @@
+package io.sluice.benchmarks.perf;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Results as JSON, for scripts and for the HTML report:
+ * {@code {"workload": {...}, "results": [{"target", "throughput_msgs", "throughput_mb", "latency_us": {"p50",
+ * "p90", "p99", "p999", "max"}, "sent", "acked", "received", "lost", "duplicated", "reordered", ...}]}}.
+ * {@code acked} is null for targets without acknowledgements; {@code error} is null for a run that finished.
+ * Written by hand: the project has no JSON library, and this is one small, fixed shape.
+ */
+final class JsonReport {
+    private final StringBuilder out = new StringBuilder();
+
+    private JsonReport() {
+    }
+
+    static void write(Path file, Workload workload, List<RunResult> results) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, json(workload, results), StandardCharsets.UTF_8);
+    }
+
+    static String json(Workload workload, List<RunResult> results) {
+        JsonReport j = new JsonReport();
+        j.out.append("{\n  \"workload\": ");
+        j.workload(workload);
+        j.out.append(",\n  \"results\": [");
+        for (int i = 0; i < results.size(); i++) {
+            j.out.append(i == 0 ? "\n    " : ",\n    ");
+            j.result(results.get(i));
+        }
+        j.out.append(results.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
+        return j.out.toString();
+    }
+
+    private void workload(Workload w) {
+        out.append('{');
+        field("record_size", w.recordSize()).append(", ");
+        field("count", w.count()).append(", ");
+        name("duration_ms").append(w.count() > 0 ? "null" : Long.toString(w.duration().toMillis())).append(", ");
+        field("rate", w.rate()).append(", ");
+        field("partitions", w.partitions()).append(", ");
+        field("producers", w.producers()).append(", ");
+        field("consumers", w.consumers()).append(", ");
+        field("prefetch", w.prefetch()).append(", ");
+        field("concurrency", w.concurrency()).append(", ");
+        field("batch_size", w.batchSize()).append(", ");
+        field("linger_ms", w.linger().toNanos() / 1e6).append(", ");
+        field("partitioner", w.partitioner().cliName()).append(", ");
+        field("acks", w.acks().name().toLowerCase(Locale.ROOT)).append(", ");
+        field("max_backlog", w.maxBacklog());
+        out.append('}');
+    }
+
+    private void result(RunResult r) {
+        out.append('{');
+        field("target", r.target()).append(", ");
+        field("throughput_msgs", r.msgsPerSec()).append(", ");
+        field("throughput_mb", r.mbPerSec()).append(", ");
+        name("latency_us").append('{');
+        field("p50", r.latency().p50()).append(", ");
+        field("p90", r.latency().p90()).append(", ");
+        field("p99", r.latency().p99()).append(", ");
+        field("p999", r.latency().p999()).append(", ");
+        field("max", r.latency().max());
+        out.append("}, ");
+        field("sent", r.sent()).append(", ");
+        name("acked").append(r.acked() < 0 ? "null" : Long.toString(r.acked())).append(", ");
+        field("received", r.received()).append(", ");
+        field("lost", r.lost()).append(", ");
+        field("duplicated", r.duplicated()).append(", ");
+        field("reordered", r.reordered()).append(", ");
+        field("elapsed_ms", r.elapsed().toNanos() / 1e6).append(", ");
+        name("error").append(r.error() == null ? "null" : quote(r.error())).append(", ");
+        name("details").append('{');
+        boolean first = true;
+        for (Map.Entry<String, String> d : r.details().entrySet()) {
+            if (!first) {
+                out.append(", ");
+            }
+            first = false;
+            field(d.getKey(), d.getValue());
+        }
+        out.append("}}");
+    }
+
+    private StringBuilder name(String name) {
+        return out.append(quote(name)).append(": ");
+    }
+
+    private StringBuilder field(String name, String value) {
+        return name(name).append(quote(value));
+    }
+
+    private StringBuilder field(String name, long value) {
+        return name(name).append(value);
+    }
+
+    private StringBuilder field(String name, double value) {
+        // JSON has no NaN or infinity
+        return name(name).append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.3f", value) : "null");
+    }
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}
