@@ -97,7 +97,7 @@ public final class PerfRunner {
             PayloadSource source = new PayloadSource(workload, probe, producer, settings.tick());
             running = target.start(workload, source.flux(), probe);
             long[] gcBefore = gc();
-            error = await(target, probe, name);
+            error = await(target, probe, name, workload);
             long[] gcAfter = gc();
             probe.detail("gc", String.format(Locale.ROOT, "%,d collections, %,d ms in total during the phase (whole JVM)",
                     gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]));
@@ -117,7 +117,7 @@ public final class PerfRunner {
     }
 
     /** Waits for the phase to end; returns null when it completed, else why it did not. */
-    private String await(Target target, Probe probe, String phase) {
+    private String await(Target target, Probe probe, String phase, Workload workload) {
         long drainNanos = settings.drainTimeout().toNanos();
         long began = System.nanoTime();
         long lastChange = began;
@@ -125,6 +125,7 @@ public final class PerfRunner {
         long lastSent = -1;
         long lastReceived = -1;
         long lastAcked = -1;
+        long reportedSent = 0;
         for (;;) {
             try {
                 probe.done().get(100, TimeUnit.MILLISECONDS);
@@ -160,10 +161,24 @@ public final class PerfRunner {
             if (now - nextReport >= 0) {
                 nextReport += 1_000_000_000L;
                 double seconds = (now - began) / 1e9;
-                say("[%s] %s %5.1fs: sent %,d, received %,d%s%n", target.name(), phase, seconds, sent, received,
-                        acked >= 0 ? String.format(Locale.ROOT, ", acked %,d", acked) : "");
+                say("[%s] %s %5.1fs: sent %,d (%,d/s), received %,d%s, p99 so far %s, %s%n", target.name(), phase, seconds,
+                        sent, sent - reportedSent, received, acked >= 0 ? String.format(Locale.ROOT, ", acked %,d", acked) : "",
+                        Durations.format(java.time.Duration.ofNanos(probe.p99SoFarNanos())), remaining(workload, probe, seconds));
+                reportedSent = sent;
             }
         }
+    }
+
+    /** What is left of the phase: its sending time for a timed run, the records still to send, or the drain. */
+    private static String remaining(Workload workload, Probe probe, double elapsedSeconds) {
+        if (probe.sourceDone()) {
+            return "draining";
+        }
+        if (workload.count() > 0) {
+            return String.format(Locale.ROOT, "%,d to send", Math.max(0, workload.count() - probe.sent()));
+        }
+        double left = Math.max(0, workload.duration().toNanos() / 1e9 - elapsedSeconds);
+        return String.format(Locale.ROOT, "%.0fs left", left);
     }
 
     /** Collections and milliseconds spent in them so far, over every collector. */

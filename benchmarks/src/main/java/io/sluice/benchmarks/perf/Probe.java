@@ -189,6 +189,14 @@ public final class Probe {
     }
 
     /** The latency histogram (nanoseconds); read it once the phase is over. */
+    /**
+     * The 99th percentile of the latencies recorded so far, for progress lines. Read while the consumer records,
+     * so approximate; safe because the histogram's range is fixed (it never resizes).
+     */
+    public long p99SoFarNanos() {
+        return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99.0);
+    }
+
     public Histogram latencyHistogram() {
         return latency;
     }

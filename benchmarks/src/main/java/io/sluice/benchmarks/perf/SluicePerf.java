@@ -36,6 +36,11 @@ public final class SluicePerf implements Callable<Integer> {
     }
 
     /** The configured command line: bad options print one line naming the option and exit with 2. */
+    /** True when a person is watching: the JVM has a console (standard input and output are a terminal). */
+    static boolean interactive() {
+        return System.console() != null;
+    }
+
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new SluicePerf());
         cl.setOut(out);

@@ -84,7 +84,7 @@ final class WorkloadOptions {
             description = "Pacing period of --rate runs; adds up to one tick of latency (default: ${DEFAULT-VALUE}).")
     Duration tick;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress lines.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress lines (there are none either when the output is not a terminal).")
     boolean quiet;
 
     /** The workload these options describe. @throws ParameterException naming the option of a bad value */
@@ -119,7 +119,7 @@ final class WorkloadOptions {
 
     /** The runner settings these options describe. */
     PerfRunner.Settings settings() {
-        PrintWriter progress = quiet ? null : spec.commandLine().getErr();
+        PrintWriter progress = quiet || !SluicePerf.interactive() ? null : spec.commandLine().getErr();
         try {
             return new PerfRunner.Settings(warmup, drainTimeout, tick, progress);
         } catch (IllegalArgumentException e) {
