@@ -71,7 +71,7 @@ public final class PerfRunner {
             target.open(workload);
         } catch (RuntimeException e) {
             target.close();
-            return RunResult.failure(target.name(), workload, describe(e));
+            return RunResult.failure(target.name(), workload, e instanceof TargetUnavailableException ? e.getMessage() : describe(e));
         }
         try {
             if (!settings.warmup().isZero()) {

@@ -18,7 +18,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--target", paramLabel = "NAME", defaultValue = SluiceEmbeddedTarget.NAME,
             converter = WorkloadOptions.TargetConverter.class,
-            description = "reactor-raw or sluice-embedded (default: ${DEFAULT-VALUE}).")
+            description = "reactor-raw, sluice-embedded or rabbitmq (default: ${DEFAULT-VALUE}).")
     String target;
 
     @Mixin
@@ -28,7 +28,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Workload workload = options.workload();
         PerfRunner.Settings settings = options.settings();
-        Target t = Targets.create(target);
+        Target t = Targets.create(target, options.peers());
         options.validate(t, workload);
         PrintWriter out = spec.commandLine().getOut();
         out.println("sluice-perf run: " + t.name() + " (" + t.description() + ")");

@@ -3,15 +3,15 @@ package io.sluice.benchmarks.perf;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /** The registry of targets by name; a new target is one line here. */
 public final class Targets {
-    private static final Map<String, Supplier<Target>> ALL = new LinkedHashMap<>();
+    private static final Map<String, java.util.function.Function<Peers, Target>> ALL = new LinkedHashMap<>();
 
     static {
-        ALL.put(ReactorRawTarget.NAME, ReactorRawTarget::new);
-        ALL.put(SluiceEmbeddedTarget.NAME, SluiceEmbeddedTarget::new);
+        ALL.put(ReactorRawTarget.NAME, peers -> new ReactorRawTarget());
+        ALL.put(SluiceEmbeddedTarget.NAME, peers -> new SluiceEmbeddedTarget());
+        ALL.put(RabbitMqTarget.NAME, peers -> new RabbitMqTarget(peers.amqp()));
     }
 
     private Targets() {
@@ -28,10 +28,15 @@ public final class Targets {
      * @throws IllegalArgumentException naming the unknown target and the known ones
      */
     public static Target create(String name) {
-        Supplier<Target> s = ALL.get(name);
-        if (s == null) {
+        return create(name, Peers.defaults());
+    }
+
+    /** A new, unopened target that reaches its peer (if it has one) at the address in {@code peers}. */
+    public static Target create(String name, Peers peers) {
+        java.util.function.Function<Peers, Target> f = ALL.get(name);
+        if (f == null) {
             throw new IllegalArgumentException("unknown target '" + name + "'; known targets: " + String.join(", ", names()));
         }
-        return s.get();
+        return f.apply(peers);
     }
 }

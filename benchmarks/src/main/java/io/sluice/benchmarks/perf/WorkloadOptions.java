@@ -68,6 +68,10 @@ final class WorkloadOptions {
                     + " (default: ${DEFAULT-VALUE}, the engine's own default).")
     long maxBacklog;
 
+    @Option(names = "--amqp", paramLabel = "URI", defaultValue = Peers.DEFAULT_AMQP,
+            description = "RabbitMQ for the rabbitmq target (default: amqp://guest:***@127.0.0.1:5672).")
+    java.net.URI amqp;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the workload and the results to FILE as JSON.")
     java.nio.file.Path json;
@@ -146,6 +150,11 @@ final class WorkloadOptions {
             return error("Invalid value for option '" + option + "': " + rest);
         }
         return error(m);
+    }
+
+    /** Where the peers are. */
+    Peers peers() {
+        return new Peers(amqp);
     }
 
     /** Writes the results to the {@code --json} file, if one was given; returns false (and says why) when it cannot. */

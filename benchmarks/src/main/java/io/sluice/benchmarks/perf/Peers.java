@@ -1,0 +1,21 @@
+package io.sluice.benchmarks.perf;
+
+import java.net.URI;
+
+/**
+ * Where the peers the tool compares with live ({@code --amqp}, ...).
+ *
+ * @param amqp RabbitMQ's AMQP URI, e.g. {@code amqp://guest:guest@127.0.0.1:5672}
+ */
+public record Peers(URI amqp) {
+    public static final String DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672";
+
+    public static Peers defaults() {
+        return new Peers(URI.create(DEFAULT_AMQP));
+    }
+
+    /** A URI fit for messages: scheme, host and port, no user or password. */
+    static String safe(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+}

@@ -1,0 +1,254 @@
+package io.sluice.benchmarks.perf;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.MessageProperties;
+import io.sluice.producer.Acks;
+import java.io.IOException;
+import java.net.URI;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code rabbitmq}: a RabbitMQ broker at {@code --amqp}, driven as its documentation recommends for the workload.
+ *
+ * <p>Per phase a new queue, one publishing channel and one consuming channel on one connection.
+ * <ul>
+ *   <li>acks {@code none}: no publisher confirms, the consumer in auto-ack mode;</li>
+ *   <li>{@code appended}: publisher confirms with a window of outstanding publishes (the number of records in
+ *       {@code --batch-size} bytes, times five, like {@code maxInFlight} batches), manual consumer acks;</li>
+ *   <li>{@code stored}: the same on a durable queue with persistent messages (confirmed once written to disk).</li>
+ * </ul>
+ * The consumer's prefetch ({@code basic.qos}) is {@code --prefetch}; it acknowledges with {@code multiple} every
+ * quarter of it. The settings used go into the result's details. Publishing blocks (socket writes, the confirm
+ * window), so it runs on a thread of its own, never on a Reactor non-blocking thread.
+ */
+final class RabbitMqTarget implements Target {
+    static final String NAME = "rabbitmq";
+
+    private final URI uri;
+    private Connection connection;
+    private int phases;
+
+    RabbitMqTarget(URI uri) {
+        this.uri = uri;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "RabbitMQ at " + Peers.safe(uri) + ": publisher confirms and consumer acks as --acks says, qos = --prefetch";
+    }
+
+    @Override
+    public boolean hasAcks() {
+        return true;
+    }
+
+    @Override
+    public void validate(Workload workload) {
+        if (workload.producers() != 1 || workload.consumers() != 1 || workload.concurrency() != 1) {
+            throw new IllegalArgumentException("rabbitmq: sluice-perf runs one producer and one consumer with concurrency 1 for now");
+        }
+    }
+
+    @Override
+    public void open(Workload workload) {
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(uri);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("--amqp: not an AMQP URI: " + Peers.safe(uri), e);
+        }
+        factory.setConnectionTimeout(3_000);
+        factory.setAutomaticRecoveryEnabled(false);
+        try {
+            connection = factory.newConnection("sluice-perf");
+        } catch (Exception e) {
+            throw new TargetUnavailableException("rabbitmq: cannot connect to " + Peers.safe(uri) + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
+        String queue = "sluice-perf-" + ProcessHandle.current().pid() + "-" + (++phases);
+        boolean confirms = workload.acks() != Acks.NONE;
+        boolean durable = workload.acks() == Acks.STORED;
+        int window = Math.max(1, workload.batchSize() / workload.recordSize()) * 5;
+        int ackEvery = Math.max(1, workload.prefetch() / 4);
+        probe.detail("rabbitmq", String.format("queue %s, durable %s, persistent %s, publisher confirms %s (window %,d),"
+                + " consumer qos %,d, %s", queue, durable, durable, confirms, window, workload.prefetch(),
+                confirms ? "manual acks every " + ackEvery + " (multiple)" : "auto-ack"));
+        try {
+            Channel publishing = connection.createChannel();
+            Channel consuming = connection.createChannel();
+            publishing.queueDeclare(queue, durable, false, false, null);
+            consuming.basicQos(workload.prefetch());
+            consuming.basicConsume(queue, !confirms, new Reader(consuming, probe, confirms, ackEvery));
+            Publisher publisher = new Publisher(publishing, queue, probe, confirms, durable, window);
+            ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "sluice-perf-rabbitmq-publisher"));
+            Scheduler scheduler = Schedulers.fromExecutorService(thread);
+            payloads.publishOn(scheduler, 256).subscribe(publisher);
+            return () -> {
+                publisher.dispose();
+                scheduler.dispose();
+                thread.shutdownNow();
+                try (Channel c = connection.createChannel()) {
+                    c.queueDelete(queue);
+                } catch (Exception e) {
+                    // the broker will drop it with the connection if it is not durable; nothing else to do
+                }
+                closeQuietly(publishing);
+                closeQuietly(consuming);
+            };
+        } catch (IOException e) {
+            throw new TargetUnavailableException("rabbitmq: setting up queue " + queue + " at " + Peers.safe(uri) + " failed: " + e, e);
+        }
+    }
+
+    private static void closeQuietly(Channel c) {
+        try {
+            if (c.isOpen()) {
+                c.close();
+            }
+        } catch (Exception e) {
+            // closing after the phase: nothing to report
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close(3_000);
+            } catch (Exception e) {
+                // the broker may be gone already
+            }
+            connection = null;
+        }
+    }
+
+    /** Publishes on its own thread, at most {@code window} unconfirmed; counts confirms as acknowledgements. */
+    private static final class Publisher extends BaseSubscriber<byte[]> {
+        private final Channel channel;
+        private final String queue;
+        private final Probe probe;
+        private final boolean confirms;
+        private final AMQP.BasicProperties properties;
+        private final Semaphore window;
+        private final NavigableSet<Long> unconfirmed = new TreeSet<>();
+        private boolean sourceDone;
+
+        Publisher(Channel channel, String queue, Probe probe, boolean confirms, boolean persistent, int window) throws IOException {
+            this.channel = channel;
+            this.queue = queue;
+            this.probe = probe;
+            this.confirms = confirms;
+            this.properties = persistent ? MessageProperties.MINIMAL_PERSISTENT_BASIC : MessageProperties.MINIMAL_BASIC;
+            this.window = new Semaphore(window);
+            if (confirms) {
+                channel.confirmSelect();
+                channel.addConfirmListener((tag, multiple) -> confirmed(tag, multiple),
+                        (tag, multiple) -> probe.failed(new IllegalStateException("rabbitmq refused (nack) publish " + tag)));
+            }
+        }
+
+        @Override
+        protected void hookOnNext(byte[] value) {
+            try {
+                if (confirms) {
+                    window.acquire();
+                    synchronized (unconfirmed) {
+                        unconfirmed.add(channel.getNextPublishSeqNo());
+                    }
+                }
+                channel.basicPublish("", queue, properties, value);
+                if (!confirms) {
+                    probe.acked();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancel();
+            } catch (IOException | RuntimeException e) {
+                probe.failed(e);
+                cancel();
+            }
+        }
+
+        /** On the connection's thread: one or (multiple) every outstanding publish up to {@code tag} is confirmed. */
+        private void confirmed(long tag, boolean multiple) {
+            int n;
+            boolean all;
+            synchronized (unconfirmed) {
+                NavigableSet<Long> done = multiple ? unconfirmed.headSet(tag, true) : unconfirmed.subSet(tag, true, tag, true);
+                n = done.size();
+                done.clear();
+                all = sourceDone && unconfirmed.isEmpty();
+            }
+            for (int i = 0; i < n; i++) {
+                probe.acked();
+            }
+            window.release(n);
+            if (all) {
+                probe.acksCompleted();
+            }
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            boolean all;
+            synchronized (unconfirmed) {
+                sourceDone = true;
+                all = !confirms || unconfirmed.isEmpty();
+            }
+            if (all) {
+                probe.acksCompleted();
+            }
+        }
+
+        @Override
+        protected void hookOnError(Throwable e) {
+            probe.failed(e);
+        }
+    }
+
+    /** Delivers on the client's consumer thread; acknowledges with {@code multiple} every {@code ackEvery}. */
+    private static final class Reader extends DefaultConsumer {
+        private final Probe probe;
+        private final boolean manualAcks;
+        private final int ackEvery;
+        private int unacked;
+
+        Reader(Channel channel, Probe probe, boolean manualAcks, int ackEvery) {
+            super(channel);
+            this.probe = probe;
+            this.manualAcks = manualAcks;
+            this.ackEvery = ackEvery;
+        }
+
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) throws IOException {
+            probe.received(0, Payload.seq(body), Payload.intendedNanos(body), System.nanoTime());
+            if (manualAcks && ++unacked >= ackEvery) {
+                getChannel().basicAck(envelope.getDeliveryTag(), true);
+                unacked = 0;
+            }
+        }
+    }
+}
