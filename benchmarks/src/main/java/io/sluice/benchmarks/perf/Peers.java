@@ -6,12 +6,14 @@ import java.net.URI;
  * Where the peers the tool compares with live ({@code --amqp}, ...).
  *
  * @param amqp RabbitMQ's AMQP URI, e.g. {@code amqp://guest:guest@127.0.0.1:5672}
+ * @param nats the NATS server's URL, e.g. {@code nats://127.0.0.1:4222}
  */
-public record Peers(URI amqp) {
+public record Peers(URI amqp, URI nats) {
     public static final String DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672";
+    public static final String DEFAULT_NATS = "nats://127.0.0.1:4222";
 
     public static Peers defaults() {
-        return new Peers(URI.create(DEFAULT_AMQP));
+        return new Peers(URI.create(DEFAULT_AMQP), URI.create(DEFAULT_NATS));
     }
 
     /** A URI fit for messages: scheme, host and port, no user or password. */

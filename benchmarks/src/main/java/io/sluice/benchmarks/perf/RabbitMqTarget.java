@@ -40,7 +40,8 @@ final class RabbitMqTarget implements Target {
 
     private final URI uri;
     private Connection connection;
-    private int phases;
+    /** Names a queue or stream per phase, unique in this process. */
+    private static final java.util.concurrent.atomic.AtomicInteger PHASES = new java.util.concurrent.atomic.AtomicInteger();
 
     RabbitMqTarget(URI uri) {
         this.uri = uri;
@@ -87,7 +88,7 @@ final class RabbitMqTarget implements Target {
 
     @Override
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
-        String queue = "sluice-perf-" + ProcessHandle.current().pid() + "-" + (++phases);
+        String queue = "sluice-perf-" + ProcessHandle.current().pid() + "-" + PHASES.incrementAndGet();
         boolean confirms = workload.acks() != Acks.NONE;
         boolean durable = workload.acks() == Acks.STORED;
         int window = Math.max(1, workload.batchSize() / workload.recordSize()) * 5;

@@ -12,6 +12,7 @@ public final class Targets {
         ALL.put(ReactorRawTarget.NAME, peers -> new ReactorRawTarget());
         ALL.put(SluiceEmbeddedTarget.NAME, peers -> new SluiceEmbeddedTarget());
         ALL.put(RabbitMqTarget.NAME, peers -> new RabbitMqTarget(peers.amqp()));
+        ALL.put(NatsTarget.NAME, peers -> new NatsTarget(peers.nats()));
     }
 
     private Targets() {

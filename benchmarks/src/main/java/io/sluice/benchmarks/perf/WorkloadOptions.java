@@ -72,6 +72,10 @@ final class WorkloadOptions {
             description = "RabbitMQ for the rabbitmq target (default: amqp://guest:***@127.0.0.1:5672).")
     java.net.URI amqp;
 
+    @Option(names = "--nats", paramLabel = "URL", defaultValue = Peers.DEFAULT_NATS,
+            description = "NATS (with JetStream) for the nats target (default: ${DEFAULT-VALUE}).")
+    java.net.URI nats;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the workload and the results to FILE as JSON.")
     java.nio.file.Path json;
@@ -154,7 +158,7 @@ final class WorkloadOptions {
 
     /** Where the peers are. */
     Peers peers() {
-        return new Peers(amqp);
+        return new Peers(amqp, nats);
     }
 
     /** Writes the results to the {@code --json} file, if one was given; returns false (and says why) when it cannot. */

@@ -39,7 +39,7 @@ class RabbitMqTargetIT {
 
     @Test
     void anUnreachableBrokerIsOneLineNamingTheAddressWithoutThePassword() {
-        Target t = Targets.create("rabbitmq", new Peers(URI.create("amqp://guest:secret@127.0.0.1:1")));
+        Target t = Targets.create("rabbitmq", new Peers(URI.create("amqp://guest:secret@127.0.0.1:1"), URI.create(Peers.DEFAULT_NATS)));
         RunResult r = runner().run(t, Workload.builder().count(10).build());
         assertThat(r.error()).startsWith("rabbitmq: cannot connect to amqp://127.0.0.1:1").doesNotContain("secret");
         assertThat(r.error().lines()).hasSize(1);

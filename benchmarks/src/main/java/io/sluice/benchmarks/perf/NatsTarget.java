@@ -1,0 +1,222 @@
+package io.sluice.benchmarks.perf;
+
+import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.MessageConsumer;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.sluice.producer.Acks;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code nats}: a NATS server at {@code --nats}, driven as its documentation recommends for the workload.
+ *
+ * <ul>
+ *   <li>acks {@code none}: core NATS, publish and subscribe on a subject (no acknowledgements, no flow control:
+ *       the subscriber's pending limits are lifted so that a burst is not dropped as a slow consumer);</li>
+ *   <li>{@code appended}: JetStream, a stream per phase in memory; asynchronous publishes with at most a window
+ *       unacknowledged (the records in five batches, as {@code maxInFlight}); a consumer with explicit acks
+ *       pulling {@code --prefetch} messages at a time;</li>
+ *   <li>{@code stored}: the same with the stream on file storage.</li>
+ * </ul>
+ * The settings used go into the result's details. Publishing may wait for the window, so it runs on a thread
+ * of its own, never on a Reactor non-blocking thread.
+ */
+final class NatsTarget implements Target {
+    static final String NAME = "nats";
+
+    private final URI url;
+    private Connection connection;
+    /** Names a queue or stream per phase, unique in this process. */
+    private static final java.util.concurrent.atomic.AtomicInteger PHASES = new java.util.concurrent.atomic.AtomicInteger();
+
+    NatsTarget(URI url) {
+        this.url = url;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "NATS at " + Peers.safe(url) + ": JetStream with acks when --acks asks for them, core NATS otherwise";
+    }
+
+    @Override
+    public boolean hasAcks() {
+        return true;
+    }
+
+    @Override
+    public void validate(Workload workload) {
+        if (workload.producers() != 1 || workload.consumers() != 1 || workload.concurrency() != 1) {
+            throw new IllegalArgumentException("nats: sluice-perf runs one producer and one consumer with concurrency 1 for now");
+        }
+    }
+
+    @Override
+    public void open(Workload workload) {
+        try {
+            connection = Nats.connect(Options.builder().server(url.toString()).connectionTimeout(Duration.ofSeconds(3))
+                    .maxReconnects(0).noReconnect().build());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new TargetUnavailableException("nats: cannot connect to " + Peers.safe(url) + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
+        String name = "sluice-perf-" + ProcessHandle.current().pid() + "-" + PHASES.incrementAndGet();
+        String subject = name.replace('-', '.');
+        boolean jetStream = workload.acks() != Acks.NONE;
+        int window = Math.max(1, workload.batchSize() / workload.recordSize()) * 5;
+        try {
+            Disposable consumer;
+            Publisher publisher;
+            if (jetStream) {
+                StorageType storage = workload.acks() == Acks.STORED ? StorageType.File : StorageType.Memory;
+                JetStreamManagement jsm = connection.jetStreamManagement();
+                jsm.addStream(StreamConfiguration.builder().name(name).subjects(subject).storageType(storage).build());
+                MessageConsumer mc = connection.getStreamContext(name)
+                        .createOrUpdateConsumer(ConsumerConfiguration.builder().name(name).ackPolicy(AckPolicy.Explicit).build())
+                        .consume(ConsumeOptions.builder().batchSize(workload.prefetch()).build(), msg -> {
+                            byte[] body = msg.getData();
+                            probe.received(0, Payload.seq(body), Payload.intendedNanos(body), System.nanoTime());
+                            msg.ack();
+                        });
+                consumer = () -> {
+                    mc.stop();
+                    try {
+                        jsm.deleteStream(name);
+                    } catch (Exception e) {
+                        // the stream goes with the server's data otherwise; nothing else to do
+                    }
+                };
+                publisher = new Publisher(connection.jetStream(), null, subject, probe, window);
+                probe.detail("nats", String.format("JetStream stream %s (%s storage), async publish window %,d,"
+                        + " consumer explicit acks, pull batch %,d", name, storage, window, workload.prefetch()));
+            } else {
+                Dispatcher dispatcher = connection.createDispatcher(msg -> {
+                    byte[] body = msg.getData();
+                    probe.received(0, Payload.seq(body), Payload.intendedNanos(body), System.nanoTime());
+                });
+                dispatcher.subscribe(subject);
+                dispatcher.setPendingLimits(-1, -1);
+                connection.flush(Duration.ofSeconds(3)); // the subscription is in place before the first publish
+                consumer = () -> connection.closeDispatcher(dispatcher);
+                publisher = new Publisher(null, connection, subject, probe, window);
+                probe.detail("nats", "core NATS subject " + subject + ", no acknowledgements, subscriber pending limits lifted");
+            }
+            ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "sluice-perf-nats-publisher"));
+            Scheduler scheduler = Schedulers.fromExecutorService(thread);
+            payloads.publishOn(scheduler, 256).subscribe(publisher);
+            return () -> {
+                publisher.dispose();
+                scheduler.dispose();
+                thread.shutdownNow();
+                consumer.dispose();
+            };
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new TargetUnavailableException("nats: setting up " + name + " at " + Peers.safe(url) + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            connection = null;
+        }
+    }
+
+    /** Publishes on its own thread; with JetStream at most {@code window} unacknowledged, each ack counted. */
+    private static final class Publisher extends BaseSubscriber<byte[]> {
+        private final JetStream js;
+        private final Connection core;
+        private final String subject;
+        private final Probe probe;
+        private final Semaphore window;
+        private final AtomicLong outstanding = new AtomicLong();
+        private volatile boolean sourceDone;
+
+        Publisher(JetStream js, Connection core, String subject, Probe probe, int window) {
+            this.js = js;
+            this.core = core;
+            this.subject = subject;
+            this.probe = probe;
+            this.window = new Semaphore(window);
+        }
+
+        @Override
+        protected void hookOnNext(byte[] value) {
+            if (js == null) {
+                core.publish(subject, value);
+                probe.acked();
+                return;
+            }
+            try {
+                window.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancel();
+                return;
+            }
+            outstanding.incrementAndGet();
+            js.publishAsync(subject, value).whenComplete((ack, error) -> {
+                if (error != null) {
+                    probe.failed(error);
+                    return;
+                }
+                synchronized (probe) { // acks complete on the client's threads; the probe's counter has one writer
+                    probe.acked();
+                }
+                window.release();
+                if (outstanding.decrementAndGet() == 0 && sourceDone) {
+                    probe.acksCompleted();
+                }
+            });
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            sourceDone = true;
+            if (js == null || outstanding.get() == 0) {
+                probe.acksCompleted();
+            }
+        }
+
+        @Override
+        protected void hookOnError(Throwable e) {
+            probe.failed(e);
+        }
+    }
+}
