@@ -15,15 +15,11 @@ import io.nats.client.api.StreamConfiguration;
 import io.sluice.producer.Acks;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code nats}: a NATS server at {@code --nats}, driven as its documentation recommends for the workload.
@@ -68,9 +64,7 @@ final class NatsTarget implements Target {
 
     @Override
     public void validate(Workload workload) {
-        if (workload.producers() != 1 || workload.consumers() != 1 || workload.concurrency() != 1) {
-            throw new IllegalArgumentException("nats: sluice-perf runs one producer and one consumer with concurrency 1 for now");
-        }
+        OwnThread.requireOneProducerAndConsumer(NAME, workload);
     }
 
     @Override
@@ -129,13 +123,9 @@ final class NatsTarget implements Target {
                 publisher = new Publisher(null, connection, subject, probe, window);
                 probe.detail("nats", "core NATS subject " + subject + ", no acknowledgements, subscriber pending limits lifted");
             }
-            ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "sluice-perf-nats-publisher"));
-            Scheduler scheduler = Schedulers.fromExecutorService(thread);
-            payloads.publishOn(scheduler, 256).subscribe(publisher);
+            Disposable sending = OwnThread.publish(payloads, "sluice-perf-nats-publisher", publisher);
             return () -> {
-                publisher.dispose();
-                scheduler.dispose();
-                thread.shutdownNow();
+                sending.dispose();
                 consumer.dispose();
             };
         } catch (Exception e) {

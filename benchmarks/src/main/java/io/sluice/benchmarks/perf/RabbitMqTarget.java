@@ -12,14 +12,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.NavigableSet;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code rabbitmq}: a RabbitMQ broker at {@code --amqp}, driven as its documentation recommends for the workload.
@@ -64,9 +60,7 @@ final class RabbitMqTarget implements Target {
 
     @Override
     public void validate(Workload workload) {
-        if (workload.producers() != 1 || workload.consumers() != 1 || workload.concurrency() != 1) {
-            throw new IllegalArgumentException("rabbitmq: sluice-perf runs one producer and one consumer with concurrency 1 for now");
-        }
+        OwnThread.requireOneProducerAndConsumer(NAME, workload);
     }
 
     @Override
@@ -103,13 +97,9 @@ final class RabbitMqTarget implements Target {
             consuming.basicQos(workload.prefetch());
             consuming.basicConsume(queue, !confirms, new Reader(consuming, probe, confirms, ackEvery));
             Publisher publisher = new Publisher(publishing, queue, probe, confirms, durable, window);
-            ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "sluice-perf-rabbitmq-publisher"));
-            Scheduler scheduler = Schedulers.fromExecutorService(thread);
-            payloads.publishOn(scheduler, 256).subscribe(publisher);
+            Disposable sending = OwnThread.publish(payloads, "sluice-perf-rabbitmq-publisher", publisher);
             return () -> {
-                publisher.dispose();
-                scheduler.dispose();
-                thread.shutdownNow();
+                sending.dispose();
                 try (Channel c = connection.createChannel()) {
                     c.queueDelete(queue);
                 } catch (Exception e) {
