@@ -4,7 +4,6 @@ import io.sluice.internal.Check;
 import io.sluice.partition.Assignor;
 import io.sluice.partition.Assignors;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -165,10 +164,6 @@ public final class ConsumerOptions {
 
     public Set<String> topics() {
         return topics;
-    }
-
-    public List<String> topicList() {
-        return new ArrayList<>(topics);
     }
 
     public int prefetch() {

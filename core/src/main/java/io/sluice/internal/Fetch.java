@@ -58,12 +58,6 @@ final class Fetch {
         }
     }
 
-    /** True when a record may be waiting right now (the member should keep reading). */
-    boolean mayHaveMore() {
-        Iterator<Record> it = records;
-        return it != null && it.hasNext() || next < partition.log.endOffset();
-    }
-
     void revoke() {
         revoked = true;
     }

@@ -178,14 +178,6 @@ final class GroupState {
         return moved.isEmpty() ? Mono.empty() : engine.offsetStore.commit(id, moved);
     }
 
-    synchronized int generation() {
-        return generation;
-    }
-
-    synchronized List<Member> members() {
-        return List.copyOf(members);
-    }
-
     synchronized GroupDescription describe() {
         List<GroupDescription.Member> ms = new ArrayList<>();
         for (Member m : members) {

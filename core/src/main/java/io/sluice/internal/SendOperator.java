@@ -91,7 +91,9 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private int emitIndex;
     private boolean terminated;
 
+    @SuppressWarnings("rawtypes") // a field updater names the class, not a parameterization
     private static final AtomicIntegerFieldUpdater<SendOperator> WIP = AtomicIntegerFieldUpdater.newUpdater(SendOperator.class, "wip");
+    @SuppressWarnings("rawtypes")
     private static final AtomicLongFieldUpdater<SendOperator> REQUESTED = AtomicLongFieldUpdater.newUpdater(SendOperator.class, "requested");
 
     SendOperator(Engine engine, DefaultProducer producer, ProducerOptions options, CoreSubscriber<? super SendResult<T>> actual) {

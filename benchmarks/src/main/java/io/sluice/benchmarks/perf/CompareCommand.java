@@ -33,9 +33,7 @@ final class CompareCommand implements Callable<Integer> {
         PerfRunner.Settings settings = options.settings();
         List<Target> ts = new ArrayList<>();
         for (String name : new LinkedHashSet<>(targets)) {
-            Target t = Targets.create(name, options.peers());
-            options.validate(t, workload);
-            ts.add(t);
+            ts.add(options.target(name, workload));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("sluice-perf compare: " + String.join(" vs ", targets));

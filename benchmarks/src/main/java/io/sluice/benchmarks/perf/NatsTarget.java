@@ -40,8 +40,6 @@ final class NatsTarget implements Target {
 
     private final URI url;
     private Connection connection;
-    /** Names a queue or stream per phase, unique in this process. */
-    private static final java.util.concurrent.atomic.AtomicInteger PHASES = new java.util.concurrent.atomic.AtomicInteger();
 
     NatsTarget(URI url) {
         this.url = url;
@@ -64,7 +62,7 @@ final class NatsTarget implements Target {
 
     @Override
     public void validate(Workload workload) {
-        OwnThread.requireOneProducerAndConsumer(NAME, workload);
+        PeerTargets.requireOneProducerAndConsumer(NAME, workload);
     }
 
     @Override
@@ -82,7 +80,7 @@ final class NatsTarget implements Target {
 
     @Override
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
-        String name = "sluice-perf-" + ProcessHandle.current().pid() + "-" + PHASES.incrementAndGet();
+        String name = PeerTargets.phaseName();
         String subject = name.replace('-', '.');
         boolean jetStream = workload.acks() != Acks.NONE;
         int window = Math.max(1, workload.batchSize() / workload.recordSize()) * 5;
@@ -123,7 +121,7 @@ final class NatsTarget implements Target {
                 publisher = new Publisher(null, connection, subject, probe, window);
                 probe.detail("nats", "core NATS subject " + subject + ", no acknowledgements, subscriber pending limits lifted");
             }
-            Disposable sending = OwnThread.publish(payloads, "sluice-perf-nats-publisher", publisher);
+            Disposable sending = PeerTargets.publish(payloads, "sluice-perf-nats-publisher", publisher);
             return () -> {
                 sending.dispose();
                 consumer.dispose();

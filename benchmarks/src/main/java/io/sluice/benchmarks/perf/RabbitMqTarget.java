@@ -36,8 +36,6 @@ final class RabbitMqTarget implements Target {
 
     private final URI uri;
     private Connection connection;
-    /** Names a queue or stream per phase, unique in this process. */
-    private static final java.util.concurrent.atomic.AtomicInteger PHASES = new java.util.concurrent.atomic.AtomicInteger();
 
     RabbitMqTarget(URI uri) {
         this.uri = uri;
@@ -60,7 +58,7 @@ final class RabbitMqTarget implements Target {
 
     @Override
     public void validate(Workload workload) {
-        OwnThread.requireOneProducerAndConsumer(NAME, workload);
+        PeerTargets.requireOneProducerAndConsumer(NAME, workload);
     }
 
     @Override
@@ -82,7 +80,7 @@ final class RabbitMqTarget implements Target {
 
     @Override
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
-        String queue = "sluice-perf-" + ProcessHandle.current().pid() + "-" + PHASES.incrementAndGet();
+        String queue = PeerTargets.phaseName();
         boolean confirms = workload.acks() != Acks.NONE;
         boolean durable = workload.acks() == Acks.STORED;
         int window = Math.max(1, workload.batchSize() / workload.recordSize()) * 5;
@@ -97,7 +95,7 @@ final class RabbitMqTarget implements Target {
             consuming.basicQos(workload.prefetch());
             consuming.basicConsume(queue, !confirms, new Reader(consuming, probe, confirms, ackEvery));
             Publisher publisher = new Publisher(publishing, queue, probe, confirms, durable, window);
-            Disposable sending = OwnThread.publish(payloads, "sluice-perf-rabbitmq-publisher", publisher);
+            Disposable sending = PeerTargets.publish(payloads, "sluice-perf-rabbitmq-publisher", publisher);
             return () -> {
                 sending.dispose();
                 try (Channel c = connection.createChannel()) {

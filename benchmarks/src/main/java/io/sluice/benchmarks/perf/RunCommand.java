@@ -28,8 +28,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Workload workload = options.workload();
         PerfRunner.Settings settings = options.settings();
-        Target t = Targets.create(target, options.peers());
-        options.validate(t, workload);
+        Target t = options.target(target, workload);
         PrintWriter out = spec.commandLine().getOut();
         out.println("sluice-perf run: " + t.name() + " (" + t.description() + ")");
         out.println("workload: " + workload.describe());

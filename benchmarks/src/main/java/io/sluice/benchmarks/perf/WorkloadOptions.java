@@ -135,13 +135,15 @@ final class WorkloadOptions {
         }
     }
 
-    /** Checks {@code workload} against a target's limits. */
-    void validate(Target target, Workload workload) {
+    /** A new target named {@code name}, reaching its peer at {@link #peers()}, checked against {@code workload}. */
+    Target target(String name, Workload workload) {
+        Target target = Targets.create(name, peers());
         try {
             target.validate(workload);
         } catch (IllegalArgumentException e) {
             throw invalid(e);
         }
+        return target;
     }
 
     /** A message of the form "--option must ...", reworded as picocli words its own. */

@@ -2,21 +2,31 @@ package io.sluice.benchmarks.perf;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Subscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-/**
- * Runs a peer client's blocking publishing (socket writes, waiting for a confirm window) on a plain thread of
- * its own, never on one of Reactor's non-blocking threads, which is where the payloads come from.
- */
-final class OwnThread {
-    private OwnThread() {
+/** What the targets that drive a peer's client (RabbitMQ, NATS, ...) share. */
+final class PeerTargets {
+    /** Numbers the queue or stream of each phase, unique in this process. */
+    private static final AtomicInteger PHASES = new AtomicInteger();
+
+    private PeerTargets() {
     }
 
-    /** Subscribes {@code publisher} to {@code payloads} on a new thread named {@code name}; disposing stops both. */
+    /** A name for the queue or stream of a new phase: {@code sluice-perf-<pid>-<n>}. */
+    static String phaseName() {
+        return "sluice-perf-" + ProcessHandle.current().pid() + "-" + PHASES.incrementAndGet();
+    }
+
+    /**
+     * Subscribes {@code publisher} to {@code payloads} on a plain thread of its own named {@code name}: a peer client
+     * publishes with blocking calls (socket writes, waiting for a confirm window), which must never run on one of
+     * Reactor's non-blocking threads, where the payloads come from. Disposing stops both.
+     */
     static <P extends Subscriber<byte[]> & Disposable> Disposable publish(Flux<byte[]> payloads, String name, P publisher) {
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
         Scheduler scheduler = Schedulers.fromExecutorService(thread);
