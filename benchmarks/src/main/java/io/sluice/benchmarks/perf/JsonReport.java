@@ -57,7 +57,8 @@ final class JsonReport {
         field("linger_ms", w.linger().toNanos() / 1e6).append(", ");
         field("partitioner", w.partitioner().cliName()).append(", ");
         field("acks", w.acks().name().toLowerCase(Locale.ROOT)).append(", ");
-        field("max_backlog", w.maxBacklog());
+        field("max_backlog", w.maxBacklog()).append(", ");
+        field("keys", w.keys());
         out.append('}');
     }
 

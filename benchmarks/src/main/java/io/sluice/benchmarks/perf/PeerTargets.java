@@ -38,10 +38,17 @@ final class PeerTargets {
         };
     }
 
-    /** The peer targets drive one producer and one consumer so far. */
+    /** The peer targets drive one producer and one consumer, with one handler, so far. */
     static void requireOneProducerAndConsumer(String target, Workload workload) {
-        if (workload.producers() != 1 || workload.consumers() != 1 || workload.concurrency() != 1) {
-            throw new IllegalArgumentException(target + ": sluice-perf runs one producer and one consumer with concurrency 1 for now");
+        requireOne("--producers", target, "producer", workload.producers());
+        requireOne("--consumers", target, "consumer", workload.consumers());
+        requireOne("--concurrency", target, "handler per consumer", workload.concurrency());
+    }
+
+    private static void requireOne(String option, String target, String what, int value) {
+        if (value != 1) {
+            throw new IllegalArgumentException(option + " must be 1 for the " + target + " target (sluice-perf drives one "
+                    + what + " there so far), was " + value);
         }
     }
 }

@@ -89,7 +89,7 @@ public final class PerfRunner {
     }
 
     private RunResult phase(Target target, Workload workload, String name) {
-        Probe probe = new Probe(workload.partitions(), target.hasAcks());
+        Probe probe = new Probe(workload, target.hasAcks());
         Scheduler producer = Schedulers.newSingle("sluice-perf-producer", true);
         Disposable running = null;
         String error = null;

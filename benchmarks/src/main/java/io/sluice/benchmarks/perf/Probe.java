@@ -2,8 +2,10 @@ package io.sluice.benchmarks.perf;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
@@ -11,21 +13,26 @@ import org.HdrHistogram.Histogram;
  * What one phase of a run measures, written from three sides without locks:
  * <ul>
  * <li>the payload source (producer thread): {@link #started}, {@link #sent}, {@link #sourceCompleted};</li>
- * <li>the target's acknowledgement subscriber, if it has acknowledgements: {@link #acked}, {@link #acksCompleted};</li>
- * <li>the target's consumer (one thread at a time, signals serialized as Reactive Streams requires):
- *     {@link #received}, which records the latency in a {@link Histogram} and counts the {@link Tally}.</li>
+ * <li>the target's acknowledgement subscribers, if it has acknowledgements: {@link #acked} (an atomic count,
+ *     since each producer has its own), {@link #acksCompleted} once all are done;</li>
+ * <li>the target's consumers: {@link #received}, which records the latency in a {@link Histogram} and counts
+ *     the {@link Tally}. Each consumer thread gets a histogram and a tally of its own (found through a
+ *     {@link ThreadLocal}), so several consumers, or one consumer's concurrent handlers, record without
+ *     contending; {@link #tally()} and {@link #latencyHistogram()} merge them once the phase is over.</li>
  * </ul>
  * Each side is a single writer of its counters and publishes them with ordered (release) stores; the runner's
- * thread reads them. The phase is {@linkplain #isComplete() complete} when the source has finished, every
+ * thread reads them. Records fall into the order lanes of {@link Keys#lane}: per key, or per partition and
+ * producer. The phase is {@linkplain #isComplete() complete} when the source has finished, every
  * sent record has been received once and (for targets with acknowledgements) every send was acknowledged.
  */
 public final class Probe {
     private final boolean expectsAcks;
-    private final Tally tally;
-    private final Histogram latency = Latency.newHistogram();
+    private final Keys keys;
+    private final int lanes;
+    private final List<Receiver> receivers = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Receiver> receiver = ThreadLocal.withInitial(this::newReceiver);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
-    private final AtomicLong distinct = new AtomicLong();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final Map<String, String> details = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile long startNanos;
@@ -33,16 +40,40 @@ public final class Probe {
     private volatile long sentFinal = Long.MAX_VALUE;
     private volatile boolean acksDone;
     private volatile Throwable error;
-    /** Written by the consumer before it publishes {@link #distinct}. */
-    private long lastReceiveNanos;
 
     /**
-     * @param partitions  lanes in which the tally expects ascending sequence numbers
+     * A probe for a phase of {@code workload}.
+     *
      * @param expectsAcks whether the target reports acknowledgements ({@link #acked}, {@link #acksCompleted})
      */
-    public Probe(int partitions, boolean expectsAcks) {
-        this.tally = new Tally(partitions);
+    public Probe(Workload workload, boolean expectsAcks) {
+        this.keys = Keys.of(workload);
+        this.lanes = keys.lanes(workload.partitions());
         this.expectsAcks = expectsAcks;
+    }
+
+    /** A probe for keyless records of one producer over {@code partitions} partitions. */
+    public Probe(int partitions, boolean expectsAcks) {
+        this(Workload.builder().partitions(partitions).build(), expectsAcks);
+    }
+
+    /** What one consumer thread has received: written by that thread alone. */
+    private static final class Receiver {
+        final Tally tally;
+        final Histogram latency = Latency.newHistogram();
+        final AtomicLong distinct = new AtomicLong();
+        /** Written before {@link #distinct} is published. */
+        long lastReceiveNanos;
+
+        Receiver(int lanes) {
+            tally = new Tally(lanes);
+        }
+    }
+
+    private Receiver newReceiver() {
+        Receiver r = new Receiver(lanes);
+        receivers.add(r);
+        return r;
     }
 
     // ---- source side ----
@@ -67,9 +98,9 @@ public final class Probe {
 
     // ---- acknowledgement side ----
 
-    /** The target acknowledged one more send. */
+    /** The target acknowledged one more send; any thread (several producers each count their own). */
     public void acked() {
-        acked.lazySet(acked.get() + 1);
+        acked.incrementAndGet();
     }
 
     /** Every send has been acknowledged (the target's send stream completed). */
@@ -81,19 +112,20 @@ public final class Probe {
     // ---- consumer side ----
 
     /**
-     * One record arrived at {@code nowNanos} ({@link System#nanoTime()} taken on receipt).
+     * One record arrived at {@code nowNanos} ({@link System#nanoTime()} taken on receipt). Any thread may call
+     * this; calls from one thread must not overlap (Reactive Streams serializes a subscriber's signals).
      *
      * @param partition     the partition it came from (0 for targets without partitions)
      * @param seq           its sequence number
      * @param intendedNanos when it was meant to be sent
      */
     public void received(int partition, long seq, long intendedNanos, long nowNanos) {
-        Latency.record(latency, nowNanos - intendedNanos);
-        if (tally.record(partition, seq)) {
-            lastReceiveNanos = nowNanos;
-            long d = distinct.get() + 1;
-            distinct.lazySet(d);
-            if (d == sentFinal) {
+        Receiver r = receiver.get();
+        Latency.record(r.latency, nowNanos - intendedNanos);
+        if (r.tally.record(keys.lane(partition, seq), seq)) {
+            r.lastReceiveNanos = nowNanos;
+            r.distinct.lazySet(r.distinct.get() + 1);
+            if (sentFinal != Long.MAX_VALUE) {
                 checkDone();
             }
         }
@@ -121,7 +153,7 @@ public final class Probe {
     /** Source finished, every record received, acknowledgements (if any) complete. */
     public boolean isComplete() {
         long s = sentFinal;
-        return s != Long.MAX_VALUE && distinct.get() >= s && (!expectsAcks || acksDone);
+        return s != Long.MAX_VALUE && distinctReceived() >= s && (!expectsAcks || acksDone);
     }
 
     /** Completes when the phase is complete or failed. */
@@ -156,9 +188,16 @@ public final class Probe {
         return expectsAcks ? acked.get() : -1;
     }
 
-    /** Distinct records received so far. */
+    /**
+     * Distinct records received so far: the sum over the consumer threads, so a record that two threads received
+     * counts twice here (the merged {@link #tally()} counts it once, and as duplicated).
+     */
     public long distinctReceived() {
-        return distinct.get();
+        long d = 0;
+        for (Receiver r : receivers) {
+            d += r.distinct.get();
+        }
+        return d;
     }
 
     public boolean sourceDone() {
@@ -173,31 +212,50 @@ public final class Probe {
         return sourceEndNanos;
     }
 
-    /** When the last new record arrived; read after {@link #distinctReceived()} for a consistent view. */
+    /** When the last new record arrived, or 0 before the first. */
     public long lastReceiveNanos() {
-        distinct.get();
-        return lastReceiveNanos;
+        long last = 0;
+        boolean any = false;
+        for (Receiver r : receivers) {
+            if (r.distinct.get() > 0) { // read first: publishes lastReceiveNanos
+                last = any ? Math.max(last, r.lastReceiveNanos) : r.lastReceiveNanos;
+                any = true;
+            }
+        }
+        return last;
     }
 
     public Throwable error() {
         return error;
     }
 
-    /** The consumer's tally; read it once the phase is over. */
+    /** The consumers' tallies merged; read it once the phase is over. */
     public Tally tally() {
-        return tally;
+        Tally merged = new Tally(lanes);
+        for (Receiver r : receivers) {
+            merged.merge(r.tally);
+        }
+        return merged;
     }
 
-    /** The latency histogram (nanoseconds); read it once the phase is over. */
     /**
      * The 99th percentile of the latencies recorded so far, for progress lines. Read while the consumer records,
      * so approximate; safe because the histogram's range is fixed (it never resizes).
      */
     public long p99SoFarNanos() {
+        Histogram latency = latencyHistogram();
         return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(99.0);
     }
 
+    /** The latencies (nanoseconds) every consumer thread recorded; read it once the phase is over. */
     public Histogram latencyHistogram() {
-        return latency;
+        if (receivers.size() == 1) {
+            return receivers.get(0).latency;
+        }
+        Histogram merged = Latency.newHistogram();
+        for (Receiver r : receivers) {
+            merged.add(r.latency);
+        }
+        return merged;
     }
 }

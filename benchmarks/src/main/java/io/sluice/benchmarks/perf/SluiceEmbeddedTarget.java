@@ -9,7 +9,8 @@ import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
-import io.sluice.consumer.RebalanceEvent;
+import io.sluice.consumer.Ordering;
+import io.sluice.record.TopicPartition;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
@@ -19,15 +20,23 @@ import io.sluice.producer.SendResult;
 import io.sluice.record.Record;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code sluice-embedded}: Sluice's engine in this process ({@link Sluice#embedded()}), used through its
@@ -35,12 +44,14 @@ import reactor.core.publisher.Mono;
  *
  * <p>Per phase: a new topic of {@code --partitions} partitions ({@code BACKPRESSURE} beyond {@code --max-backlog}
  * unconsumed records per partition, and retention of as many records so that nothing unconsumed is evicted);
- * one consumer of a new group ({@code --prefetch}) subscribed to {@link Consumer#receive()}, which reads sequence
- * number and intended time through {@link Record#valueBuffer()} (no copy) and {@link Delivery#ack() acks} every
- * delivery; the runner waits until the consumer owns every partition, then one producer ({@code --batch-size},
- * {@code --linger}, {@code --partitioner}, {@code --acks}) sends the payloads, each as a keyless
- * {@link OutboundMessage}; every {@link SendResult} counts as acknowledged. At the end of the phase both
- * subscriptions are cancelled and the topic deleted; the engine lives for the whole run.
+ * {@code --consumers} members of a new group ({@code --prefetch}); with {@code --concurrency 1} each subscribes to
+ * {@link Consumer#receive()}, reads sequence number and intended time through {@link Record#valueBuffer()} (no
+ * copy) and {@link Delivery#ack() acks} every delivery, with more each runs {@link Consumer#process} with that many
+ * handlers. The runner waits until the members own every partition between them, then {@code --producers}
+ * producers ({@code --batch-size}, {@code --linger}, {@code --partitioner}, {@code --acks}) send their shares of
+ * the payloads ({@link ProducerSplit}) as {@link OutboundMessage}s keyed as {@code --keys} says ({@link Keys});
+ * every {@link SendResult} counts as acknowledged. At the end of the phase every subscription is cancelled and
+ * the topic deleted; the engine lives for the whole run.
  *
  * <p>Retention equals the backlog bound because the memory log evicts by retention alone, consumed or not: a
  * smaller retention could evict records the consumer has not read yet (they would count as lost). The retained
@@ -73,22 +84,6 @@ public final class SluiceEmbeddedTarget implements Target {
     }
 
     @Override
-    public void validate(Workload workload) {
-        if (workload.producers() != 1) {
-            throw new IllegalArgumentException("--producers: sluice-perf v0 runs one producer against sluice-embedded, was "
-                    + workload.producers());
-        }
-        if (workload.consumers() != 1) {
-            throw new IllegalArgumentException("--consumers: sluice-perf v0 runs one consumer against sluice-embedded, was "
-                    + workload.consumers());
-        }
-        if (workload.concurrency() != 1) {
-            throw new IllegalArgumentException("--concurrency: sluice-perf v0 reads with receive() (one record at a time), was "
-                    + workload.concurrency());
-        }
-    }
-
-    @Override
     public void open(Workload workload) {
         sluice = Sluice.embedded(EngineOptions.create().name("sluice-perf"));
     }
@@ -103,35 +98,88 @@ public final class SluiceEmbeddedTarget implements Target {
                         .retentionRecords(workload.maxBacklog())
                         .retentionBytes(TopicSpec.UNLIMITED))
                 .block(SETUP_TIMEOUT);
-
-        Consumer consumer = sluice.consumer(ConsumerOptions.create(topic + "-group")
-                .topics(topic)
-                .prefetch(workload.prefetch())
-                .clientId("sluice-perf"));
-        CompletableFuture<RebalanceEvent> assigned = consumer.rebalances()
-                .filter(e -> e.assigned().size() == workload.partitions())
-                .next()
-                .toFuture();
-        Reader reader = new Reader(probe);
-        consumer.receive().subscribe(reader);
-        awaitAssignment(assigned, topic, reader);
-
-        Producer producer = sluice.producer(ProducerOptions.create()
-                .batchSize(workload.batchSize())
-                .linger(workload.linger())
-                .partitioner(workload.partitioner().create())
-                .acks(workload.acks())
-                .clientId("sluice-perf"));
-        AckCounter acks = new AckCounter(probe);
-        producer.send(payloads.map(value -> OutboundMessage.<Void>of(topic, (byte[]) null, value, null))).subscribe(acks);
-
+        Disposable.Composite phase = Disposables.composite();
+        try {
+            subscribeConsumers(topic, workload, probe, phase);
+            startProducers(topic, workload, payloads, probe, phase);
+        } catch (RuntimeException e) {
+            phase.dispose();
+            throw e;
+        }
         return () -> {
-            acks.dispose();
-            reader.dispose();
-            producer.close();
+            phase.dispose();
             describeBatches(topic, workload, probe);
             sluice.admin().deleteTopic(topic).onErrorResume(e -> Mono.empty()).block(SETUP_TIMEOUT);
         };
+    }
+
+    /**
+     * {@code --consumers} members of one new group; returns once they own every partition between them. With
+     * {@code --concurrency 1} each reads with {@link Consumer#receive()} on its delivery thread; with more, each runs
+     * {@link Consumer#process} with that many handlers on {@link Schedulers#parallel()} (as an application with
+     * CPU-bound handlers would), keeping order per key for keyed records and per partition otherwise.
+     */
+    private void subscribeConsumers(String topic, Workload workload, Probe probe, Disposable.Composite phase) {
+        Ordering ordering = workload.keys() > 0 ? Ordering.PER_KEY : Ordering.PER_PARTITION;
+        Map<Integer, Set<TopicPartition>> owned = new ConcurrentHashMap<>();
+        CompletableFuture<Void> assigned = new CompletableFuture<>();
+        for (int i = 0; i < workload.consumers(); i++) {
+            int member = i;
+            Consumer consumer = sluice.consumer(ConsumerOptions.create(topic + "-group")
+                    .topics(topic)
+                    .prefetch(workload.prefetch())
+                    .concurrency(workload.concurrency())
+                    .ordering(ordering)
+                    .clientId("sluice-perf-" + i));
+            phase.add(consumer.rebalances().subscribe(e -> {
+                owned.put(member, e.assigned());
+                if (ownedOnce(owned.values(), workload.partitions())) {
+                    assigned.complete(null);
+                }
+            }));
+            if (workload.concurrency() == 1) {
+                Reader reader = new Reader(probe);
+                phase.add(reader);
+                consumer.receive().subscribe(reader);
+            } else {
+                phase.add(consumer.process(record -> Mono.fromRunnable(() -> record(probe, record, System.nanoTime()))
+                                .subscribeOn(Schedulers.parallel()))
+                        .subscribe(result -> { }, probe::failed));
+            }
+        }
+        awaitAssignment(assigned, topic);
+    }
+
+    /** True when the members' latest assignments cover every partition exactly once. */
+    private static boolean ownedOnce(Collection<Set<TopicPartition>> assignments, int partitions) {
+        int total = 0;
+        Set<TopicPartition> all = new HashSet<>();
+        for (Set<TopicPartition> a : assignments) {
+            total += a.size();
+            all.addAll(a);
+        }
+        return total == partitions && all.size() == partitions;
+    }
+
+    /** {@code --producers} producers, each sending its share of the payloads ({@link ProducerSplit}). */
+    private void startProducers(String topic, Workload workload, Flux<byte[]> payloads, Probe probe, Disposable.Composite phase) {
+        Keys keys = Keys.of(workload);
+        AtomicInteger running = new AtomicInteger(workload.producers());
+        phase.add(ProducerSplit.split(payloads, workload, (index, share) -> {
+            Producer producer = sluice.producer(ProducerOptions.create()
+                    .batchSize(workload.batchSize())
+                    .linger(workload.linger())
+                    .partitioner(workload.partitioner().create())
+                    .acks(workload.acks())
+                    .clientId("sluice-perf-" + index));
+            AckCounter acks = new AckCounter(probe, running);
+            producer.send(share.map(value -> OutboundMessage.<Void>of(topic, keys.key(Payload.seq(value)), value, null)))
+                    .subscribe(acks);
+            return () -> {
+                acks.dispose();
+                producer.close();
+            };
+        }));
     }
 
     /** Records per appended batch, from the engine's meters (one send-latency sample per acknowledged batch). */
@@ -148,18 +196,21 @@ public final class SluiceEmbeddedTarget implements Target {
         }
     }
 
-    private static void awaitAssignment(CompletableFuture<RebalanceEvent> assigned, String topic, Disposable reader) {
+    private static void awaitAssignment(CompletableFuture<Void> assigned, String topic) {
         try {
             assigned.get(SETUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            reader.dispose();
-            throw new IllegalStateException("interrupted while the consumer joined " + topic, e);
+            throw new IllegalStateException("interrupted while the consumers joined " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
-            reader.dispose();
-            throw new IllegalStateException("the consumer was not assigned every partition of " + topic + " within "
+            throw new IllegalStateException("the consumers were not assigned every partition of " + topic + " within "
                     + SETUP_TIMEOUT.toSeconds() + " s", e);
         }
+    }
+
+    private static void record(Probe probe, Record record, long now) {
+        ByteBuffer value = record.valueBuffer();
+        probe.received(record.partition(), Payload.seq(value), Payload.intendedNanos(value), now);
     }
 
     @Override
@@ -178,10 +229,7 @@ public final class SluiceEmbeddedTarget implements Target {
 
         @Override
         protected void hookOnNext(Delivery delivery) {
-            long now = System.nanoTime();
-            Record record = delivery.record();
-            ByteBuffer value = record.valueBuffer();
-            probe.received(record.partition(), Payload.seq(value), Payload.intendedNanos(value), now);
+            record(probe, delivery.record(), System.nanoTime());
             delivery.ack();
         }
 
@@ -191,11 +239,14 @@ public final class SluiceEmbeddedTarget implements Target {
         }
     }
 
+    /** Counts one producer's acknowledgements; the last producer to complete completes the probe's. */
     private static final class AckCounter extends BaseSubscriber<SendResult<Void>> {
         private final Probe probe;
+        private final AtomicInteger running;
 
-        AckCounter(Probe probe) {
+        AckCounter(Probe probe, AtomicInteger running) {
             this.probe = probe;
+            this.running = running;
         }
 
         @Override
@@ -205,7 +256,9 @@ public final class SluiceEmbeddedTarget implements Target {
 
         @Override
         protected void hookOnComplete() {
-            probe.acksCompleted();
+            if (running.decrementAndGet() == 0) {
+                probe.acksCompleted();
+            }
         }
 
         @Override

@@ -32,15 +32,17 @@ public final class SluicePerf implements Callable<Integer> {
 
     /** Runs the command line with output to {@code out} and errors and progress to {@code err}; returns the exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(out, err).execute(args);
+        CommandLine cl = commandLine(out, err);
+        WorkloadFile.install(cl, args);
+        return cl.execute(args);
     }
 
-    /** The configured command line: bad options print one line naming the option and exit with 2. */
     /** True when a person is watching: the JVM has a console (standard input and output are a terminal). */
     static boolean interactive() {
         return System.console() != null;
     }
 
+    /** The configured command line: bad options print one line naming the option and exit with 2. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new SluicePerf());
         cl.setOut(out);

@@ -23,15 +23,19 @@ import java.util.Objects;
  * @param partitioner producer partitioning strategy ({@code --partitioner})
  * @param acks        acknowledgement level ({@code --acks})
  * @param maxBacklog  unconsumed records a partition holds before producers wait ({@code --max-backlog})
+ * @param keys        distinct record keys, spread uniformly over the records, or 0 for keyless records
+ *                    ({@code --keys}); see {@link Keys}
  */
 public record Workload(int recordSize, long count, Duration duration, long rate, int partitions, int producers,
                        int consumers, int prefetch, int concurrency, int batchSize, Duration linger,
-                       PartitionerKind partitioner, Acks acks, long maxBacklog) {
+                       PartitionerKind partitioner, Acks acks, long maxBacklog, int keys) {
 
     /** The largest value size accepted. */
     public static final int MAX_RECORD_SIZE = 64 * 1024 * 1024;
     /** The most records one run can send: the reliability tally indexes a bit set by sequence number. */
     public static final long MAX_RECORDS = Integer.MAX_VALUE;
+    /** The most distinct keys: the tally keeps one order lane per key. */
+    public static final int MAX_KEYS = 1_000_000;
 
     public Workload {
         if (recordSize < Payload.MIN_SIZE || recordSize > MAX_RECORD_SIZE) {
@@ -64,6 +68,9 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         Objects.requireNonNull(acks, "acks");
         if (maxBacklog < 1) {
             throw new IllegalArgumentException("--max-backlog must be >= 1, was " + maxBacklog);
+        }
+        if (keys < 0 || keys > MAX_KEYS) {
+            throw new IllegalArgumentException("--keys must be between 0 (keyless records) and " + MAX_KEYS + ", was " + keys);
         }
     }
 
@@ -99,9 +106,10 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         String r = rate == 0 ? "unlimited rate" : String.format(java.util.Locale.ROOT, "%,d msgs/s", rate);
         return String.format(java.util.Locale.ROOT,
                 "%d B records %s, %s, %d partitions, %d producer(s), %d consumer(s), prefetch %d, concurrency %d,"
-                        + " batch %d B, linger %s, partitioner %s, acks %s, max backlog %,d",
+                        + " batch %d B, linger %s, partitioner %s, acks %s, max backlog %,d, %s",
                 recordSize, amount, r, partitions, producers, consumers, prefetch, concurrency, batchSize,
-                Durations.format(linger), partitioner.cliName(), acks.name().toLowerCase(java.util.Locale.ROOT), maxBacklog);
+                Durations.format(linger), partitioner.cliName(), acks.name().toLowerCase(java.util.Locale.ROOT), maxBacklog,
+                keys == 0 ? "keyless" : String.format(java.util.Locale.ROOT, "%,d keys", keys));
     }
 
     /** Builds a {@link Workload}; {@link #build()} validates. */
@@ -120,6 +128,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         private PartitionerKind partitioner = PartitionerKind.KEY_HASH;
         private Acks acks = Acks.APPENDED;
         private long maxBacklog = io.sluice.admin.TopicSpec.of("defaults").maxBacklog(); // the engine's default
+        private int keys = 0;
 
         private Builder() {
         }
@@ -139,6 +148,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
             partitioner = w.partitioner;
             acks = w.acks;
             maxBacklog = w.maxBacklog;
+            keys = w.keys;
         }
 
         public Builder recordSize(int bytes) {
@@ -212,9 +222,15 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
             return this;
         }
 
+        /** Distinct keys spread uniformly over the records; 0 sends keyless records. */
+        public Builder keys(int keys) {
+            this.keys = keys;
+            return this;
+        }
+
         public Workload build() {
             return new Workload(recordSize, count, duration, rate, partitions, producers, consumers, prefetch, concurrency,
-                    batchSize, linger, partitioner, acks, maxBacklog);
+                    batchSize, linger, partitioner, acks, maxBacklog, keys);
         }
     }
 }

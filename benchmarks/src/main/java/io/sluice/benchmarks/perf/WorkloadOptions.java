@@ -9,12 +9,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** The workload and run options shared by {@code run} and {@code compare} (a picocli mixin). */
 final class WorkloadOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
+
+    @Option(names = WorkloadFile.OPTION, paramLabel = "FILE",
+            description = "Read the workload from FILE (properties: size=100, duration=20s, partitions=8, ...: long option"
+                    + " names without dashes); options given on the command line override it.")
+    java.nio.file.Path workloadFile;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "100",
             description = "Record value size in bytes, at least 16 (default: ${DEFAULT-VALUE}).")
@@ -34,17 +40,17 @@ final class WorkloadOptions {
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4", description = "Topic partitions (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--producers", paramLabel = "N", defaultValue = "1", description = "Producers (v0: 1).")
+    @Option(names = "--producers", paramLabel = "N", defaultValue = "1", description = "Producers, each on its own thread; records go to the producer of their key (default: ${DEFAULT-VALUE}).")
     int producers;
 
-    @Option(names = "--consumers", paramLabel = "N", defaultValue = "1", description = "Consumers (v0: 1).")
+    @Option(names = "--consumers", paramLabel = "N", defaultValue = "1", description = "Consumers in one group, sharing the partitions (default: ${DEFAULT-VALUE}).")
     int consumers;
 
     @Option(names = "--prefetch", paramLabel = "N", defaultValue = "512",
             description = "Records a consumer reads ahead of demand (default: ${DEFAULT-VALUE}).")
     int prefetch;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "1", description = "Handlers per consumer (v0: 1).")
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "1", description = "Handlers per consumer; order is kept per key (--keys) or else per partition (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--batch-size", paramLabel = "BYTES", defaultValue = "65536",
@@ -67,6 +73,10 @@ final class WorkloadOptions {
             description = "Unconsumed records per partition before producers wait; Sluice also retains this many"
                     + " (default: ${DEFAULT-VALUE}, the engine's own default).")
     long maxBacklog;
+
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "0",
+            description = "Distinct record keys, spread uniformly over the records; 0 = keyless (default: ${DEFAULT-VALUE}).")
+    int keys;
 
     @Option(names = "--amqp", paramLabel = "URI", defaultValue = Peers.DEFAULT_AMQP,
             description = "RabbitMQ for the rabbitmq target (default: amqp://guest:***@127.0.0.1:5672).")
@@ -97,6 +107,22 @@ final class WorkloadOptions {
 
     /** The workload these options describe. @throws ParameterException naming the option of a bad value */
     Workload workload() {
+        if (workloadFile != null) {
+            try {
+                WorkloadFile.check(workloadFile, spec);
+            } catch (IllegalArgumentException e) {
+                throw error(e.getMessage());
+            }
+        }
+        if (count != null && duration != null && workloadFile != null) {
+            // the command line overrides the workload file: of the two, keep the one given on the command line
+            ParseResult given = spec.commandLine().getParseResult();
+            if (given.hasMatchedOption("--count") && !given.hasMatchedOption("--duration")) {
+                duration = null;
+            } else if (given.hasMatchedOption("--duration") && !given.hasMatchedOption("--count")) {
+                count = null;
+            }
+        }
         if (count != null && duration != null) {
             throw error("--count and --duration are mutually exclusive; give one");
         }
@@ -119,6 +145,7 @@ final class WorkloadOptions {
                     .partitioner(partitioner)
                     .acks(acks)
                     .maxBacklog(maxBacklog)
+                    .keys(keys)
                     .build();
         } catch (IllegalArgumentException e) {
             throw invalid(e);

@@ -3,10 +3,14 @@ package io.sluice.benchmarks.perf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.producer.Acks;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -26,6 +30,7 @@ class CommandLineTest {
 
     private <T> T parse(Class<T> type, String... args) {
         CommandLine cl = SluicePerf.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+        WorkloadFile.install(cl, args);
         ParseResult pr = cl.parseArgs(args);
         return type.cast(pr.subcommand().commandSpec().userObject());
     }
@@ -88,7 +93,7 @@ class CommandLineTest {
 
     @Test
     void knobsATargetCannotHonourAreRejectedBeforeRunning() {
-        assertThat(execute("run", "--target", "sluice-embedded", "--concurrency", "4", "--count", "10")).isEqualTo(2);
+        assertThat(execute("run", "--target", "rabbitmq", "--concurrency", "4", "--count", "10")).isEqualTo(2);
         assertThat(errLine()).contains("'--concurrency'").contains("was 4");
         assertThat(out.toString()).isEmpty();
     }
@@ -114,6 +119,48 @@ class CommandLineTest {
         PerfRunner.Settings s = run.options.settings();
         assertThat(s.warmup()).isZero();
         assertThat(s.tick()).isEqualTo(Duration.ofNanos(500_000));
+    }
+
+    @Test
+    void aWorkloadFileSetsTheOptionsAndTheCommandLineOverridesIt(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("w.properties");
+        Files.writeString(file, "# a workload\nsize=1024\nduration=30s\npartitions=8\nkeys=1000\nproducers=2\n"
+                + "consumers=3\nconcurrency=4\ntargets=reactor-raw,sluice-embedded\n");
+        CompareCommand c = parse(CompareCommand.class, "compare", "--workload", file.toString(), "--partitions", "2");
+        Workload w = c.options.workload();
+        assertThat(w.recordSize()).isEqualTo(1024);
+        assertThat(w.duration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(w.partitions()).isEqualTo(2);
+        assertThat(w.keys()).isEqualTo(1000);
+        assertThat(w.producers()).isEqualTo(2);
+        assertThat(w.consumers()).isEqualTo(3);
+        assertThat(w.concurrency()).isEqualTo(4);
+        assertThat(c.targets).containsExactly("reactor-raw", "sluice-embedded");
+
+        RunCommand r = parse(RunCommand.class, "run", "--workload=" + file, "--count", "500");
+        assertThat(r.options.workload().count()).isEqualTo(500);
+    }
+
+    @Test
+    void aWorkloadFileWithAnUnknownKeyOrThatIsMissingIsOneLineNamingIt(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("typo.properties");
+        Files.writeString(file, "sise=100\n");
+        assertThat(execute("run", "--workload", file.toString(), "--count", "10")).isEqualTo(2);
+        assertThat(errLine()).contains("--workload").contains("unknown key 'sise'").contains("size");
+        err.getBuffer().setLength(0);
+        assertThat(execute("run", "--workload", dir.resolve("missing").toString(), "--count", "10")).isEqualTo(2);
+        assertThat(errLine()).contains("--workload").contains("missing").contains("cannot read");
+        err.getBuffer().setLength(0);
+        Files.writeString(file, "size=abc\n");
+        assertThat(execute("run", "--workload", file.toString(), "--count", "10")).isEqualTo(2);
+        assertThat(errLine()).contains("--size").contains("abc");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void badKeysAreRejectedNamingTheOption() {
+        assertThat(execute("run", "--keys", "-1", "--count", "10")).isEqualTo(2);
+        assertThat(errLine()).contains("'--keys'").contains("was -1");
     }
 
     @Test

@@ -56,6 +56,24 @@ class RunnerSmokeTest {
     }
 
     @Test
+    void sluiceEmbeddedWithSeveralProducersConsumersAndHandlersKeepsOrderPerKey() {
+        Target t = Targets.create("sluice-embedded");
+        RunResult r = runner(Duration.ZERO).run(t, Workload.builder().count(RECORDS).partitions(6).producers(2).consumers(3)
+                .concurrency(4).keys(1_000).build());
+        assertClean(r, t);
+        assertThat(r.reordered()).isZero();
+    }
+
+    @Test
+    void sluiceEmbeddedWithKeylessRecordsOfTwoProducersKeepsOrderPerPartitionAndProducer() {
+        Target t = Targets.create("sluice-embedded");
+        RunResult r = runner(Duration.ZERO).run(t, Workload.builder().count(RECORDS).partitions(3).producers(2).consumers(2)
+                .partitioner(PartitionerKind.ROUND_ROBIN).build());
+        assertClean(r, t);
+        assertThat(r.reordered()).isZero();
+    }
+
+    @Test
     void sluiceEmbeddedAtAFixedRateWithRoundRobinAndNoAcks() {
         Target t = Targets.create("sluice-embedded");
         RunResult r = runner(Duration.ZERO).run(t, Workload.builder().count(RECORDS).rate(200_000)
@@ -94,7 +112,7 @@ class RunnerSmokeTest {
 
     @Test
     void aTargetRejectingTheWorkloadFailsBeforeRunning() {
-        RunResult r = runner(Duration.ZERO).run(Targets.create("sluice-embedded"), Workload.builder().count(10).consumers(2).build());
+        RunResult r = runner(Duration.ZERO).run(Targets.create("nats"), Workload.builder().count(10).consumers(2).build());
         assertThat(r.error()).contains("--consumers");
         assertThat(r.sent()).isZero();
     }
