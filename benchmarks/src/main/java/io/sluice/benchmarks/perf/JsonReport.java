@@ -58,7 +58,8 @@ final class JsonReport {
         field("partitioner", w.partitioner().cliName()).append(", ");
         field("acks", w.acks().name().toLowerCase(Locale.ROOT)).append(", ");
         field("max_backlog", w.maxBacklog()).append(", ");
-        field("keys", w.keys());
+        field("keys", w.keys()).append(", ");
+        field("groups", w.groups());
         out.append('}');
     }
 

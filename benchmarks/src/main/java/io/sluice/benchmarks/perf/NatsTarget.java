@@ -184,9 +184,7 @@ final class NatsTarget implements Target {
                     probe.failed(error);
                     return;
                 }
-                synchronized (probe) { // acks complete on the client's threads; the probe's counter has one writer
-                    probe.acked();
-                }
+                probe.acked();
                 window.release();
                 if (outstanding.decrementAndGet() == 0 && sourceDone) {
                     probe.acksCompleted();

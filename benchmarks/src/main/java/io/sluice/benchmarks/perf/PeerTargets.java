@@ -38,8 +38,9 @@ final class PeerTargets {
         };
     }
 
-    /** The peer targets drive one producer and one consumer, with one handler, so far. */
+    /** The peer targets (and reactor-raw) drive one producer and one consumer, with one handler, so far. */
     static void requireOneProducerAndConsumer(String target, Workload workload) {
+        requireOne("--groups", target, "consumer group", workload.groups());
         requireOne("--producers", target, "producer", workload.producers());
         requireOne("--consumers", target, "consumer", workload.consumers());
         requireOne("--concurrency", target, "handler per consumer", workload.concurrency());

@@ -16,21 +16,23 @@ import org.HdrHistogram.Histogram;
  * <li>the target's acknowledgement subscribers, if it has acknowledgements: {@link #acked} (an atomic count,
  *     since each producer has its own), {@link #acksCompleted} once all are done;</li>
  * <li>the target's consumers: {@link #received}, which records the latency in a {@link Histogram} and counts
- *     the {@link Tally}. Each consumer thread gets a histogram and a tally of its own (found through a
- *     {@link ThreadLocal}), so several consumers, or one consumer's concurrent handlers, record without
- *     contending; {@link #tally()} and {@link #latencyHistogram()} merge them once the phase is over.</li>
+ *     the {@link Tally} of the consumer's group. Each consumer thread gets a histogram and a tally per group of
+ *     its own (found through a {@link ThreadLocal}), so several consumers, or one consumer's concurrent handlers,
+ *     record without contending; {@link #tally(int)} and {@link #latencyHistogram()} merge them once the phase
+ *     is over.</li>
  * </ul>
  * Each side is a single writer of its counters and publishes them with ordered (release) stores; the runner's
  * thread reads them. Records fall into the order lanes of {@link Keys#lane}: per key, or per partition and
- * producer. The phase is {@linkplain #isComplete() complete} when the source has finished, every
+ * producer. With several consumer groups ({@code --groups}) each group must receive every record once. The phase is {@linkplain #isComplete() complete} when the source has finished, every
  * sent record has been received once and (for targets with acknowledgements) every send was acknowledged.
  */
 public final class Probe {
     private final boolean expectsAcks;
     private final Keys keys;
     private final int lanes;
+    private final int groups;
     private final List<Receiver> receivers = new CopyOnWriteArrayList<>();
-    private final ThreadLocal<Receiver> receiver = ThreadLocal.withInitial(this::newReceiver);
+    private final ThreadLocal<Receiver[]> receiver;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -49,6 +51,8 @@ public final class Probe {
     public Probe(Workload workload, boolean expectsAcks) {
         this.keys = Keys.of(workload);
         this.lanes = keys.lanes(workload.partitions());
+        this.groups = workload.groups();
+        this.receiver = ThreadLocal.withInitial(() -> new Receiver[groups]);
         this.expectsAcks = expectsAcks;
     }
 
@@ -57,22 +61,29 @@ public final class Probe {
         this(Workload.builder().partitions(partitions).build(), expectsAcks);
     }
 
-    /** What one consumer thread has received: written by that thread alone. */
+    /** What one consumer thread has received for one group: written by that thread alone. */
     private static final class Receiver {
+        final int group;
         final Tally tally;
         final Histogram latency = Latency.newHistogram();
         final AtomicLong distinct = new AtomicLong();
         /** Written before {@link #distinct} is published. */
         long lastReceiveNanos;
 
-        Receiver(int lanes) {
-            tally = new Tally(lanes);
+        Receiver(int group, int lanes) {
+            this.group = group;
+            this.tally = new Tally(lanes);
         }
     }
 
-    private Receiver newReceiver() {
-        Receiver r = new Receiver(lanes);
-        receivers.add(r);
+    private Receiver receiver(int group) {
+        Receiver[] mine = receiver.get();
+        Receiver r = mine[group];
+        if (r == null) {
+            r = new Receiver(group, lanes);
+            receivers.add(r);
+            mine[group] = r;
+        }
         return r;
     }
 
@@ -120,7 +131,15 @@ public final class Probe {
      * @param intendedNanos when it was meant to be sent
      */
     public void received(int partition, long seq, long intendedNanos, long nowNanos) {
-        Receiver r = receiver.get();
+        received(0, partition, seq, intendedNanos, nowNanos);
+    }
+
+    /**
+     * One record arrived at a consumer of {@code group}, in {@code [0, --groups)}; otherwise as
+     * {@link #received(int, long, long, long)}.
+     */
+    public void received(int group, int partition, long seq, long intendedNanos, long nowNanos) {
+        Receiver r = receiver(group);
         Latency.record(r.latency, nowNanos - intendedNanos);
         if (r.tally.record(keys.lane(partition, seq), seq)) {
             r.lastReceiveNanos = nowNanos;
@@ -153,7 +172,19 @@ public final class Probe {
     /** Source finished, every record received, acknowledgements (if any) complete. */
     public boolean isComplete() {
         long s = sentFinal;
-        return s != Long.MAX_VALUE && distinctReceived() >= s && (!expectsAcks || acksDone);
+        if (s == Long.MAX_VALUE || (expectsAcks && !acksDone)) {
+            return false;
+        }
+        long[] distinct = new long[groups];
+        for (Receiver r : receivers) {
+            distinct[r.group] += r.distinct.get();
+        }
+        for (long d : distinct) {
+            if (d < s) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Completes when the phase is complete or failed. */
@@ -189,8 +220,8 @@ public final class Probe {
     }
 
     /**
-     * Distinct records received so far: the sum over the consumer threads, so a record that two threads received
-     * counts twice here (the merged {@link #tally()} counts it once, and as duplicated).
+     * Distinct records received so far: the sum over the consumer threads and groups, so a record that two threads
+     * of a group received counts twice here (the merged {@link #tally(int)} counts it once, and as duplicated).
      */
     public long distinctReceived() {
         long d = 0;
@@ -229,11 +260,18 @@ public final class Probe {
         return error;
     }
 
-    /** The consumers' tallies merged; read it once the phase is over. */
-    public Tally tally() {
+    /** Consumer groups ({@code --groups}). */
+    public int groups() {
+        return groups;
+    }
+
+    /** The tally of {@code group}'s consumers, merged; read it once the phase is over. */
+    public Tally tally(int group) {
         Tally merged = new Tally(lanes);
         for (Receiver r : receivers) {
-            merged.merge(r.tally);
+            if (r.group == group) {
+                merged.merge(r.tally);
+            }
         }
         return merged;
     }

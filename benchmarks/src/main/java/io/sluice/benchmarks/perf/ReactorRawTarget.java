@@ -47,15 +47,7 @@ public final class ReactorRawTarget implements Target {
 
     @Override
     public void validate(Workload workload) {
-        if (workload.producers() != 1) {
-            throw new IllegalArgumentException("--producers: reactor-raw runs one producer, was " + workload.producers());
-        }
-        if (workload.consumers() != 1) {
-            throw new IllegalArgumentException("--consumers: reactor-raw runs one consumer, was " + workload.consumers());
-        }
-        if (workload.concurrency() != 1) {
-            throw new IllegalArgumentException("--concurrency: reactor-raw runs one reader, was " + workload.concurrency());
-        }
+        PeerTargets.requireOneProducerAndConsumer(NAME, workload);
     }
 
     @Override

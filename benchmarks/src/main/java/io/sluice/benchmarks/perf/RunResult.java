@@ -6,6 +6,9 @@ import java.util.Map;
 /**
  * The measured phase of one run of a workload against a target.
  *
+ * <p>Counts sum over the consumer groups ({@code --groups}): with two groups every record is due twice, once per
+ * group, so {@code received}, {@code lost}, {@code duplicated} and the throughput count deliveries per group.
+ *
  * <p>Throughput is end to end: distinct records received divided by {@code elapsed}, the time from the first
  * send to the last receipt. MB/s counts value bytes in units of 10^6 bytes. Latency is receipt time minus
  * intended send time.
@@ -42,15 +45,25 @@ public record RunResult(String target, Workload workload, long sent, long acked,
 
     /** The readings of a finished phase. */
     static RunResult of(String target, Workload workload, Probe probe, String error) {
-        Tally tally = probe.tally();
-        long distinct = tally.distinct();
         long sent = probe.sent();
+        long received = 0;
+        long distinct = 0;
+        long lost = 0;
+        long duplicated = 0;
+        long reordered = 0;
+        for (int g = 0; g < probe.groups(); g++) {
+            Tally tally = probe.tally(g);
+            received += tally.received();
+            distinct += tally.distinct();
+            lost += tally.lost(sent);
+            duplicated += tally.duplicated();
+            reordered += tally.reordered();
+        }
         long start = probe.startNanos();
         long elapsedNanos = distinct == 0 ? 0 : Math.max(1, probe.lastReceiveNanos() - start);
         long sendNanos = probe.sourceDone() ? Math.max(0, probe.sourceEndNanos() - start) : 0;
         double msgs = elapsedNanos == 0 ? 0 : distinct * 1e9 / elapsedNanos;
-        return new RunResult(target, workload, sent, probe.ackedCount(), tally.received(), tally.lost(sent),
-                tally.duplicated(), tally.reordered(), Duration.ofNanos(elapsedNanos), Duration.ofNanos(sendNanos), msgs,
+        return new RunResult(target, workload, sent, probe.ackedCount(), received, lost, duplicated, reordered, Duration.ofNanos(elapsedNanos), Duration.ofNanos(sendNanos), msgs,
                 msgs * workload.recordSize() / 1e6, Latency.of(probe.latencyHistogram()), error, probe.details());
     }
 }

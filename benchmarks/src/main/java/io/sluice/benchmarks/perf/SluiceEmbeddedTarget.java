@@ -44,7 +44,7 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Per phase: a new topic of {@code --partitions} partitions ({@code BACKPRESSURE} beyond {@code --max-backlog}
  * unconsumed records per partition, and retention of as many records so that nothing unconsumed is evicted);
- * {@code --consumers} members of a new group ({@code --prefetch}); with {@code --concurrency 1} each subscribes to
+ * {@code --groups} new groups of {@code --consumers} members each ({@code --prefetch}); with {@code --concurrency 1} each subscribes to
  * {@link Consumer#receive()}, reads sequence number and intended time through {@link Record#valueBuffer()} (no
  * copy) and {@link Delivery#ack() acks} every delivery, with more each runs {@link Consumer#process} with that many
  * handlers. The runner waits until the members own every partition between them, then {@code --producers}
@@ -100,7 +100,9 @@ public final class SluiceEmbeddedTarget implements Target {
                 .block(SETUP_TIMEOUT);
         Disposable.Composite phase = Disposables.composite();
         try {
-            subscribeConsumers(topic, workload, probe, phase);
+            for (int group = 0; group < workload.groups(); group++) {
+                subscribeConsumers(topic, group, workload, probe, phase);
+            }
             startProducers(topic, workload, payloads, probe, phase);
         } catch (RuntimeException e) {
             phase.dispose();
@@ -114,18 +116,18 @@ public final class SluiceEmbeddedTarget implements Target {
     }
 
     /**
-     * {@code --consumers} members of one new group; returns once they own every partition between them. With
+     * {@code --consumers} members of new group number {@code group}; returns once they own every partition between them. With
      * {@code --concurrency 1} each reads with {@link Consumer#receive()} on its delivery thread; with more, each runs
      * {@link Consumer#process} with that many handlers on {@link Schedulers#parallel()} (as an application with
      * CPU-bound handlers would), keeping order per key for keyed records and per partition otherwise.
      */
-    private void subscribeConsumers(String topic, Workload workload, Probe probe, Disposable.Composite phase) {
+    private void subscribeConsumers(String topic, int group, Workload workload, Probe probe, Disposable.Composite phase) {
         Ordering ordering = workload.keys() > 0 ? Ordering.PER_KEY : Ordering.PER_PARTITION;
         Map<Integer, Set<TopicPartition>> owned = new ConcurrentHashMap<>();
         CompletableFuture<Void> assigned = new CompletableFuture<>();
         for (int i = 0; i < workload.consumers(); i++) {
             int member = i;
-            Consumer consumer = sluice.consumer(ConsumerOptions.create(topic + "-group")
+            Consumer consumer = sluice.consumer(ConsumerOptions.create(topic + "-group-" + group)
                     .topics(topic)
                     .prefetch(workload.prefetch())
                     .concurrency(workload.concurrency())
@@ -138,16 +140,16 @@ public final class SluiceEmbeddedTarget implements Target {
                 }
             }));
             if (workload.concurrency() == 1) {
-                Reader reader = new Reader(probe);
+                Reader reader = new Reader(probe, group);
                 phase.add(reader);
                 consumer.receive().subscribe(reader);
             } else {
-                phase.add(consumer.process(record -> Mono.fromRunnable(() -> record(probe, record, System.nanoTime()))
+                phase.add(consumer.process(record -> Mono.fromRunnable(() -> record(probe, group, record, System.nanoTime()))
                                 .subscribeOn(Schedulers.parallel()))
                         .subscribe(result -> { }, probe::failed));
             }
         }
-        awaitAssignment(assigned, topic);
+        awaitAssignment(assigned, topic + "-group-" + group);
     }
 
     /** True when the members' latest assignments cover every partition exactly once. */
@@ -196,21 +198,21 @@ public final class SluiceEmbeddedTarget implements Target {
         }
     }
 
-    private static void awaitAssignment(CompletableFuture<Void> assigned, String topic) {
+    private static void awaitAssignment(CompletableFuture<Void> assigned, String group) {
         try {
             assigned.get(SETUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the consumers joined " + topic, e);
+            throw new IllegalStateException("interrupted while the consumers joined " + group, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("the consumers were not assigned every partition of " + topic + " within "
+            throw new IllegalStateException("the consumers of " + group + " were not assigned every partition within "
                     + SETUP_TIMEOUT.toSeconds() + " s", e);
         }
     }
 
-    private static void record(Probe probe, Record record, long now) {
+    private static void record(Probe probe, int group, Record record, long now) {
         ByteBuffer value = record.valueBuffer();
-        probe.received(record.partition(), Payload.seq(value), Payload.intendedNanos(value), now);
+        probe.received(group, record.partition(), Payload.seq(value), Payload.intendedNanos(value), now);
     }
 
     @Override
@@ -222,14 +224,16 @@ public final class SluiceEmbeddedTarget implements Target {
 
     private static final class Reader extends BaseSubscriber<Delivery> {
         private final Probe probe;
+        private final int group;
 
-        Reader(Probe probe) {
+        Reader(Probe probe, int group) {
             this.probe = probe;
+            this.group = group;
         }
 
         @Override
         protected void hookOnNext(Delivery delivery) {
-            record(probe, delivery.record(), System.nanoTime());
+            record(probe, group, delivery.record(), System.nanoTime());
             delivery.ack();
         }
 

@@ -25,10 +25,13 @@ import java.util.Objects;
  * @param maxBacklog  unconsumed records a partition holds before producers wait ({@code --max-backlog})
  * @param keys        distinct record keys, spread uniformly over the records, or 0 for keyless records
  *                    ({@code --keys}); see {@link Keys}
+ * @param groups      consumer groups, each with {@code consumers} members and each receiving every record
+ *                    ({@code --groups})
  */
 public record Workload(int recordSize, long count, Duration duration, long rate, int partitions, int producers,
                        int consumers, int prefetch, int concurrency, int batchSize, Duration linger,
-                       PartitionerKind partitioner, Acks acks, long maxBacklog, int keys) {
+                       PartitionerKind partitioner, Acks acks, long maxBacklog, int keys,
+                       int groups) {
 
     /** The largest value size accepted. */
     public static final int MAX_RECORD_SIZE = 64 * 1024 * 1024;
@@ -36,6 +39,8 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
     public static final long MAX_RECORDS = Integer.MAX_VALUE;
     /** The most distinct keys: the tally keeps one order lane per key. */
     public static final int MAX_KEYS = 1_000_000;
+    /** The most consumer groups. */
+    public static final int MAX_GROUPS = 100;
 
     public Workload {
         if (recordSize < Payload.MIN_SIZE || recordSize > MAX_RECORD_SIZE) {
@@ -72,6 +77,9 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         if (keys < 0 || keys > MAX_KEYS) {
             throw new IllegalArgumentException("--keys must be between 0 (keyless records) and " + MAX_KEYS + ", was " + keys);
         }
+        if (groups < 1 || groups > MAX_GROUPS) {
+            throw new IllegalArgumentException("--groups must be between 1 and " + MAX_GROUPS + ", was " + groups);
+        }
     }
 
     private static void positive(String option, int value) {
@@ -106,10 +114,10 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         String r = rate == 0 ? "unlimited rate" : String.format(java.util.Locale.ROOT, "%,d msgs/s", rate);
         return String.format(java.util.Locale.ROOT,
                 "%d B records %s, %s, %d partitions, %d producer(s), %d consumer(s), prefetch %d, concurrency %d,"
-                        + " batch %d B, linger %s, partitioner %s, acks %s, max backlog %,d, %s",
+                        + " batch %d B, linger %s, partitioner %s, acks %s, max backlog %,d, %s, %d group(s)",
                 recordSize, amount, r, partitions, producers, consumers, prefetch, concurrency, batchSize,
                 Durations.format(linger), partitioner.cliName(), acks.name().toLowerCase(java.util.Locale.ROOT), maxBacklog,
-                keys == 0 ? "keyless" : String.format(java.util.Locale.ROOT, "%,d keys", keys));
+                keys == 0 ? "keyless" : String.format(java.util.Locale.ROOT, "%,d keys", keys), groups);
     }
 
     /** Builds a {@link Workload}; {@link #build()} validates. */
@@ -129,6 +137,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         private Acks acks = Acks.APPENDED;
         private long maxBacklog = io.sluice.admin.TopicSpec.of("defaults").maxBacklog(); // the engine's default
         private int keys = 0;
+        private int groups = 1;
 
         private Builder() {
         }
@@ -149,6 +158,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
             acks = w.acks;
             maxBacklog = w.maxBacklog;
             keys = w.keys;
+            groups = w.groups;
         }
 
         public Builder recordSize(int bytes) {
@@ -228,9 +238,15 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
             return this;
         }
 
+        /** Consumer groups, each receiving every record. */
+        public Builder groups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
         public Workload build() {
             return new Workload(recordSize, count, duration, rate, partitions, producers, consumers, prefetch, concurrency,
-                    batchSize, linger, partitioner, acks, maxBacklog, keys);
+                    batchSize, linger, partitioner, acks, maxBacklog, keys, groups);
         }
     }
 }

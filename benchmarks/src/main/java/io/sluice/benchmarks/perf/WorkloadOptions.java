@@ -74,6 +74,10 @@ final class WorkloadOptions {
                     + " (default: ${DEFAULT-VALUE}, the engine's own default).")
     long maxBacklog;
 
+    @Option(names = "--groups", paramLabel = "N", defaultValue = "1",
+            description = "Consumer groups, each of --consumers members and each receiving every record (default: ${DEFAULT-VALUE}).")
+    int groups;
+
     @Option(names = "--keys", paramLabel = "N", defaultValue = "0",
             description = "Distinct record keys, spread uniformly over the records; 0 = keyless (default: ${DEFAULT-VALUE}).")
     int keys;
@@ -146,6 +150,7 @@ final class WorkloadOptions {
                     .acks(acks)
                     .maxBacklog(maxBacklog)
                     .keys(keys)
+                    .groups(groups)
                     .build();
         } catch (IllegalArgumentException e) {
             throw invalid(e);

@@ -33,7 +33,7 @@ class JsonReportTest {
                 {
                   "workload": {"record_size": 100, "count": 1000, "duration_ms": null, "rate": 0, "partitions": 4, \
                 "producers": 1, "consumers": 1, "prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 2.000, \
-                "partitioner": "key-hash", "acks": "appended", "max_backlog": 100000, "keys": 0},
+                "partitioner": "key-hash", "acks": "appended", "max_backlog": 100000, "keys": 0, "groups": 1},
                   "results": [
                     {"target": "reactor-raw", "throughput_msgs": 4000.000, "throughput_mb": 0.400, "latency_us": \
                 {"p50": 1.000, "p90": 2.000, "p99": 3.000, "p999": 4.000, "max": 5.000}, "sent": 1000, "acked": null, \

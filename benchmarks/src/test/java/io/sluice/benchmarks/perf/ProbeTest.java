@@ -33,7 +33,7 @@ class ProbeTest {
             threads.shutdownNow();
         }
         probe.sourceCompleted(100_000, System.nanoTime());
-        Tally t = probe.tally();
+        Tally t = probe.tally(0);
         assertThat(t.received()).isEqualTo(100_001);
         assertThat(t.distinct()).isEqualTo(100_000);
         assertThat(t.duplicated()).isEqualTo(1);
@@ -41,6 +41,29 @@ class ProbeTest {
         assertThat(t.reordered()).isZero();
         assertThat(probe.latencyHistogram().getTotalCount()).isEqualTo(100_001);
         assertThat(probe.latencyHistogram().getMaxValue()).isBetween(3_000L, 3_100L);
+        assertThat(probe.isComplete()).isTrue();
+    }
+
+    @Test
+    void eachGroupMustReceiveEveryRecordAndALossInOneGroupCounts() {
+        Probe probe = new Probe(Workload.builder().groups(2).build(), false);
+        long now = System.nanoTime();
+        for (long s = 0; s < 10; s++) {
+            probe.received(0, 0, s, now, now);
+        }
+        probe.sourceCompleted(10, now);
+        assertThat(probe.isComplete()).as("group 1 has received nothing").isFalse();
+        for (long s = 0; s < 10; s++) {
+            if (s != 4) {
+                probe.received(1, 0, s, now, now);
+            }
+        }
+        probe.received(1, 0, 7, now, now);
+        assertThat(probe.isComplete()).as("group 1 lacks record 4").isFalse();
+        assertThat(probe.tally(0).lost(10)).isZero();
+        assertThat(probe.tally(1).lost(10)).isEqualTo(1);
+        assertThat(probe.tally(1).duplicated()).isEqualTo(1);
+        probe.received(1, 0, 4, now, now);
         assertThat(probe.isComplete()).isTrue();
     }
 
@@ -62,10 +85,10 @@ class ProbeTest {
         long now = System.nanoTime();
         probe.received(0, otherKey, now, now); // a higher number of another key first: not a reorder
         probe.received(0, first, now, now);
-        assertThat(probe.tally().reordered()).isZero();
+        assertThat(probe.tally(0).reordered()).isZero();
         Probe swapped = new Probe(w, false);
         swapped.received(0, sameKey, now, now); // the same key's later record first: a reorder
         swapped.received(0, first, now, now);
-        assertThat(swapped.tally().reordered()).isEqualTo(1);
+        assertThat(swapped.tally(0).reordered()).isEqualTo(1);
     }
 }

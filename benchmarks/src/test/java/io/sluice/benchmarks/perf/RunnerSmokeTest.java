@@ -65,6 +65,19 @@ class RunnerSmokeTest {
     }
 
     @Test
+    void everyConsumerGroupReceivesEveryRecord() {
+        Target t = Targets.create("sluice-embedded");
+        RunResult r = runner(Duration.ZERO).run(t, Workload.builder().count(RECORDS).partitions(2).groups(3).consumers(2).build());
+        assertThat(r.error()).isNull();
+        assertThat(r.sent()).isEqualTo(RECORDS);
+        assertThat(r.received()).isEqualTo(3L * RECORDS);
+        assertThat(r.lost()).isZero();
+        assertThat(r.duplicated()).isZero();
+        assertThat(r.reordered()).isZero();
+        assertThat(r.latency().count()).isEqualTo(3L * RECORDS);
+    }
+
+    @Test
     void sluiceEmbeddedWithKeylessRecordsOfTwoProducersKeepsOrderPerPartitionAndProducer() {
         Target t = Targets.create("sluice-embedded");
         RunResult r = runner(Duration.ZERO).run(t, Workload.builder().count(RECORDS).partitions(3).producers(2).consumers(2)
