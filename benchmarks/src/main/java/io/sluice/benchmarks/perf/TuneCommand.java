@@ -90,6 +90,10 @@ final class TuneCommand implements Callable<Integer> {
         out.println("sluice-perf tune: " + validator.name() + " (" + validator.description() + ")");
         out.println("default: " + start.describe());
         out.println(plan(start, warmup));
+        if (p99Target != null && start.rate() == 0) {
+            out.println("note: at an unlimited rate records queue up to --max-backlog per partition, so the p99 is mostly that"
+                    + " queueing; give --rate (below the ceiling) to tune latency at a load");
+        }
         out.println();
         out.flush();
 
@@ -202,7 +206,8 @@ final class TuneCommand implements Callable<Integer> {
                     out.println("recommendation: " + Tuner.options(c.candidate()));
                 } else {
                     out.println("recommendation: keep the default: " + Tuner.options(def));
-                    out.println("  the search's best (" + Tuner.options(c.candidate()) + ") did not beat it when both were re-measured");
+                    out.println("  the search's best (" + Tuner.options(c.candidate()) + ") did not beat it when both were re-measured"
+                            + (t.nothingMeets() ? " (on p99: neither met the target)" : ""));
                 }
                 out.printf(Locale.ROOT, "  %s %,.0f msgs/s vs the default's %,.0f (%s), p99 %,.1f us vs %,.1f us (%s)%n",
                         best ? "recommended" : "search's best", c.best().msgsPerSec(), c.defaults().msgsPerSec(),
@@ -216,7 +221,8 @@ final class TuneCommand implements Callable<Integer> {
             }
         }
         if (t.nothingMeets()) {
-            out.println("  NO configuration met the p99 target of " + target99 + ": recommending the one with the lowest p99 found");
+            out.println("  NO configuration met the p99 target of " + target99 + ": the recommendation is the configuration with the"
+                    + " lowest p99 found instead");
         }
         out.flush();
     }
