@@ -29,7 +29,30 @@ final class JsonReport {
         Files.writeString(file, json(workload, results), StandardCharsets.UTF_8);
     }
 
+    /**
+     * As {@link #write(Path, Workload, List)}, followed by the {@code "tune"} section of {@code sluice-perf tune}:
+     * {@code {"target", "p99_target_us" (null without a target), "default", "recommended" (indexes into "results";
+     * null when nothing is recommended), "trials": [{"prefetch", "concurrency", "batch_size", "linger_ms",
+     * "partitions", "meets_p99"}]}}, where trials[i] describes results[i]. See {@link Tune} for what the indexes
+     * point at.
+     */
+    static void write(Path file, Workload workload, List<RunResult> results, Tune tune) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, json(workload, results, tune), StandardCharsets.UTF_8);
+    }
+
     static String json(Workload workload, List<RunResult> results) {
+        return json(workload, results, null);
+    }
+
+    /** The JSON of {@code results} and, when {@code tune} is not null, its {@code "tune"} section. */
+    static String json(Workload workload, List<RunResult> results, Tune tune) {
+        if (tune != null && tune.trials().size() != results.size()) {
+            throw new IllegalArgumentException("tune has " + tune.trials().size() + " trials for " + results.size() + " results");
+        }
         JsonReport j = new JsonReport();
         j.out.append("{\n  \"workload\": ");
         j.workload(workload);
@@ -38,8 +61,38 @@ final class JsonReport {
             j.out.append(i == 0 ? "\n    " : ",\n    ");
             j.result(results.get(i));
         }
-        j.out.append(results.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
+        j.out.append(results.isEmpty() ? "]" : "\n  ]");
+        if (tune != null) {
+            j.out.append(",\n  \"tune\": ");
+            j.tune(tune);
+        }
+        j.out.append("\n}\n");
         return j.out.toString();
+    }
+
+    private void tune(Tune t) {
+        out.append('{');
+        field("target", t.target()).append(", ");
+        if (t.p99Target() == null) {
+            name("p99_target_us").append("null").append(", ");
+        } else {
+            field("p99_target_us", t.p99Target().toNanos() / 1e3).append(", ");
+        }
+        field("default", t.defaultIndex()).append(", ");
+        name("recommended").append(t.recommendedIndex() == null ? "null" : t.recommendedIndex().toString()).append(", ");
+        name("trials").append('[');
+        for (Tune.Trial trial : t.trials()) {
+            Workload w = trial.workload();
+            out.append(trial.index() == 0 ? "\n    " : ",\n    ").append('{');
+            field("prefetch", w.prefetch()).append(", ");
+            field("concurrency", w.concurrency()).append(", ");
+            field("batch_size", w.batchSize()).append(", ");
+            field("linger_ms", w.linger().toNanos() / 1e6).append(", ");
+            field("partitions", w.partitions()).append(", ");
+            name("meets_p99").append(trial.meetsP99());
+            out.append('}');
+        }
+        out.append(t.trials().isEmpty() ? "]}" : "\n  ]}");
     }
 
     private void workload(Workload w) {
