@@ -60,7 +60,7 @@ class TuneCommandTest {
         assertThat(errLine()).contains("--count").contains("--trial-duration").contains("mutually exclusive");
         assertThat(execute("tune", "--trial-duration", "0")).isEqualTo(2);
         assertThat(errLine()).contains("'--trial-duration'");
-        assertThat(execute("tune", "--target", "sluice-embedded", "--concurrency", "4")).isEqualTo(2);
+        assertThat(execute("tune", "--target", "rabbitmq", "--concurrency", "4")).isEqualTo(2);
         assertThat(errLine()).as("the default configuration must be one the target runs").contains("'--concurrency'");
     }
 
