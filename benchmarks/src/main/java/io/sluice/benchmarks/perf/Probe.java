@@ -1,7 +1,9 @@
 package io.sluice.benchmarks.perf;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +37,12 @@ public final class Probe {
     private volatile Throwable error;
     /** Written by the consumer before it publishes {@link #distinct}. */
     private long lastReceiveNanos;
+    /** The throughput timeline (records/s per interval), where its last two intervals began; guarded by itself. */
+    private final List<Long> timeline = new ArrayList<>();
+    private long timelineNanos;
+    private long timelineReceived;
+    private long previousNanos;
+    private long previousReceived;
 
     /**
      * @param partitions  lanes in which the tally expects ascending sequence numbers
@@ -134,7 +142,67 @@ public final class Probe {
         details.put(name, value);
     }
 
+    // ---- the runner ----
+
+    /** Starts the throughput timeline at {@code nanos}: the first {@link #sample} covers the time since. */
+    public void timelineStart(long nanos) {
+        synchronized (timeline) {
+            timeline.clear();
+            timelineNanos = nanos;
+            timelineReceived = distinct.get();
+        }
+    }
+
+    /**
+     * Adds one interval to the throughput timeline: the distinct records received since the previous sample (or
+     * {@link #timelineStart}) divided by the time since then. The runner samples once a second.
+     */
+    public void sample(long nanos) {
+        long received = distinct.get();
+        synchronized (timeline) {
+            long dt = nanos - timelineNanos;
+            if (dt > 0) {
+                timeline.add(Math.round((received - timelineReceived) * 1e9 / dt));
+                previousNanos = timelineNanos;
+                previousReceived = timelineReceived;
+                timelineNanos = nanos;
+                timelineReceived = received;
+            }
+        }
+    }
+
+    /**
+     * Closes the timeline at the end of the phase with the records received since the last sample, up to the last
+     * receipt. A remainder shorter than half a second is merged into the previous interval, so that a sliver of a
+     * few milliseconds does not show as a spike or a dip; nothing is added when nothing new arrived.
+     */
+    public void sampleLast() {
+        long received = distinct.get();
+        long last = lastReceiveNanos();
+        synchronized (timeline) {
+            if (received <= timelineReceived || last - timelineNanos <= 0) {
+                return;
+            }
+            if (!timeline.isEmpty() && last - timelineNanos < 500_000_000L) {
+                timeline.remove(timeline.size() - 1);
+                timelineNanos = previousNanos;
+                timelineReceived = previousReceived;
+            }
+            sample(last);
+        }
+    }
+
     // ---- readings ----
+
+    /**
+     * Distinct records received per second over the phase, one entry per second ({@link #sample}); the last entry
+     * may cover between half a second and a second and a half, or, in a phase shorter than a second, all of it.
+     */
+    public List<Long> throughputTimeline() {
+        synchronized (timeline) {
+            return List.copyOf(timeline);
+        }
+    }
 
     /** The observations given to {@link #detail}, in the order given. */
     public Map<String, String> details() {
