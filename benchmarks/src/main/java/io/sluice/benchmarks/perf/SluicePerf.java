@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 success, 1 a run failed, 2 bad options (a one-line message naming the option).
  */
 @Command(name = "sluice-perf", mixinStandardHelpOptions = true, version = "sluice-perf 0",
-        subcommands = {RunCommand.class, CompareCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, CompareCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
         description = "Measures message throughput, end-to-end latency and delivery reliability of Sluice and its peers."
-                + " Without a command: a 5-second demo comparing reactor-raw and sluice-embedded.")
+                + " Without a command: a 5-second demo comparing reactor-raw and sluice-embedded."
+                + " report turns JSON results into an HTML page with charts.")
 public final class SluicePerf implements Callable<Integer> {
     /** The arguments of the demo run when no subcommand is given. */
     static final String[] DEMO = {"compare", "--targets", "reactor-raw,sluice-embedded", "--size", "100", "--duration", "5s",
