@@ -36,7 +36,7 @@ final class HtmlReport {
 
     private static final String CSS = """
             body { font: 14px/1.45 "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #222; margin: 0 auto;
-                   max-width: 1000px; padding: 16px 20px 40px; }
+                   max-width: 1180px; padding: 16px 20px 40px; }
             h1 { font-size: 22px; margin: 8px 0 4px; }
             h2 { font-size: 18px; margin: 28px 0 4px; padding-top: 12px; border-top: 2px solid #ddd; }
             h3 { font-size: 15px; margin: 18px 0 6px; }
@@ -50,8 +50,10 @@ final class HtmlReport {
             svg.chart .grid { stroke: #e8e8e8; stroke-width: 1; }
             svg.chart .axis { stroke: #888; stroke-width: 1; }
             svg.chart .note { font-size: 13px; fill: #777; }
-            table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
-            th, td { border: 1px solid #ddd; padding: 3px 7px; text-align: right; white-space: nowrap; }
+            svg.chart .halo { font-weight: bold; fill: #111; stroke: #fff; stroke-width: 4px; paint-order: stroke; }
+            .scroll { overflow-x: auto; }
+            table { border-collapse: collapse; font-size: 12.5px; margin: 6px 0; }
+            th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: right; white-space: nowrap; }
             th { background: #f4f4f4; }
             td.name, th.name { text-align: left; }
             td.bad { color: #b00020; font-weight: bold; }
@@ -245,6 +247,11 @@ final class HtmlReport {
             }
             notes.add(any ? null : "no latencies");
         }
+        Double p99Target = f.tune() == null ? null : f.tune().p99TargetUs();
+        if (hi > 0 && p99Target != null && p99Target > 0) {
+            lo = Math.min(lo, p99Target);
+            hi = Math.max(hi, p99Target);
+        }
         List<Legend> legend = legend(labels, notes);
         Chart c = new Chart(h, id, "Latency percentiles", "end to end, intended send to receipt; log scale", legend.size());
         if (hi == 0) {
@@ -285,6 +292,16 @@ final class HtmlReport {
                             .append(esc(labels.get(s) + " " + PERCENTILES[i] + ": " + micros(ps[i]))).append("</title></circle>\n");
                 }
             }
+        }
+        // after the lines, so that its label stays readable
+        if (p99Target != null && p99Target > 0) {
+            double ty = y.at(p99Target);
+            double x0 = LEFT + band * 2.1;
+            h.append("<line class=\"target\" x1=\"").append(num(x0)).append("\" x2=\"").append(num(LEFT + band * 2.9))
+                    .append("\" y1=\"").append(num(ty)).append("\" y2=\"").append(num(ty))
+                    .append("\" stroke=\"#111\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>\n")
+                    .append("<text class=\"halo\" x=\"").append(num(x0)).append("\" y=\"").append(num(ty - 6)).append("\">")
+                    .append(esc("p99 target " + micros(p99Target))).append("</text>\n");
         }
         c.legend(legend);
         c.end();
@@ -354,14 +371,13 @@ final class HtmlReport {
             h.append("<p>No results in this file.</p>\n");
             return;
         }
-        h.append("<table class=\"results\">\n<tr><th class=\"name\">result</th><th>records/s</th><th>MB/s</th>"
+        h.append("<div class=\"scroll\"><table class=\"results\">\n<tr><th class=\"name\">result</th><th>records/s</th><th>MB/s</th>"
                 + "<th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>elapsed</th><th>sent</th>"
                 + "<th>acked</th><th>received</th><th>lost</th><th>duplicated</th><th>reordered</th>"
                 + "<th class=\"name\">status</th></tr>\n");
         for (int i = 0; i < f.results().size(); i++) {
             ResultsFile.Result r = f.results().get(i);
-            h.append("<tr><td class=\"name\">").append(esc(labels.get(i).equals(r.target()) ? r.target()
-                    : labels.get(i) + " " + r.target())).append("</td>")
+            h.append("<tr><td class=\"name\">").append(esc(labels.get(i))).append("</td>")
                     .append(td(fixed(r.msgsPerSec(), "%,.0f"))).append(td(fixed(r.mbPerSec(), "%,.1f")));
             for (double p : r.percentiles()) {
                 h.append(td(micros(p)));
@@ -373,13 +389,13 @@ final class HtmlReport {
                     .append(r.failed() ? "<td class=\"name bad\">FAILED (below)</td>" : "<td class=\"name\">ok</td>")
                     .append("</tr>\n");
         }
-        h.append("</table>\n<p class=\"meta\">Latency is end to end (intended send time to receipt); MB/s counts value"
+        h.append("</table></div>\n<p class=\"meta\">Latency is end to end (intended send time to receipt); MB/s counts value"
                 + " bytes, 10<sup>6</sup> per MB.</p>\n");
     }
 
     private static void trialsTable(StringBuilder h, ResultsFile f) {
         ResultsFile.Tune t = f.tune();
-        h.append("<h3>Trials</h3>\n<table class=\"trials\">\n<tr><th>#</th><th>prefetch</th><th>concurrency</th>"
+        h.append("<h3>Trials</h3>\n<div class=\"scroll\"><table class=\"trials\">\n<tr><th>#</th><th>prefetch</th><th>concurrency</th>"
                 + "<th>batch size</th><th>linger</th><th>partitions</th><th>records/s</th><th>p99</th>"
                 + "<th class=\"name\">p99 target</th><th class=\"name\">role</th></tr>\n");
         for (int i = 0; i < t.trials().size(); i++) {
@@ -393,7 +409,7 @@ final class HtmlReport {
                     .append(trial.meetsP99() ? "<td class=\"name\">meets</td>" : "<td class=\"name bad\">misses</td>")
                     .append("<td class=\"name\">").append(esc(role(t, i).replaceAll("[()]", "").trim())).append("</td></tr>\n");
         }
-        h.append("</table>\n");
+        h.append("</table></div>\n");
     }
 
     private static void tuneSummary(StringBuilder h, ResultsFile f) {
@@ -425,8 +441,7 @@ final class HtmlReport {
             if (r.details().isEmpty() && !r.failed()) {
                 continue;
             }
-            h.append("<dl class=\"details\"><dt>").append(esc(labels.get(i).equals(r.target()) ? r.target()
-                    : labels.get(i) + " " + r.target())).append("</dt>\n");
+            h.append("<dl class=\"details\"><dt>").append(esc(labels.get(i))).append("</dt>\n");
             for (Map.Entry<String, String> d : r.details().entrySet()) {
                 h.append("<dd><strong>").append(esc(d.getKey())).append("</strong>: ").append(esc(d.getValue())).append("</dd>\n");
             }

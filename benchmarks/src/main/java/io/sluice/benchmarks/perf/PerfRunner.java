@@ -95,6 +95,7 @@ public final class PerfRunner {
         String error = null;
         try {
             PayloadSource source = new PayloadSource(workload, probe, producer, settings.tick());
+            probe.timelineStart(System.nanoTime());
             running = target.start(workload, source.flux(), probe);
             long[] gcBefore = gc();
             error = await(target, probe, name, workload);
@@ -121,7 +122,6 @@ public final class PerfRunner {
     private String await(Target target, Probe probe, String phase, Workload workload) {
         long drainNanos = settings.drainTimeout().toNanos();
         long began = System.nanoTime();
-        probe.timelineStart(began);
         long lastChange = began;
         long nextReport = began + 1_000_000_000L;
         long lastSent = -1;

@@ -154,16 +154,22 @@ public final class Probe {
     }
 
     /**
-     * Adds one interval to the throughput timeline: the distinct records received since the previous sample (or
-     * {@link #timelineStart}) divided by the time since then. The runner samples once a second.
+     * Adds one interval to the throughput timeline: the distinct records received since the previous sample divided
+     * by the time since then. The first interval begins at the first send (as {@link RunResult}'s throughput does),
+     * or at {@link #timelineStart} when nothing had been sent by then. The runner samples once a second.
      */
     public void sample(long nanos) {
         long received = distinct.get();
         synchronized (timeline) {
-            long dt = nanos - timelineNanos;
+            long from = timelineNanos;
+            long first = startNanos;
+            if (timeline.isEmpty() && first != 0 && first - from > 0) {
+                from = first;
+            }
+            long dt = nanos - from;
             if (dt > 0) {
                 timeline.add(Math.round((received - timelineReceived) * 1e9 / dt));
-                previousNanos = timelineNanos;
+                previousNanos = from;
                 previousReceived = timelineReceived;
                 timelineNanos = nanos;
                 timelineReceived = received;
@@ -195,8 +201,9 @@ public final class Probe {
     // ---- readings ----
 
     /**
-     * Distinct records received per second over the phase, one entry per second ({@link #sample}); the last entry
-     * may cover between half a second and a second and a half, or, in a phase shorter than a second, all of it.
+     * Distinct records received per second over the phase, one entry per second ({@link #sample}) from the first
+     * send; the first entry may cover less than a second, the last one half a second to a second and a half, and in a
+     * phase shorter than a second the one entry covers all of it.
      */
     public List<Long> throughputTimeline() {
         synchronized (timeline) {

@@ -100,6 +100,8 @@ class HtmlReportTest {
         assertThat(texts(svg)).contains("Tune sweep of sluice-embedded", "throughput per trial; p99 target 600 µs", "★", "default",
                 "failed", "#0", "#5", "meets the p99 target", "misses the p99 target");
         assertThat(Double.parseDouble(bars.get(3).getAttribute("height"))).isZero();
+        assertThat(texts(svg("chart-latency-2"))).contains("p99 target 600 µs", "#2 (recommended)", "#0 (default)");
+        assertThat(texts(svg("chart-latency-1"))).noneMatch(t -> t.startsWith("p99 target"));
         assertThat(Double.parseDouble(bars.get(5).getAttribute("height")))
                 .isGreaterThan(Double.parseDouble(bars.get(0).getAttribute("height")));
         assertThat(page).contains("<strong>recommended #2</strong> (prefetch 256, concurrency 1, batch 65536 B, linger 0 ms,"

@@ -30,6 +30,18 @@ class ProbeTimelineTest {
     }
 
     @Test
+    void theFirstIntervalBeginsAtTheFirstSendLikeTheThroughput() {
+        probe.timelineStart(0);
+        probe.started(S / 4);
+        receive(750, S / 2);
+        probe.sample(S); // 750 records in the 0.75 s since the first send
+        receive(1000, S + S / 2);
+        probe.sample(2 * S);
+
+        assertThat(probe.throughputTimeline()).containsExactly(1000L, 1000L);
+    }
+
+    @Test
     void aShortRemainderIsMergedIntoThePreviousSecond() {
         probe.timelineStart(0);
         receive(1000, S / 2);
