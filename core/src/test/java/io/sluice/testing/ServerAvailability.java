@@ -8,7 +8,10 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-/** The check behind {@link RequiresServer}: skip with a reason, or fail under {@code CI=true}. */
+/**
+ * The check behind {@link RequiresServer}, and the rule {@link RequiresExecutable} shares: skip with a reason, or
+ * fail under {@code CI=true}.
+ */
 public final class ServerAvailability implements ExecutionCondition {
 
     /** True when the environment says this is CI ({@code CI=true}). */
@@ -39,15 +42,24 @@ public final class ServerAvailability implements ExecutionCondition {
 
     /** Runs the test when the server is reachable; otherwise skips it (printing why), or fails on CI. */
     static ConditionEvaluationResult decide(String test, RequiresServer server, boolean reachable, boolean ci) {
-        if (reachable) {
-            return ConditionEvaluationResult.enabled(server.name() + " is reachable");
+        return decide(test, reachable, server.name() + " is reachable",
+                server.name() + " is not reachable at " + server.host() + ":" + server.port(),
+                ".ci/run starts the servers; is it down?", ci);
+    }
+
+    /**
+     * The rule for anything a test needs from its environment (a server, an executable): run when it is there;
+     * otherwise skip with {@code missing} printed, or, on CI, fail naming {@code remedy}.
+     */
+    static ConditionEvaluationResult decide(String test, boolean available, String present, String missing, String remedy,
+                                            boolean ci) {
+        if (available) {
+            return ConditionEvaluationResult.enabled(present);
         }
-        String reason = server.name() + " is not reachable at " + server.host() + ":" + server.port();
         if (ci) {
-            throw new IllegalStateException(reason + " and CI=true: failing instead of skipping "
-                    + test + " (.ci/run starts the servers; is it down?)");
+            throw new IllegalStateException(missing + " and CI=true: failing instead of skipping " + test + " (" + remedy + ")");
         }
-        System.out.println("SKIPPED " + test + ": " + reason + " (with CI=true this is a failure)");
-        return ConditionEvaluationResult.disabled(reason);
+        System.out.println("SKIPPED " + test + ": " + missing + " (with CI=true this is a failure)");
+        return ConditionEvaluationResult.disabled(missing);
     }
 }

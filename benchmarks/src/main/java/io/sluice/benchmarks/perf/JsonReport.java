@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Results as JSON, for scripts and for the HTML report:
  * {@code {"workload": {...}, "results": [{"target", "throughput_msgs", "throughput_mb", "latency_us": {"p50",
- * "p90", "p99", "p999", "max"}, "sent", "acked", "received", "lost", "duplicated", "reordered", ...}]}}.
+ * "p90", "p99", "p999", "max"}, "sent", "acked", "received", "lost", "duplicated", "reordered", ...,
+ * "throughput_timeline": [records/s in each second, ...]}]}}.
  * {@code acked} is null for targets without acknowledgements; {@code error} is null for a run that finished.
  * Written by hand: the project has no JSON library, and this is one small, fixed shape.
  */
@@ -145,7 +146,12 @@ final class JsonReport {
             first = false;
             field(d.getKey(), d.getValue());
         }
-        out.append("}}");
+        out.append("}, ");
+        name("throughput_timeline").append('[');
+        for (int i = 0; i < r.throughputTimeline().size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(r.throughputTimeline().get(i).longValue());
+        }
+        out.append("]}");
     }
 
     private StringBuilder name(String name) {

@@ -95,9 +95,11 @@ public final class PerfRunner {
         String error = null;
         try {
             PayloadSource source = new PayloadSource(workload, probe, producer, settings.tick());
+            probe.timelineStart(System.nanoTime());
             running = target.start(workload, source.flux(), probe);
             long[] gcBefore = gc();
             error = await(target, probe, name, workload);
+            probe.sampleLast();
             long[] gcAfter = gc();
             probe.detail("gc", String.format(Locale.ROOT, "%,d collections, %,d ms in total during the phase (whole JVM)",
                     gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]));
@@ -160,6 +162,7 @@ public final class PerfRunner {
             }
             if (now - nextReport >= 0) {
                 nextReport += 1_000_000_000L;
+                probe.sample(now);
                 double seconds = (now - began) / 1e9;
                 say("[%s] %s %5.1fs: sent %,d (%,d/s), received %,d%s, p99 so far %s, %s%n", target.name(), phase, seconds,
                         sent, sent - reportedSent, received, acked >= 0 ? String.format(Locale.ROOT, ", acked %,d", acked) : "",

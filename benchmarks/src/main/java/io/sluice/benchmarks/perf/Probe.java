@@ -1,5 +1,6 @@
 package io.sluice.benchmarks.perf;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,12 @@ public final class Probe {
     private volatile long sentFinal = Long.MAX_VALUE;
     private volatile boolean acksDone;
     private volatile Throwable error;
+    /** The throughput timeline (records/s per interval), where its last two intervals began; guarded by itself. */
+    private final List<Long> timeline = new ArrayList<>();
+    private long timelineNanos;
+    private long timelineReceived;
+    private long previousNanos;
+    private long previousReceived;
 
     /**
      * A probe for a phase of {@code workload}.
@@ -197,7 +204,74 @@ public final class Probe {
         details.put(name, value);
     }
 
+    // ---- the runner ----
+
+    /** Starts the throughput timeline at {@code nanos}: the first {@link #sample} covers the time since. */
+    public void timelineStart(long nanos) {
+        synchronized (timeline) {
+            timeline.clear();
+            timelineNanos = nanos;
+            timelineReceived = distinctReceived();
+        }
+    }
+
+    /**
+     * Adds one interval to the throughput timeline: the distinct records received since the previous sample divided
+     * by the time since then. The first interval begins at the first send (as {@link RunResult}'s throughput does),
+     * or at {@link #timelineStart} when nothing had been sent by then. The runner samples once a second.
+     */
+    public void sample(long nanos) {
+        long received = distinctReceived();
+        synchronized (timeline) {
+            long from = timelineNanos;
+            long first = startNanos;
+            if (timeline.isEmpty() && first != 0 && first - from > 0) {
+                from = first;
+            }
+            long dt = nanos - from;
+            if (dt > 0) {
+                timeline.add(Math.round((received - timelineReceived) * 1e9 / dt));
+                previousNanos = from;
+                previousReceived = timelineReceived;
+                timelineNanos = nanos;
+                timelineReceived = received;
+            }
+        }
+    }
+
+    /**
+     * Closes the timeline at the end of the phase with the records received since the last sample, up to the last
+     * receipt. A remainder shorter than half a second is merged into the previous interval, so that a sliver of a
+     * few milliseconds does not show as a spike or a dip; nothing is added when nothing new arrived.
+     */
+    public void sampleLast() {
+        long received = distinctReceived();
+        long last = lastReceiveNanos();
+        synchronized (timeline) {
+            if (received <= timelineReceived || last - timelineNanos <= 0) {
+                return;
+            }
+            if (!timeline.isEmpty() && last - timelineNanos < 500_000_000L) {
+                timeline.remove(timeline.size() - 1);
+                timelineNanos = previousNanos;
+                timelineReceived = previousReceived;
+            }
+            sample(last);
+        }
+    }
+
     // ---- readings ----
+
+    /**
+     * Distinct records received per second over the phase, one entry per second ({@link #sample}) from the first
+     * send; the first entry may cover less than a second, the last one half a second to a second and a half, and in a
+     * phase shorter than a second the one entry covers all of it.
+     */
+    public List<Long> throughputTimeline() {
+        synchronized (timeline) {
+            return List.copyOf(timeline);
+        }
+    }
 
     /** The observations given to {@link #detail}, in the order given. */
     public Map<String, String> details() {

@@ -1,6 +1,7 @@
 package io.sluice.benchmarks.perf;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,10 +29,25 @@ import java.util.Map;
  * @param latency    end-to-end latency percentiles in microseconds
  * @param error      why the run failed or was cut short, or null
  * @param details    further observations of the runner and the target (e.g. GC during the phase), in order
+ * @param throughputTimeline distinct records received per second, second by second over the phase (the last entry
+ *                   may cover a little less or more than a second: {@link Probe#throughputTimeline()}); empty if unknown
  */
 public record RunResult(String target, Workload workload, long sent, long acked, long received, long lost, long duplicated,
                         long reordered, Duration elapsed, Duration sendTime, double msgsPerSec, double mbPerSec,
-                        Latency latency, String error, Map<String, String> details) {
+                        Latency latency, String error, Map<String, String> details,
+                        List<Long> throughputTimeline) {
+
+    public RunResult {
+        throughputTimeline = List.copyOf(throughputTimeline);
+    }
+
+    /** A result without a throughput timeline. */
+    public RunResult(String target, Workload workload, long sent, long acked, long received, long lost, long duplicated,
+                     long reordered, Duration elapsed, Duration sendTime, double msgsPerSec, double mbPerSec,
+                     Latency latency, String error, Map<String, String> details) {
+        this(target, workload, sent, acked, received, lost, duplicated, reordered, elapsed, sendTime, msgsPerSec, mbPerSec,
+                latency, error, details, List.of());
+    }
 
     /** True when the run failed or was cut short. */
     public boolean failed() {
@@ -40,7 +56,8 @@ public record RunResult(String target, Workload workload, long sent, long acked,
 
     /** A failure before or during the run, with what was measured until then. */
     public static RunResult failure(String target, Workload workload, String error) {
-        return new RunResult(target, workload, 0, -1, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, 0, 0, Latency.NONE, error, Map.of());
+        return new RunResult(target, workload, 0, -1, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, 0, 0, Latency.NONE, error, Map.of(),
+                List.of());
     }
 
     /** The readings of a finished phase. */
@@ -63,7 +80,8 @@ public record RunResult(String target, Workload workload, long sent, long acked,
         long elapsedNanos = distinct == 0 ? 0 : Math.max(1, probe.lastReceiveNanos() - start);
         long sendNanos = probe.sourceDone() ? Math.max(0, probe.sourceEndNanos() - start) : 0;
         double msgs = elapsedNanos == 0 ? 0 : distinct * 1e9 / elapsedNanos;
-        return new RunResult(target, workload, sent, probe.ackedCount(), received, lost, duplicated, reordered, Duration.ofNanos(elapsedNanos), Duration.ofNanos(sendNanos), msgs,
-                msgs * workload.recordSize() / 1e6, Latency.of(probe.latencyHistogram()), error, probe.details());
+        return new RunResult(target, workload, sent, probe.ackedCount(), received, lost, duplicated, reordered,
+                Duration.ofNanos(elapsedNanos), Duration.ofNanos(sendNanos), msgs, msgs * workload.recordSize() / 1e6,
+                Latency.of(probe.latencyHistogram()), error, probe.details(), probe.throughputTimeline());
     }
 }

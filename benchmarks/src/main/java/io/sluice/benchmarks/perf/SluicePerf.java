@@ -9,14 +9,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice-perf}, the perf lab's command line: {@code run} one workload against one target, or
- * {@code compare} several targets on the same workload, or {@code tune} the knobs of one target. Without a subcommand it runs a short demo,
+ * {@code compare} several targets on the same workload, {@code tune} the knobs of one target, or {@code report}
+ * JSON results as an HTML page with charts. Without a subcommand it runs a short demo,
  * {@code compare --targets reactor-raw,sluice-embedded --size 100 --duration 5s --partitions 4}.
  *
  * <p>Exit codes: 0 success, 1 a run failed, 2 bad options (a one-line message naming the option).
  */
 @Command(name = "sluice-perf", mixinStandardHelpOptions = true, version = "sluice-perf 0",
-        subcommands = {RunCommand.class, CompareCommand.class, TuneCommand.class, CommandLine.HelpCommand.class},
-        description = "Measures message throughput, end-to-end latency and delivery reliability of Sluice and its peers, and tunes their knobs."
+        subcommands = {RunCommand.class, CompareCommand.class, TuneCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+        description = "Measures message throughput, end-to-end latency and delivery reliability of Sluice and its peers, and tunes their knobs;"
+                + " report turns JSON results into an HTML page with charts."
                 + " Without a command: a 5-second demo comparing reactor-raw and sluice-embedded.")
 public final class SluicePerf implements Callable<Integer> {
     /** The arguments of the demo run when no subcommand is given. */

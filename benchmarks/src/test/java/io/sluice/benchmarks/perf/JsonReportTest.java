@@ -23,7 +23,8 @@ class JsonReportTest {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("gc", "1 collection");
         RunResult sluice = new RunResult("sluice-embedded", WORKLOAD, 1000, 1000, 1001, 0, 1, 2, Duration.ofMillis(500),
-                Duration.ofMillis(400), 2000.0, 0.2, new Latency(1000, 10.5, 20, 30, 40, 50, 12), null, details);
+                Duration.ofMillis(400), 2000.0, 0.2, new Latency(1000, 10.5, 20, 30, 40, 50, 12), null, details,
+                List.of(1800L, 2200L));
         RunResult raw = new RunResult("reactor-raw", WORKLOAD, 1000, -1, 1000, 0, 0, 0, Duration.ofMillis(250),
                 Duration.ofMillis(200), 4000.0, 0.4, new Latency(1000, 1, 2, 3, 4, 5, 2), null, Map.of());
 
@@ -37,11 +38,12 @@ class JsonReportTest {
                   "results": [
                     {"target": "reactor-raw", "throughput_msgs": 4000.000, "throughput_mb": 0.400, "latency_us": \
                 {"p50": 1.000, "p90": 2.000, "p99": 3.000, "p999": 4.000, "max": 5.000}, "sent": 1000, "acked": null, \
-                "received": 1000, "lost": 0, "duplicated": 0, "reordered": 0, "elapsed_ms": 250.000, "error": null, "details": {}},
+                "received": 1000, "lost": 0, "duplicated": 0, "reordered": 0, "elapsed_ms": 250.000, "error": null, "details": {}, \
+                "throughput_timeline": []},
                     {"target": "sluice-embedded", "throughput_msgs": 2000.000, "throughput_mb": 0.200, "latency_us": \
                 {"p50": 10.500, "p90": 20.000, "p99": 30.000, "p999": 40.000, "max": 50.000}, "sent": 1000, "acked": 1000, \
                 "received": 1001, "lost": 0, "duplicated": 1, "reordered": 2, "elapsed_ms": 500.000, "error": null, \
-                "details": {"gc": "1 collection"}}
+                "details": {"gc": "1 collection"}, "throughput_timeline": [1800, 2200]}
                   ]
                 }
                 """);
@@ -67,6 +69,7 @@ class JsonReportTest {
         assertThat(Files.readString(file))
                 .startsWith("{\n  \"workload\": {\"record_size\": 100, \"count\": 20000,")
                 .contains("\"target\": \"reactor-raw\"")
-                .contains("\"sent\": 20000, \"acked\": null, \"received\": 20000, \"lost\": 0, \"duplicated\": 0, \"reordered\": 0");
+                .contains("\"sent\": 20000, \"acked\": null, \"received\": 20000, \"lost\": 0, \"duplicated\": 0, \"reordered\": 0")
+                .containsPattern("\"throughput_timeline\": \\[[1-9][0-9]*(, [0-9]+)*\\]\\}\n");
     }
 }
