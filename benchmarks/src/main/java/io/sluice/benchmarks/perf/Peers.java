@@ -7,10 +7,22 @@ import java.net.URI;
  *
  * @param amqp RabbitMQ's AMQP URI, e.g. {@code amqp://guest:guest@127.0.0.1:5672}
  * @param nats the NATS server's URL, e.g. {@code nats://127.0.0.1:4222}
+ * @param bootstrap an existing Kafka's bootstrap servers ({@code host:port[,...]}), or null: the kafka target
+ *                  starts a broker of its own
  */
-public record Peers(URI amqp, URI nats) {
+public record Peers(URI amqp, URI nats, String bootstrap) {
     public static final String DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672";
     public static final String DEFAULT_NATS = "nats://127.0.0.1:4222";
+
+    /** Peers without a Kafka address: the kafka target starts its own broker. */
+    public Peers(URI amqp, URI nats) {
+        this(amqp, nats, null);
+    }
+
+    /** These peers with Kafka at {@code bootstrap} ({@code host:port[,...]}). */
+    public Peers withBootstrap(String bootstrap) {
+        return new Peers(amqp, nats, bootstrap);
+    }
 
     public static Peers defaults() {
         return new Peers(URI.create(DEFAULT_AMQP), URI.create(DEFAULT_NATS));

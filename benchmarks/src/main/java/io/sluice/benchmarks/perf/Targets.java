@@ -11,6 +11,7 @@ public final class Targets {
     static {
         ALL.put(ReactorRawTarget.NAME, peers -> new ReactorRawTarget());
         ALL.put(SluiceEmbeddedTarget.NAME, peers -> new SluiceEmbeddedTarget());
+        ALL.put(KafkaTarget.NAME, peers -> new KafkaTarget(peers.bootstrap()));
         ALL.put(RabbitMqTarget.NAME, peers -> new RabbitMqTarget(peers.amqp()));
         ALL.put(NatsTarget.NAME, peers -> new NatsTarget(peers.nats()));
     }

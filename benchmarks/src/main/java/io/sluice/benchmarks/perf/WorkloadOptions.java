@@ -90,6 +90,11 @@ final class WorkloadOptions {
             description = "NATS (with JetStream) for the nats target (default: ${DEFAULT-VALUE}).")
     java.net.URI nats;
 
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = KafkaTarget.BootstrapConverter.class,
+            description = "An existing Kafka for the kafka target (host:port[,host:port...]); without it the target starts"
+                    + " a single-node KRaft broker in a child JVM and removes it afterwards.")
+    String bootstrap;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the workload and the results to FILE as JSON.")
     java.nio.file.Path json;
@@ -192,7 +197,7 @@ final class WorkloadOptions {
 
     /** Where the peers are. */
     Peers peers() {
-        return new Peers(amqp, nats);
+        return new Peers(amqp, nats, bootstrap);
     }
 
     /** Writes the results to the {@code --json} file, if one was given; returns false (and says why) when it cannot. */

@@ -1,0 +1,537 @@
+package io.sluice.benchmarks.perf;
+
+import io.sluice.producer.Acks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.RoundRobinPartitioner;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+
+/**
+ * {@code kafka}: Apache Kafka, driven with the settings its documentation gives for the workload's knobs.
+ *
+ * <p>The broker is a single-node KRaft broker that the target starts in a child JVM ({@link KafkaBroker}: its CPU
+ * and GC are its own, its data in a temporary directory, removed afterwards), or an existing one at
+ * {@code --bootstrap}. Per phase a new topic with {@code --partitions} partitions (replication factor 1), one
+ * {@link KafkaProducer} and one {@link KafkaConsumer} in a new group; the topic is deleted at the phase's end.
+ *
+ * <p>Producer settings (everything else is Kafka's default: {@code max.in.flight.requests.per.connection} 5,
+ * {@code buffer.memory} 32 MiB, {@code compression.type} none):
+ * <ul>
+ *   <li>{@code batch.size} = {@code --batch-size} (bytes, the same unit); {@code linger.ms} = {@code --linger},
+ *       rounded up to whole milliseconds. Kafka 4's own default is 5 ms (KIP-1030: a little lingering raises
+ *       throughput for little latency); the workload's value is passed as it is, so {@code --linger 0} means
+ *       {@code linger.ms=0} (records that pile up while a request is in flight still go out as one batch), and
+ *       Kafka's default is {@code --linger 5ms}.</li>
+ *   <li>{@code --acks none} = {@code acks=0}, {@code appended} = {@code acks=1} (the leader appended it),
+ *       {@code stored} = {@code acks=all} with {@code enable.idempotence=true} (which Kafka requires acks=all for;
+ *       the other two set it false). Kafka does not fsync each write by default: it counts on replication, so on
+ *       one node {@code all} means in the leader's log (page cache), like {@code 1}, plus idempotence.</li>
+ *   <li>Records have no key. {@code --partitioner round-robin} = {@link RoundRobinPartitioner}; {@code sticky},
+ *       {@code key-hash} and {@code random} = Kafka's built-in partitioner, which for keyless records is the
+ *       uniform sticky one (a partition until a batch is full, then another).</li>
+ * </ul>
+ * {@code send} waits when the producer's buffer is full, so the records are sent from a plain thread of their own
+ * ({@link PeerTargets#publish}). Each send's callback counts an acknowledgement (with {@code acks=0} too: the
+ * callback then comes once the request is written).
+ *
+ * <p>Consumer settings: {@code auto.offset.reset=earliest}, {@code max.poll.records} = {@code --prefetch},
+ * {@code fetch.min.bytes=1} (a waiting fetch is answered as soon as one record arrives, so the default
+ * {@code fetch.max.wait.ms} of 500 ms bounds only an idle wait and adds no latency), the classic group protocol
+ * (the client's default), and offsets committed as an at-least-once consumer does: {@code enable.auto.commit=false}
+ * and {@code commitAsync()} after each poll that returned records. It polls on a plain thread of its own and has
+ * its partitions, and the producer knows every partition's leader, before the first record is sent. The settings
+ * used, and at the phase's end the producer's own batching, retry and error metrics, go into the result's details.
+ */
+final class KafkaTarget implements Target {
+    static final String NAME = "kafka";
+    /** Kafka's default {@code max.request.size} is 1 MiB, record and batch overhead included. */
+    static final int MAX_RECORD_SIZE = 1_000_000;
+    /** How long admin calls and the wait for the consumer's partitions may take. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How long the first contact with the broker may take before it counts as unreachable. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String bootstrap;
+    private KafkaBroker broker;
+    private String address;
+    private Admin admin;
+
+    /** @param bootstrap an existing broker's {@code host:port[,...]}, or null to start one in a child JVM */
+    KafkaTarget(String bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Kafka " + (bootstrap == null ? "(a single-node KRaft broker in a child JVM)" : "at " + bootstrap)
+                + ": a topic per phase, batch.size/linger.ms from --batch-size/--linger, acks 0/1/all as --acks says";
+    }
+
+    @Override
+    public boolean hasAcks() {
+        return true;
+    }
+
+    @Override
+    public void validate(Workload workload) {
+        PeerTargets.requireOneProducerAndConsumer(NAME, workload);
+        if (workload.recordSize() > MAX_RECORD_SIZE) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--size must be at most %,d bytes for the kafka"
+                    + " target (Kafka's default max.request.size), was %,d", MAX_RECORD_SIZE, workload.recordSize()));
+        }
+    }
+
+    @Override
+    public void open(Workload workload) {
+        if (bootstrap == null) {
+            broker = KafkaBroker.start();
+            address = broker.bootstrap();
+        } else {
+            address = bootstrap;
+        }
+        try {
+            admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address,
+                    AdminClientConfig.CLIENT_ID_CONFIG, "sluice-perf-admin-" + ProcessHandle.current().pid(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis(),
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
+            Collection<?> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) CONNECT_TIMEOUT.toMillis()))
+                    .nodes().get(CONNECT_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            if (nodes.isEmpty()) {
+                throw new IllegalStateException("the cluster has no brokers");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TargetUnavailableException("kafka: cannot connect to " + address + ": interrupted", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new TargetUnavailableException("kafka: cannot connect to " + address + ": " + oneLine(cause), cause);
+        }
+    }
+
+    @Override
+    public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
+        String topic = PeerTargets.phaseName();
+        createTopic(topic, workload.partitions());
+        Map<String, Object> producerSettings = producerSettings(workload);
+        Map<String, Object> consumerSettings = consumerSettings(workload);
+        probe.detail("kafka", String.format(Locale.ROOT, "broker %s; topic %s, %d partitions, replication factor 1;"
+                        + " producer %s%s (other settings Kafka's defaults); consumer %s, commitAsync after each poll",
+                broker != null ? broker.describe() : "at --bootstrap " + address, topic, workload.partitions(),
+                settings(producerSettings), producerSettings.containsKey(ProducerConfig.PARTITIONER_CLASS_CONFIG) ? ""
+                        : ", built-in partitioner (sticky for keyless records)", settings(consumerSettings)));
+        Reader reader = null;
+        KafkaProducer<byte[], byte[]> producer = null;
+        try {
+            reader = new Reader(withClient(consumerSettings, topic, "consumer", ConsumerConfig.GROUP_ID_CONFIG, topic),
+                    topic, workload.partitions(), probe);
+            reader.awaitAssignment(TIMEOUT);
+            producer = new KafkaProducer<>(withClient(producerSettings, topic, "producer"), new ByteArraySerializer(),
+                    new ByteArraySerializer());
+            awaitLeaders(producer, topic, workload.partitions());
+            Disposable sending = PeerTargets.publish(payloads, "sluice-perf-kafka-publisher", new Publisher(producer, topic, probe));
+            Reader r = reader;
+            KafkaProducer<byte[], byte[]> p = producer;
+            return () -> {
+                sending.dispose();
+                probe.detail("kafka producer", producerMetrics(p));
+                p.close(CLOSE_TIMEOUT);
+                r.stop();
+                deleteTopic(topic);
+            };
+        } catch (RuntimeException e) {
+            if (producer != null) {
+                producer.close(CLOSE_TIMEOUT);
+            }
+            if (reader != null) {
+                reader.stop();
+            }
+            deleteTopic(topic);
+            throw e;
+        }
+    }
+
+    /**
+     * Waits until the producer knows a leader for every partition, as a producer that has been running would: the
+     * first send would otherwise wait for the topic's metadata, and a brand-new partition may refuse the first
+     * batches (a retry, which with {@code acks} 0 or 1 may reorder them).
+     */
+    private void awaitLeaders(KafkaProducer<byte[], byte[]> producer, String topic, int partitions) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (;;) {
+            List<PartitionInfo> infos = producer.partitionsFor(topic);
+            if (infos.size() == partitions && infos.stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty())) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new TargetUnavailableException("kafka: topic " + topic + " at " + address + " has no leader for every"
+                        + " partition after " + Durations.format(TIMEOUT), null);
+            }
+            pause();
+        }
+    }
+
+    /** What the producer's own metrics say about the phase: batching, retries, errors; for the details. */
+    private static String producerMetrics(KafkaProducer<byte[], byte[]> producer) {
+        Map<String, Object> wanted = new LinkedHashMap<>();
+        for (String name : List.of("batch-size-avg", "records-per-request-avg", "record-retry-total", "record-error-total")) {
+            wanted.put(name, "n/a");
+        }
+        for (Map.Entry<MetricName, ? extends Metric> m : producer.metrics().entrySet()) {
+            if (m.getKey().group().equals("producer-metrics") && wanted.containsKey(m.getKey().name())) {
+                Object v = m.getValue().metricValue();
+                wanted.put(m.getKey().name(), v instanceof Double d
+                        ? String.format(Locale.ROOT, d == Math.rint(d) ? "%,.0f" : "%,.1f", d) : v);
+            }
+        }
+        return settings(wanted);
+    }
+
+    /** The producer settings for {@code workload} (see the class comment). */
+    static Map<String, Object> producerSettings(Workload workload) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        String acks = switch (workload.acks()) {
+            case NONE -> "0";
+            case APPENDED -> "1";
+            case STORED -> "all";
+        };
+        s.put(ProducerConfig.ACKS_CONFIG, acks);
+        s.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, workload.acks() == Acks.STORED);
+        s.put(ProducerConfig.BATCH_SIZE_CONFIG, workload.batchSize());
+        long lingerNanos = workload.linger().toNanos();
+        s.put(ProducerConfig.LINGER_MS_CONFIG, (lingerNanos + 999_999) / 1_000_000);
+        s.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        if (workload.partitioner() == PartitionerKind.ROUND_ROBIN) {
+            s.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoundRobinPartitioner.class.getName());
+        }
+        return s;
+    }
+
+    /** The consumer settings for {@code workload} (see the class comment). */
+    static Map<String, Object> consumerSettings(Workload workload) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        s.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        s.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, workload.prefetch());
+        s.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+        s.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+        return s;
+    }
+
+    /** {@code settings} as {@code key=value, ...}; for the details. */
+    private static String settings(Map<String, Object> settings) {
+        return settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    /** {@code settings} plus the address, a client id and the given extra pairs. */
+    private Map<String, Object> withClient(Map<String, Object> settings, String topic, String role, Object... more) {
+        Map<String, Object> all = new LinkedHashMap<>(settings);
+        all.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, address);
+        all.put(ProducerConfig.CLIENT_ID_CONFIG, topic + "-" + role);
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            all.put((String) more[i], more[i + 1]);
+        }
+        return all;
+    }
+
+    /** Creates the phase's topic; retries while the broker is still getting ready (a fresh broker may be). */
+    private void createTopic(String topic, int partitions) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (;;) {
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                boolean transient_ = cause instanceof RetriableException || cause instanceof InvalidReplicationFactorException;
+                if (!transient_ || System.nanoTime() - deadline > 0) {
+                    throw new TargetUnavailableException("kafka: creating topic " + topic + " at " + address + " failed: "
+                            + oneLine(cause), cause);
+                }
+            } catch (TimeoutException e) {
+                throw new TargetUnavailableException("kafka: creating topic " + topic + " at " + address + " timed out", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TargetUnavailableException("kafka: interrupted while creating topic " + topic, e);
+            }
+            pause();
+        }
+    }
+
+    /** A pause between two tries of something the broker is not ready for yet; each loop has its own deadline. */
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TargetUnavailableException("kafka: interrupted while waiting for the broker", e);
+        }
+    }
+
+    private void deleteTopic(String topic) {
+        try {
+            admin.deleteTopics(List.of(topic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // a child broker goes with its directory; an existing one keeps the topic: nothing else to do
+        }
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close(CLOSE_TIMEOUT);
+            admin = null;
+        }
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    /** {@code e} and, if it differs, its root cause, on one line. */
+    private static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root == e ? String.valueOf(e) : e + " (" + root + ")";
+        return text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    /** Sends each record without a key; counts each callback as an acknowledgement or a failure. */
+    private static final class Publisher extends BaseSubscriber<byte[]> {
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final String topic;
+        private final Probe probe;
+        private final AtomicLong outstanding = new AtomicLong();
+        private volatile boolean sourceDone;
+
+        Publisher(KafkaProducer<byte[], byte[]> producer, String topic, Probe probe) {
+            this.producer = producer;
+            this.topic = topic;
+            this.probe = probe;
+        }
+
+        @Override
+        protected void hookOnNext(byte[] value) {
+            outstanding.incrementAndGet();
+            try {
+                producer.send(new ProducerRecord<>(topic, value), this::completed);
+            } catch (InterruptException e) {
+                cancel(); // the phase is being stopped
+            } catch (KafkaException e) {
+                probe.failed(e);
+                cancel();
+            }
+        }
+
+        /**
+         * On the producer's I/O thread (the probe's single acknowledgement writer); a send that fails at once
+         * completes on the publishing thread, but only as a failure.
+         */
+        private void completed(RecordMetadata metadata, Exception error) {
+            if (error != null) {
+                probe.failed(error);
+                return;
+            }
+            probe.acked();
+            if (outstanding.decrementAndGet() == 0 && sourceDone) {
+                probe.acksCompleted();
+            }
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            sourceDone = true;
+            if (outstanding.get() == 0) {
+                probe.acksCompleted();
+            }
+        }
+
+        @Override
+        protected void hookOnError(Throwable e) {
+            probe.failed(e);
+        }
+    }
+
+    /** Polls on a plain thread of its own; commits asynchronously after each poll that returned records. */
+    private static final class Reader implements Runnable, ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final String topic;
+        private final int partitions;
+        private final Probe probe;
+        private final CountDownLatch assigned = new CountDownLatch(1);
+        private final Thread thread;
+        private final AtomicLong failedCommits = new AtomicLong();
+        private volatile boolean stopping;
+        private volatile Throwable error;
+        private int assignedPartitions;
+
+        Reader(Map<String, Object> settings, String topic, int partitions, Probe probe) {
+            this.consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            this.topic = topic;
+            this.partitions = partitions;
+            this.probe = probe;
+            this.thread = new Thread(this, "sluice-perf-kafka-consumer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            try {
+                consumer.subscribe(List.of(topic), this);
+                while (!stopping) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofSeconds(1));
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        byte[] value = r.value();
+                        probe.received(r.partition(), Payload.seq(value), Payload.intendedNanos(value), System.nanoTime());
+                    }
+                    if (!records.isEmpty()) {
+                        consumer.commitAsync((offsets, e) -> {
+                            if (e != null) {
+                                failedCommits.incrementAndGet();
+                            }
+                        });
+                    }
+                }
+            } catch (WakeupException | InterruptException e) {
+                if (!stopping) {
+                    fail(e);
+                }
+            } catch (RuntimeException e) {
+                fail(e);
+            } finally {
+                consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            }
+        }
+
+        private void fail(Throwable e) {
+            error = e;
+            probe.failed(e);
+            assigned.countDown();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> added) {
+            assignedPartitions += added.size();
+            if (assignedPartitions >= partitions) {
+                assigned.countDown();
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            assignedPartitions -= revoked.size();
+        }
+
+        /** Waits until the consumer owns every partition, so that the producer starts against a ready reader. */
+        void awaitAssignment(Duration timeout) {
+            try {
+                if (!assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new TargetUnavailableException("kafka: the consumer got no partitions of " + topic + " within "
+                            + Durations.format(timeout), null);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TargetUnavailableException("kafka: interrupted while the consumer joined its group", e);
+            }
+            Throwable e = error;
+            if (e != null) {
+                throw new TargetUnavailableException("kafka: the consumer of " + topic + " failed: " + oneLine(e), e);
+            }
+        }
+
+        /** Stops polling, waits for the thread (which closes the consumer) and reports failed commits, if any. */
+        void stop() {
+            stopping = true;
+            consumer.wakeup();
+            try {
+                thread.join(CLOSE_TIMEOUT.toMillis() * 2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            long failed = failedCommits.get();
+            if (failed > 0) {
+                probe.detail("kafka commits", String.format(Locale.ROOT, "%,d asynchronous offset commits failed", failed));
+            }
+        }
+    }
+
+    /** Accepts {@code host:port[,host:port...]} for {@code --bootstrap}. */
+    static final class BootstrapConverter extends WorkloadOptions.Parsing<String> {
+        @Override
+        String parse(String value) {
+            List<String> bad = new ArrayList<>();
+            for (String server : value.split(",", -1)) {
+                String s = server.trim();
+                int colon = s.lastIndexOf(':');
+                Optional<Integer> port = Optional.empty();
+                if (colon > 0) {
+                    try {
+                        port = Optional.of(Integer.parseInt(s.substring(colon + 1))).filter(p -> p >= 1 && p <= 65_535);
+                    } catch (NumberFormatException e) {
+                        // reported below
+                    }
+                }
+                if (port.isEmpty()) {
+                    bad.add("'" + s + "'");
+                }
+            }
+            if (!bad.isEmpty()) {
+                throw new IllegalArgumentException("expected host:port[,host:port...], " + String.join(", ", bad)
+                        + " is not host:port with a port from 1 to 65535");
+            }
+            return value.trim();
+        }
+    }
+}
