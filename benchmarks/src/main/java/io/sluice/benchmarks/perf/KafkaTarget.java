@@ -65,9 +65,10 @@ import reactor.core.publisher.Flux;
  *       {@code stored} = {@code acks=all} with {@code enable.idempotence=true} (which Kafka requires acks=all for;
  *       the other two set it false). Kafka does not fsync each write by default: it counts on replication, so on
  *       one node {@code all} means in the leader's log (page cache), like {@code 1}, plus idempotence.</li>
- *   <li>Records have no key. {@code --partitioner round-robin} = {@link RoundRobinPartitioner}; {@code sticky},
- *       {@code key-hash} and {@code random} = Kafka's built-in partitioner, which for keyless records is the
- *       uniform sticky one (a partition until a batch is full, then another).</li>
+ *   <li>Records carry the keys of {@code --keys} ({@link Keys}), or none. {@code --partitioner round-robin} =
+ *       {@link RoundRobinPartitioner}; {@code sticky}, {@code key-hash} and {@code random} = Kafka's built-in
+ *       partitioner: murmur2 of the key for keyed records (as Sluice's {@code key-hash}), and for keyless records
+ *       the uniform sticky one (a partition until a batch is full, then another).</li>
  * </ul>
  * {@code send} waits when the producer's buffer is full, so the records are sent from a plain thread of their own
  * ({@link PeerTargets#publish}). Each send's callback counts an acknowledgement (with {@code acks=0} too: the
@@ -174,7 +175,7 @@ final class KafkaTarget implements Target {
             producer = new KafkaProducer<>(withClient(producerSettings, topic, "producer"), new ByteArraySerializer(),
                     new ByteArraySerializer());
             awaitLeaders(producer, topic, workload.partitions());
-            Disposable sending = PeerTargets.publish(payloads, "sluice-perf-kafka-publisher", new Publisher(producer, topic, probe));
+            Disposable sending = PeerTargets.publish(payloads, "sluice-perf-kafka-publisher", new Publisher(producer, topic, probe, Keys.of(workload)));
             Reader r = reader;
             KafkaProducer<byte[], byte[]> p = producer;
             return () -> {
@@ -347,25 +348,27 @@ final class KafkaTarget implements Target {
         return text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
-    /** Sends each record without a key; counts each callback as an acknowledgement or a failure. */
+    /** Sends each record with its key ({@link Keys}, none for keyless workloads); counts each callback as an acknowledgement or a failure. */
     private static final class Publisher extends BaseSubscriber<byte[]> {
         private final KafkaProducer<byte[], byte[]> producer;
         private final String topic;
         private final Probe probe;
+        private final Keys keys;
         private final AtomicLong outstanding = new AtomicLong();
         private volatile boolean sourceDone;
 
-        Publisher(KafkaProducer<byte[], byte[]> producer, String topic, Probe probe) {
+        Publisher(KafkaProducer<byte[], byte[]> producer, String topic, Probe probe, Keys keys) {
             this.producer = producer;
             this.topic = topic;
             this.probe = probe;
+            this.keys = keys;
         }
 
         @Override
         protected void hookOnNext(byte[] value) {
             outstanding.incrementAndGet();
             try {
-                producer.send(new ProducerRecord<>(topic, value), this::completed);
+                producer.send(new ProducerRecord<>(topic, keys.key(Payload.seq(value)), value), this::completed);
             } catch (InterruptException e) {
                 cancel(); // the phase is being stopped
             } catch (KafkaException e) {
