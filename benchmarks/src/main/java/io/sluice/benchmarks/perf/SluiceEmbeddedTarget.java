@@ -10,6 +10,7 @@ import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
 import io.sluice.consumer.Ordering;
+import io.sluice.consumer.RebalanceEvent;
 import io.sluice.record.TopicPartition;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Acks;
@@ -123,7 +124,7 @@ public final class SluiceEmbeddedTarget implements Target {
      */
     private void subscribeConsumers(String topic, int group, Workload workload, Probe probe, Disposable.Composite phase) {
         Ordering ordering = workload.keys() > 0 ? Ordering.PER_KEY : Ordering.PER_PARTITION;
-        Map<Integer, Set<TopicPartition>> owned = new ConcurrentHashMap<>();
+        Map<Integer, RebalanceEvent> latest = new ConcurrentHashMap<>();
         CompletableFuture<Void> assigned = new CompletableFuture<>();
         for (int i = 0; i < workload.consumers(); i++) {
             int member = i;
@@ -134,8 +135,8 @@ public final class SluiceEmbeddedTarget implements Target {
                     .ordering(ordering)
                     .clientId("sluice-perf-" + i));
             phase.add(consumer.rebalances().subscribe(e -> {
-                owned.put(member, e.assigned());
-                if (ownedOnce(owned.values(), workload.partitions())) {
+                latest.put(member, e);
+                if (settled(latest.values(), workload.consumers(), workload.partitions())) {
                     assigned.complete(null);
                 }
             }));
@@ -152,13 +153,25 @@ public final class SluiceEmbeddedTarget implements Target {
         awaitAssignment(assigned, topic + "-group-" + group);
     }
 
-    /** True when the members' latest assignments cover every partition exactly once. */
-    private static boolean ownedOnce(Collection<Set<TopicPartition>> assignments, int partitions) {
+    /**
+     * True when every member has joined and the members' latest events are of one generation whose assignments
+     * cover every partition exactly once. (Producing before the last member joined would move partitions
+     * mid-run, and a record delivered while its partition moves may be delivered again: at least once.)
+     */
+    private static boolean settled(Collection<RebalanceEvent> events, int members, int partitions) {
+        if (events.size() < members) {
+            return false;
+        }
+        int generation = -1;
         int total = 0;
         Set<TopicPartition> all = new HashSet<>();
-        for (Set<TopicPartition> a : assignments) {
-            total += a.size();
-            all.addAll(a);
+        for (RebalanceEvent e : events) {
+            if (generation >= 0 && e.generation() != generation) {
+                return false;
+            }
+            generation = e.generation();
+            total += e.assigned().size();
+            all.addAll(e.assigned());
         }
         return total == partitions && all.size() == partitions;
     }
