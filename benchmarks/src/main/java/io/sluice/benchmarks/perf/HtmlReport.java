@@ -139,16 +139,19 @@ final class HtmlReport {
         h.append("</section>\n");
     }
 
-    /** How each result is called in legends: its target, or "#i ..." where targets repeat or in a tune sweep. */
+    /**
+     * How each result is called in legends: its target, or "#n ..." where targets repeat or in a tune sweep, numbered
+     * from 1 in file order (as {@code tune} numbers its trials).
+     */
     private static List<String> labels(ResultsFile f) {
         List<String> labels = new ArrayList<>();
         long distinct = f.results().stream().map(ResultsFile.Result::target).distinct().count();
         for (int i = 0; i < f.results().size(); i++) {
             ResultsFile.Result r = f.results().get(i);
             if (f.tune() != null) {
-                labels.add("#" + i + role(f.tune(), i));
+                labels.add("#" + (i + 1) + role(f.tune(), i));
             } else if (distinct < f.results().size()) {
-                labels.add("#" + i + " " + r.target());
+                labels.add("#" + (i + 1) + " " + r.target());
             } else {
                 labels.add(r.target());
             }
@@ -341,7 +344,7 @@ final class HtmlReport {
                     .append("\" width=\"").append(num(barWidth)).append("\" height=\"").append(num(Math.max(0, c.bottom - top)))
                     .append("\" fill=\"").append(trial.meetsP99() ? MEETS : MISSES).append('"')
                     .append(recommended ? " stroke=\"#111\" stroke-width=\"3\"" : "").append("><title>")
-                    .append(esc("#" + i + role(t, i) + ": " + knobs(trial) + "; " + String.format(Locale.ROOT, "%,.0f", v)
+                    .append(esc("#" + (i + 1) + role(t, i) + ": " + knobs(trial) + "; " + String.format(Locale.ROOT, "%,.0f", v)
                             + " records/s, p99 " + micros(r.p99()) + (trial.meetsP99() ? " (meets" : " (misses")
                             + " the target)" + (r.failed() ? "; FAILED" : "")))
                     .append("</title></rect>\n");
@@ -354,7 +357,7 @@ final class HtmlReport {
             }
             if (i % labelEvery == 0) {
                 h.append("<text x=\"").append(num(bx + barWidth / 2)).append("\" y=\"").append(c.bottom + 18)
-                        .append("\" text-anchor=\"middle\">#").append(i).append("</text>\n");
+                        .append("\" text-anchor=\"middle\">#").append(i + 1).append("</text>\n");
             }
         }
         h.append("<text class=\"axis-title\" x=\"").append((LEFT + RIGHT) / 2).append("\" y=\"").append(c.bottom + 38)
@@ -402,7 +405,7 @@ final class HtmlReport {
             ResultsFile.Trial trial = t.trials().get(i);
             ResultsFile.Result r = f.results().get(i);
             boolean recommended = t.recommended() != null && t.recommended() == i;
-            h.append(recommended ? "<tr class=\"recommended\">" : "<tr>").append(td("#" + i))
+            h.append(recommended ? "<tr class=\"recommended\">" : "<tr>").append(td("#" + (i + 1)))
                     .append(td(count(trial.prefetch()))).append(td(count(trial.concurrency())))
                     .append(td(count(trial.batchSize()) + " B")).append(td(trim(trial.lingerMs()) + " ms"))
                     .append(td(count(trial.partitions()))).append(td(fixed(r.msgsPerSec(), "%,.0f"))).append(td(micros(r.p99())))
@@ -416,13 +419,13 @@ final class HtmlReport {
         ResultsFile.Tune t = f.tune();
         h.append("<p class=\"workload\">tune: ").append(t.trials().size()).append(" trials of ").append(esc(t.target()))
                 .append(", ").append(t.p99TargetUs() == null ? "no p99 target" : "p99 target " + esc(micros(t.p99TargetUs())))
-                .append("; default #").append(t.defaults()).append(" (").append(esc(knobs(t.trials().get(t.defaults())))).append(')');
+                .append("; default #").append(t.defaults() + 1).append(" (").append(esc(knobs(t.trials().get(t.defaults())))).append(')');
         if (t.recommended() == null) {
             h.append("; <strong>no trial met the target</strong>");
         } else {
             int r = t.recommended();
             double ratio = f.results().get(r).msgsPerSec() / f.results().get(t.defaults()).msgsPerSec();
-            h.append("; <strong>recommended #").append(r).append("</strong> (").append(esc(knobs(t.trials().get(r)))).append(')');
+            h.append("; <strong>recommended #").append(r + 1).append("</strong> (").append(esc(knobs(t.trials().get(r)))).append(')');
             if (Double.isFinite(ratio)) {
                 h.append(String.format(Locale.ROOT, ", %.2fx the default's throughput", ratio));
             }

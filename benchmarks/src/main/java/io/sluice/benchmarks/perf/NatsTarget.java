@@ -5,6 +5,7 @@ import io.nats.client.ConsumeOptions;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.MessageConsumer;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -12,6 +13,8 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.ErrorListenerLoggerImpl;
+import io.nats.client.support.Status;
 import io.sluice.producer.Acks;
 import java.net.URI;
 import java.time.Duration;
@@ -69,7 +72,7 @@ final class NatsTarget implements Target {
     public void open(Workload workload) {
         try {
             connection = Nats.connect(Options.builder().server(url.toString()).connectionTimeout(Duration.ofSeconds(3))
-                    .maxReconnects(0).noReconnect().build());
+                    .maxReconnects(0).noReconnect().errorListener(new QuietAtPhaseEnd()).build());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -203,6 +206,19 @@ final class NatsTarget implements Target {
         @Override
         protected void hookOnError(Throwable e) {
             probe.failed(e);
+        }
+    }
+
+    /**
+     * The client's default error listener, except for the "409 Consumer Deleted" pull status that every JetStream
+     * phase ends with (the phase deletes its stream while the pull consumer stops): expected, so not logged.
+     */
+    private static final class QuietAtPhaseEnd extends ErrorListenerLoggerImpl {
+        @Override
+        public void pullStatusError(Connection conn, JetStreamSubscription sub, Status status) {
+            if (status.getCode() != 409) {
+                super.pullStatusError(conn, sub, status);
+            }
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.sluice.benchmarks.perf;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Subscriber;
 import reactor.core.Disposable;
@@ -23,18 +21,19 @@ final class PeerTargets {
     }
 
     /**
-     * Subscribes {@code publisher} to {@code payloads} on a plain thread of its own named {@code name}: a peer client
+     * Subscribes {@code publisher} to {@code payloads} on a thread of its own named {@code name}: a peer client
      * publishes with blocking calls (socket writes, waiting for a confirm window), which must never run on one of
-     * Reactor's non-blocking threads, where the payloads come from. Disposing stops both.
+     * Reactor's non-blocking threads, where the payloads come from. The thread is a one-thread bounded-elastic
+     * scheduler, where blocking is allowed, and whose task queue a non-blocking thread may hand work to: with a
+     * plain executor, the hand-off takes a lock that BlockHound (in the tests) reports as blocking when contended,
+     * and the failed hand-off left {@code publishOn} stalled with one record queued. Disposing stops both.
      */
     static <P extends Subscriber<byte[]> & Disposable> Disposable publish(Flux<byte[]> payloads, String name, P publisher) {
-        ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, name));
-        Scheduler scheduler = Schedulers.fromExecutorService(thread);
-        payloads.publishOn(scheduler, 256).subscribe(publisher);
+        Scheduler thread = Schedulers.newBoundedElastic(1, Integer.MAX_VALUE, name, 60, true);
+        payloads.publishOn(thread, 256).subscribe(publisher);
         return () -> {
             publisher.dispose();
-            scheduler.dispose();
-            thread.shutdownNow();
+            thread.dispose();
         };
     }
 

@@ -98,13 +98,13 @@ class HtmlReportTest {
                 "#d9534f", "#d9534f");
         assertThat(bars).extracting(b -> b.getAttribute("stroke")).containsExactly("", "", "#111", "", "", "");
         assertThat(texts(svg)).contains("Tune sweep of sluice-embedded", "throughput per trial; p99 target 600 µs", "★", "default",
-                "failed", "#0", "#5", "meets the p99 target", "misses the p99 target");
+                "failed", "#1", "#6", "meets the p99 target", "misses the p99 target");
         assertThat(Double.parseDouble(bars.get(3).getAttribute("height"))).isZero();
-        assertThat(texts(svg("chart-latency-2"))).contains("p99 target 600 µs", "#2 (recommended)", "#0 (default)");
+        assertThat(texts(svg("chart-latency-2"))).contains("p99 target 600 µs", "#3 (recommended)", "#1 (default)");
         assertThat(texts(svg("chart-latency-1"))).noneMatch(t -> t.startsWith("p99 target"));
         assertThat(Double.parseDouble(bars.get(5).getAttribute("height")))
                 .isGreaterThan(Double.parseDouble(bars.get(0).getAttribute("height")));
-        assertThat(page).contains("<strong>recommended #2</strong> (prefetch 256, concurrency 1, batch 65536 B, linger 0 ms,"
+        assertThat(page).contains("<strong>recommended #3</strong> (prefetch 256, concurrency 1, batch 65536 B, linger 0 ms,"
                 + " 4 partitions), 1.36x the default's throughput");
     }
 
@@ -115,7 +115,7 @@ class HtmlReportTest {
                 .contains("<td>n/a</td>") // reactor-raw has no acks
                 .contains("<dd><strong>gc</strong>: 3 collections, 12 ms in total during the phase (whole JVM)</dd>")
                 .contains("<pre class=\"error\">FAILED: cut short: nothing received for 10s</pre>")
-                .contains("<tr class=\"recommended\"><td>#2</td><td>256</td>")
+                .contains("<tr class=\"recommended\"><td>#3</td><td>256</td>")
                 .contains("<code>record_size</code> 100 · <code>count</code> 300000");
     }
 

@@ -29,7 +29,7 @@ final class ReportFixtures {
         return JsonReport.json(WORKLOAD, List.of(raw, sluice));
     }
 
-    /** A sweep of {@code trials} trials of sluice-embedded; #0 is the default, #2 the recommended one, #3 failed. */
+    /** A sweep of {@code trials} trials of sluice-embedded; results[0] is the default, [2] the recommended one, [3] failed (#1, #3 and #4 on the page). */
     static String tuneJson(int trials) {
         List<RunResult> results = new ArrayList<>();
         StringBuilder t = new StringBuilder();
