@@ -31,8 +31,20 @@ public interface LogStore extends AutoCloseable {
     /** Stored batches holding offsets at or after {@code fromOffset}, in order, at most {@code maxBatches}. */
     Flux<RecordBatch> read(TopicPartition partition, long fromOffset, int maxBatches);
 
-    /** Removes whole batches that end before {@code offset} (retention). */
+    /**
+     * Removes whole batches that end before {@code offset} (retention), and remembers {@code offset} as the
+     * partition's start, so that {@link #offsets} stays right when every batch is gone.
+     */
     Mono<Void> deleteBefore(TopicPartition partition, long offset);
+
+    /** The offsets stored for {@code partition}, for recovery at start-up; {@link OffsetRange#EMPTY} if none. */
+    Mono<OffsetRange> offsets(TopicPartition partition);
+
+    /**
+     * The first offset of the first stored batch whose newest record's timestamp is at or after
+     * {@code timestampMillis}, or the partition's end offset when there is none (as Kafka's offsetsForTimes).
+     */
+    Mono<Long> offsetForTimestamp(TopicPartition partition, long timestampMillis);
 
     @Override
     void close();

@@ -48,6 +48,16 @@ final class MemoryStore implements LogStore {
     }
 
     @Override
+    public Mono<OffsetRange> offsets(TopicPartition partition) {
+        return Mono.just(OffsetRange.EMPTY);
+    }
+
+    @Override
+    public Mono<Long> offsetForTimestamp(TopicPartition partition, long timestampMillis) {
+        return Mono.just(0L);
+    }
+
+    @Override
     public void close() {
     }
 
