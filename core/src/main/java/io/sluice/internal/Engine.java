@@ -7,21 +7,28 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.EngineOptions;
 import io.sluice.Sluice;
 import io.sluice.admin.Admin;
+import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.errors.ClosedException;
 import io.sluice.errors.UnknownTopicException;
 import io.sluice.log.LogStore;
+import io.sluice.log.OffsetRange;
 import io.sluice.log.OffsetStore;
 import io.sluice.log.RecordBatch;
+import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Acks;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
+import io.sluice.record.TopicPartition;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
@@ -66,12 +73,26 @@ public final class Engine implements Sluice {
         this.admin = new EngineAdmin(this);
     }
 
+    /** How long start-up waits for each step of recovering from a durable store. */
+    private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(2);
+    /** Batches read from the store per query at start-up. */
+    private static final int RECOVERY_READ = 1024;
+
     /** Starts an engine; {@code Sluice.embedded} calls this. */
     public static Sluice start(EngineOptions options) {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
-        return new Engine(options);
+        Engine engine = new Engine(options);
+        if (engine.store.durable()) {
+            try {
+                engine.recover();
+            } catch (RuntimeException e) {
+                engine.close();
+                throw e;
+            }
+        }
+        return engine;
     }
 
     @Override
@@ -193,33 +214,94 @@ public final class Engine implements Sluice {
     }
 
     /**
-     * Appends a batch to a partition and, with a durable store, stores it; the callback hears when the
-     * batch is as safe as {@code acks} asks.
+     * Appends a batch to a partition (which hands it to a durable store, in offset order); the callback hears
+     * when the batch is as safe as {@code acks} asks: in the memory log, or with {@code STORED} also in the store.
      */
     void append(PartitionState partition, RecordBatch batch, Acks acks, PartitionState.AppendCallback callback) {
-        if (!store.durable()) {
-            partition.append(batch, callback);
-            return;
+        partition.append(batch, acks == Acks.STORED && store.durable(), callback);
+    }
+
+    /**
+     * A new topic's state, not yet registered: its partitions start at {@code initialOffsets} (all 0 for a new
+     * topic) and, with a durable store, store their batches there.
+     */
+    TopicState newTopic(TopicSpec spec, long[] initialOffsets) {
+        String name = spec.name();
+        PartitionState[] partitions = new PartitionState[spec.partitions()];
+        var recordsIn = metrics.counter(SluiceMeters.RECORDS_IN, SluiceMeters.TAG_TOPIC, name);
+        var bytesIn = metrics.counter(SluiceMeters.BYTES_IN, SluiceMeters.TAG_TOPIC, name);
+        var dropped = metrics.counter(SluiceMeters.RECORDS_DROPPED, SluiceMeters.TAG_TOPIC, name);
+        for (int i = 0; i < partitions.length; i++) {
+            TopicPartition tp = new TopicPartition(name, i);
+            partitions[i] = new PartitionState(tp, spec, clock::millis, recordsIn, bytesIn, dropped, initialOffsets[i],
+                    store.durable() ? storeLink(tp) : null);
         }
-        partition.append(batch, new PartitionState.AppendCallback() {
+        return new TopicState(spec, partitions, metrics.sendLatency(name));
+    }
+
+    /** How a partition reaches the durable store: timed appends, and deletions that only log their failure. */
+    private PartitionState.StoreLink storeLink(TopicPartition tp) {
+        return new PartitionState.StoreLink() {
             @Override
-            public void appended(long baseOffset) {
+            public Mono<Void> store(RecordBatch batch) {
                 long start = System.nanoTime();
                 storeBatchRecords.record(batch.count());
-                reactor.core.publisher.Mono<Void> stored = store.append(partition.tp, batch)
-                        .doOnSuccess(v -> storeAppendLatency.record(Duration.ofNanos(System.nanoTime() - start)));
-                if (acks == Acks.STORED) {
-                    stored.subscribe(null, callback::failed, () -> callback.appended(baseOffset));
-                } else {
-                    stored.subscribe(null, e -> log.error("Storing a batch of {} failed", partition.tp, e));
-                    callback.appended(baseOffset);
-                }
+                return store.append(tp, batch)
+                        .doOnSuccess(v -> storeAppendLatency.record(Duration.ofNanos(System.nanoTime() - start)))
+                        .doOnError(e -> log.error("Storing a batch of {} at offset {} failed", tp, batch.baseOffset(), e));
             }
 
             @Override
-            public void failed(Throwable error) {
-                callback.failed(error);
+            public void deleteBefore(long offset) {
+                store.deleteBefore(tp, offset)
+                        .subscribe(null, e -> log.warn("Deleting the stored batches of {} before offset {} failed", tp, offset, e));
             }
-        });
+        };
+    }
+
+    /**
+     * Brings back what a durable store kept: every topic, each partition's batches (streamed into the memory log,
+     * which keeps what its retention allows) from the store's start to its end, and every group's committed
+     * positions. Runs once, on the thread that opens the engine, which waits for it.
+     */
+    private void recover() {
+        List<TopicSpec> specs = store.topics().collectList().block(RECOVERY_TIMEOUT);
+        for (TopicSpec spec : specs == null ? List.<TopicSpec>of() : specs) {
+            OffsetRange[] ranges = new OffsetRange[spec.partitions()];
+            long[] initial = new long[spec.partitions()];
+            List<List<RecordBatch>> firsts = new ArrayList<>();
+            for (int i = 0; i < ranges.length; i++) {
+                TopicPartition tp = new TopicPartition(spec.name(), i);
+                ranges[i] = store.offsets(tp).block(RECOVERY_TIMEOUT);
+                List<RecordBatch> first = ranges[i].size() == 0 ? List.of()
+                        : store.read(tp, ranges[i].start(), RECOVERY_READ).collectList().block(RECOVERY_TIMEOUT);
+                firsts.add(first);
+                initial[i] = first.isEmpty() ? ranges[i].end() : first.get(0).baseOffset();
+            }
+            TopicState topic = newTopic(spec, initial);
+            for (int i = 0; i < ranges.length; i++) {
+                PartitionState p = topic.partitions[i];
+                List<RecordBatch> batches = firsts.get(i);
+                while (!batches.isEmpty()) {
+                    batches.forEach(p::recover);
+                    if (p.log.endOffset() >= ranges[i].end()) {
+                        break;
+                    }
+                    batches = store.read(p.tp, p.log.endOffset(), RECOVERY_READ).collectList().block(RECOVERY_TIMEOUT);
+                }
+                if (p.log.endOffset() != ranges[i].end()) {
+                    throw new IllegalStateException("the store's log of " + p.tp + " ends at offset " + p.log.endOffset()
+                            + ", but the store says " + ranges[i].end());
+                }
+                p.recoveredStart(ranges[i].start());
+            }
+            topics.put(spec.name(), topic);
+            admin.registerGauges(topic);
+        }
+        List<String> ids = offsetStore.groups().collectList().block(RECOVERY_TIMEOUT);
+        for (String id : ids == null ? List.<String>of() : ids) {
+            Map<TopicPartition, Long> committed = offsetStore.committed(id).block(RECOVERY_TIMEOUT);
+            groups.put(id, new GroupState(id, this, committed == null ? Map.of() : committed));
+        }
     }
 }

@@ -8,7 +8,6 @@ import io.sluice.errors.TopicExistsException;
 import io.sluice.errors.UnknownGroupException;
 import io.sluice.errors.UnknownTopicException;
 import io.sluice.metrics.SluiceMeters;
-import io.sluice.record.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -29,26 +28,23 @@ final class EngineAdmin implements Admin {
             Check.notNull("spec", spec);
             engine.ensureOpen();
             String name = spec.name();
-            PartitionState[] partitions = new PartitionState[spec.partitions()];
-            EngineMetrics m = engine.metrics;
-            var recordsIn = m.counter(SluiceMeters.RECORDS_IN, SluiceMeters.TAG_TOPIC, name);
-            var bytesIn = m.counter(SluiceMeters.BYTES_IN, SluiceMeters.TAG_TOPIC, name);
-            var dropped = m.counter(SluiceMeters.RECORDS_DROPPED, SluiceMeters.TAG_TOPIC, name);
-            for (int i = 0; i < partitions.length; i++) {
-                partitions[i] = new PartitionState(new TopicPartition(name, i), spec, engine.clock()::millis, recordsIn, bytesIn, dropped);
-            }
-            TopicState topic = new TopicState(spec, partitions, m.sendLatency(name));
+            TopicState topic = engine.newTopic(spec, new long[spec.partitions()]);
             if (engine.topics.putIfAbsent(name, topic) != null) {
                 return Mono.error(new TopicExistsException("topic '" + name + "' exists already"));
             }
-            for (PartitionState p : partitions) {
-                m.gauge(SluiceMeters.BACKLOG, p, PartitionState::backlog,
-                        SluiceMeters.TAG_TOPIC, name, SluiceMeters.TAG_PARTITION, Integer.toString(p.tp.partition()));
-            }
+            registerGauges(topic);
             return engine.store.createTopic(spec)
                     .doOnError(e -> engine.topics.remove(name, topic))
                     .then(Mono.fromRunnable(() -> engine.groups.values().forEach(g -> g.topicsChanged(name))));
         });
+    }
+
+    /** The per-partition gauges of a registered topic. */
+    void registerGauges(TopicState topic) {
+        for (PartitionState p : topic.partitions) {
+            engine.metrics.gauge(SluiceMeters.BACKLOG, p, PartitionState::backlog, SluiceMeters.TAG_TOPIC, topic.spec.name(),
+                    SluiceMeters.TAG_PARTITION, Integer.toString(p.tp.partition()));
+        }
     }
 
     @Override

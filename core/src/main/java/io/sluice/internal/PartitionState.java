@@ -13,14 +13,30 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import reactor.core.publisher.Mono;
 
 /**
  * One partition in the engine: its memory log, the position of every group that reads it (for the
  * overflow policy), the appends waiting for room under {@code BACKPRESSURE}, and the members to wake
  * when records arrive. Appends are serialized by {@code this}; reads go to the log without a lock.
+ *
+ * <p>With a durable store each batch is handed to the store under the same lock, right after the memory
+ * append, so the store receives a partition's batches in offset order: a store that commits them in arrival
+ * order then never holds a batch without the ones before it, whatever crash cuts it off. Batches the memory
+ * log evicts (retention, {@code DROP_OLDEST}) are deleted from the store too, a chunk at a time.
  */
 final class PartitionState {
+    /** Where a durable partition keeps its batches beyond the memory log; called under the partition's lock. */
+    interface StoreLink {
+        /** Stores one appended batch; the store must take batches in the order of these calls. */
+        Mono<Void> store(RecordBatch batch);
+
+        /** Deletes the stored batches that end before {@code offset}. */
+        void deleteBefore(long offset);
+    }
+
     /** Told when a batch is appended or has failed. Called outside the partition's lock. */
     interface AppendCallback {
         void appended(long baseOffset);
@@ -37,6 +53,10 @@ final class PartitionState {
     private final Counter recordsIn;
     private final Counter bytesIn;
     private final Counter dropped;
+    /** Null when the engine's store keeps nothing. */
+    private final StoreLink store;
+    /** The start offset last passed to {@link StoreLink#deleteBefore}; guarded by {@code this}. */
+    private long storeStart;
 
     private volatile Runnable[] listeners = NO_LISTENERS;
     private volatile GroupCursor[] cursors = NO_CURSORS;
@@ -45,36 +65,70 @@ final class PartitionState {
     private volatile boolean hasWaiting;
     private volatile boolean closed;
 
-    private record Waiting(RecordBatch batch, AppendCallback callback) {
+    private record Waiting(RecordBatch batch, boolean awaitStore, AppendCallback callback) {
     }
 
-    PartitionState(TopicPartition tp, TopicSpec spec, LongSupplier clock, Counter recordsIn, Counter bytesIn, Counter dropped) {
+    /** A batch appended to the memory log, and its store write (null without a durable store). */
+    private record Appended(long base, CompletableFuture<Void> stored) {
+    }
+
+    /**
+     * @param initialOffset the offset the log starts at: 0 for a new topic, the stored end (or the first stored
+     *                      batch's base, before {@link #recover}) after a restart
+     * @param store         where batches go beyond memory, or null
+     */
+    PartitionState(TopicPartition tp, TopicSpec spec, LongSupplier clock, Counter recordsIn, Counter bytesIn, Counter dropped,
+                   long initialOffset, StoreLink store) {
         this.tp = tp;
         this.spec = spec;
         this.log = new MemoryLog(tp, new Retention(spec.retentionRecords(), spec.retentionBytes(),
-                spec.retentionAge() == null ? Long.MAX_VALUE : spec.retentionAge().toMillis()), clock);
+                spec.retentionAge() == null ? Long.MAX_VALUE : spec.retentionAge().toMillis()), clock, initialOffset);
         this.recordsIn = recordsIn;
         this.bytesIn = bytesIn;
         this.dropped = dropped;
+        this.store = store;
+        this.storeStart = initialOffset;
+    }
+
+    /**
+     * Puts a batch read back from the store into the memory log at start-up, where it must continue the log
+     * exactly; it is not stored again.
+     *
+     * @throws IllegalStateException when the stored batches leave a gap
+     */
+    synchronized void recover(RecordBatch batch) {
+        if (batch.baseOffset() != log.endOffset()) {
+            throw new IllegalStateException("the store's log of " + tp + " has a gap: the next batch starts at offset "
+                    + batch.baseOffset() + ", expected " + log.endOffset());
+        }
+        log.append(batch);
+    }
+
+    /** After {@link #recover}: the first offset the store still had. */
+    synchronized void recoveredStart(long start) {
+        log.advanceStart(start);
+        storeStart = Math.max(storeStart, log.startOffset());
     }
 
     /**
      * Appends the batch now, or when there is room under {@code BACKPRESSURE}; fails it under {@code FAIL}
      * when it does not fit. The callback runs on the caller's thread or on the thread that made room.
      */
-    void append(RecordBatch batch, AppendCallback callback) {
+    void append(RecordBatch batch, boolean awaitStore, AppendCallback callback) {
         long base;
+        Appended appended = null;
         synchronized (this) {
             if (closed) {
                 base = -1;
             } else if (spec.overflow() == OverflowPolicy.BACKPRESSURE && (!waiting.isEmpty() || !fits(batch.count()))) {
-                waiting.add(new Waiting(batch, callback));
+                waiting.add(new Waiting(batch, awaitStore, callback));
                 hasWaiting = true;
                 return;
             } else if (spec.overflow() == OverflowPolicy.FAIL && !fits(batch.count())) {
                 base = -2;
             } else {
-                base = appendLocked(batch);
+                appended = appendLocked(batch);
+                base = appended.base();
             }
         }
         if (base == -1) {
@@ -84,7 +138,25 @@ final class PartitionState {
                     + " a batch of " + batch.count() + " would exceed maxBacklog " + spec.maxBacklog()));
         } else {
             afterAppend(batch.count());
-            callback.appended(base);
+            complete(appended, awaitStore, callback);
+        }
+    }
+
+    /** Tells the callback: at once, or once the store has the batch when {@code awaitStore}. */
+    private void complete(Appended appended, boolean awaitStore, AppendCallback callback) {
+        CompletableFuture<Void> stored = appended.stored();
+        if (stored == null) {
+            callback.appended(appended.base());
+        } else if (awaitStore) {
+            stored.whenComplete((v, e) -> {
+                if (e == null) {
+                    callback.appended(appended.base());
+                } else {
+                    callback.failed(e);
+                }
+            });
+        } else {
+            callback.appended(appended.base());
         }
     }
 
@@ -92,10 +164,11 @@ final class PartitionState {
         return backlog() + records <= spec.maxBacklog();
     }
 
-    private long appendLocked(RecordBatch batch) {
+    private Appended appendLocked(RecordBatch batch) {
         long slowest = slowestPosition();
         long startBefore = log.startOffset();
         long base = log.append(batch);
+        CompletableFuture<Void> stored = store == null ? null : store.store(batch).toFuture(); // subscribes: in offset order
         if (spec.overflow() == OverflowPolicy.DROP_OLDEST) {
             log.advanceStart(log.endOffset() - spec.maxBacklog());
         }
@@ -103,7 +176,12 @@ final class PartitionState {
         if (slowest >= 0 && startAfter > Math.max(startBefore, slowest)) {
             dropped.increment(startAfter - Math.max(startBefore, slowest));
         }
-        return base;
+        if (store != null && startAfter - storeStart >= Math.max(1, log.retainedRecords() / 8)) {
+            // the store follows the memory log's evictions in chunks of an eighth of what is retained, not per batch
+            storeStart = startAfter;
+            store.deleteBefore(startAfter);
+        }
+        return new Appended(base, stored);
     }
 
     private void afterAppend(int records) {
@@ -138,18 +216,19 @@ final class PartitionState {
             return;
         }
         List<Waiting> done = new ArrayList<>();
-        List<Long> offsets = new ArrayList<>();
+        List<Appended> appended = new ArrayList<>();
         synchronized (this) {
             while (!waiting.isEmpty() && !closed && fits(waiting.peek().batch().count())) {
                 Waiting w = waiting.poll();
-                offsets.add(appendLocked(w.batch()));
+                appended.add(appendLocked(w.batch()));
                 done.add(w);
             }
             hasWaiting = !waiting.isEmpty();
         }
         for (int i = 0; i < done.size(); i++) {
-            afterAppend(done.get(i).batch().count());
-            done.get(i).callback().appended(offsets.get(i));
+            Waiting w = done.get(i);
+            afterAppend(w.batch().count());
+            complete(appended.get(i), w.awaitStore(), w.callback());
         }
     }
 
