@@ -30,6 +30,14 @@ public interface Sluice extends AutoCloseable {
         return embedded(EngineOptions.create());
     }
 
+    /**
+     * An engine in this process on the options' stores. On a durable store it first recovers what the store
+     * kept (topics, records, end offsets, committed positions) and returns once it has: this blocks the calling
+     * thread, so open it from your own thread (e.g. {@code main}), not from a Reactor one, where blocking is
+     * refused.
+     *
+     * @throws IllegalStateException when the store's log of a partition has a gap (it cannot be recovered)
+     */
     static Sluice embedded(EngineOptions options) {
         return Engine.start(options);
     }
