@@ -23,6 +23,8 @@ import io.sluice.record.TopicPartition;
 import io.sluice.store.r2dbc.internal.Dialect;
 import io.sluice.store.r2dbc.internal.GroupCommitWriter;
 import io.sluice.store.r2dbc.internal.Schema;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -145,6 +147,9 @@ public final class R2dbcStore implements LogStore, OffsetStore {
     }
 
     private static R2dbcStore open(Dialect dialect, ConnectionFactory factory, String where, boolean durable) {
+        if (dialect == Dialect.POSTGRESQL) {
+            initializeSocketClasses();
+        }
         ConnectionPool pool = factory instanceof ConnectionPool p ? p
                 : new ConnectionPool(ConnectionPoolConfiguration.builder(factory).initialSize(1).maxSize(6)
                         .maxAcquireTime(OPEN_TIMEOUT).build());
@@ -160,6 +165,18 @@ public final class R2dbcStore implements LogStore, OffsetStore {
             throw new SluiceException("cannot open the store (" + where + "): " + oneLine(cause), cause);
         }
         return store;
+    }
+
+    /**
+     * The JDK reads a file the first time it initializes its socket classes; done here on the caller's thread (which
+     * may block: the factories wait anyway), it does not happen later on a non-blocking thread of Reactor or Netty.
+     */
+    static void initializeSocketClasses() {
+        try (SocketChannel channel = SocketChannel.open()) {
+            channel.socket(); // what Netty's NioSocketChannel asks for first
+        } catch (IOException e) {
+            // only a warm-up: the connection attempt will report a real problem
+        }
     }
 
     private static String oneLine(Throwable e) {
