@@ -151,7 +151,7 @@ final class KafkaTarget implements Target {
             throw new TargetUnavailableException("kafka: cannot connect to " + address + ": interrupted", e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new TargetUnavailableException("kafka: cannot connect to " + address + ": " + oneLine(cause), cause);
+            throw new TargetUnavailableException("kafka: cannot connect to " + address + ": " + TargetUnavailableException.oneLine(cause), cause);
         }
     }
 
@@ -294,7 +294,7 @@ final class KafkaTarget implements Target {
                 boolean transient_ = cause instanceof RetriableException || cause instanceof InvalidReplicationFactorException;
                 if (!transient_ || System.nanoTime() - deadline > 0) {
                     throw new TargetUnavailableException("kafka: creating topic " + topic + " at " + address + " failed: "
-                            + oneLine(cause), cause);
+                            + TargetUnavailableException.oneLine(cause), cause);
                 }
             } catch (TimeoutException e) {
                 throw new TargetUnavailableException("kafka: creating topic " + topic + " at " + address + " timed out", e);
@@ -336,16 +336,6 @@ final class KafkaTarget implements Target {
             broker.close();
             broker = null;
         }
-    }
-
-    /** {@code e} and, if it differs, its root cause, on one line. */
-    private static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = root == e ? String.valueOf(e) : e + " (" + root + ")";
-        return text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
     /** Sends each record with its key ({@link Keys}, none for keyless workloads); counts each callback as an acknowledgement or a failure. */
@@ -490,7 +480,7 @@ final class KafkaTarget implements Target {
             }
             Throwable e = error;
             if (e != null) {
-                throw new TargetUnavailableException("kafka: the consumer of " + topic + " failed: " + oneLine(e), e);
+                throw new TargetUnavailableException("kafka: the consumer of " + topic + " failed: " + TargetUnavailableException.oneLine(e), e);
             }
         }
 

@@ -9,19 +9,20 @@ import java.net.URI;
  * @param nats the NATS server's URL, e.g. {@code nats://127.0.0.1:4222}
  * @param bootstrap an existing Kafka's bootstrap servers ({@code host:port[,...]}), or null: the kafka target
  *                  starts a broker of its own
+ * @param postgres  PostgreSQL's R2DBC URL for {@code sluice-postgres} and {@code postgres-rows}
  */
-public record Peers(URI amqp, URI nats, String bootstrap) {
+public record Peers(URI amqp, URI nats, String bootstrap, String postgres) {
     public static final String DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672";
     public static final String DEFAULT_NATS = "nats://127.0.0.1:4222";
 
     /** Peers without a Kafka address: the kafka target starts its own broker. */
     public Peers(URI amqp, URI nats) {
-        this(amqp, nats, null);
+        this(amqp, nats, null, DurableStores.DEFAULT_POSTGRES);
     }
 
     /** These peers with Kafka at {@code bootstrap} ({@code host:port[,...]}). */
     public Peers withBootstrap(String bootstrap) {
-        return new Peers(amqp, nats, bootstrap);
+        return new Peers(amqp, nats, bootstrap, postgres);
     }
 
     public static Peers defaults() {

@@ -11,6 +11,8 @@ import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
 import io.sluice.consumer.Ordering;
 import io.sluice.consumer.RebalanceEvent;
+import io.sluice.log.LogStore;
+import io.sluice.log.OffsetStore;
 import io.sluice.record.TopicPartition;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Acks;
@@ -66,17 +68,45 @@ public final class SluiceEmbeddedTarget implements Target {
 
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * What the engine stores into for one run: a log store, an offset store, a line for the result's details,
+     * and what to clean up after the engine closed (which closes the log store).
+     */
+    record Stores(LogStore log, OffsetStore offsets, String detail, Runnable cleanup) {
+    }
+
+    /** Opens the stores of a run; throws to fail it. */
+    interface StoreOpener {
+        Stores open();
+    }
+
+    private final String name;
+    private final String description;
+    private final StoreOpener opener;
+    private Stores stores;
     private Sluice sluice;
     private int phases;
 
+    /** {@code sluice-embedded}: the engine with its memory store. */
+    public SluiceEmbeddedTarget() {
+        this(NAME, "Sluice embedded engine: producer.send -> topic (memory log) -> consumer.receive + ack", null);
+    }
+
+    /** The engine on the stores {@code opener} opens for each run (see {@link DurableStores}). */
+    SluiceEmbeddedTarget(String name, String description, StoreOpener opener) {
+        this.name = name;
+        this.description = description;
+        this.opener = opener;
+    }
+
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
     public String description() {
-        return "Sluice embedded engine: producer.send -> topic (memory log) -> consumer.receive + ack";
+        return description;
     }
 
     @Override
@@ -86,12 +116,24 @@ public final class SluiceEmbeddedTarget implements Target {
 
     @Override
     public void open(Workload workload) {
-        sluice = Sluice.embedded(EngineOptions.create().name("sluice-perf"));
+        EngineOptions options = EngineOptions.create().name("sluice-perf");
+        if (opener != null) {
+            try {
+                stores = opener.open();
+            } catch (RuntimeException e) {
+                throw new TargetUnavailableException(name + ": cannot open its store: " + TargetUnavailableException.oneLine(e), e);
+            }
+            options = options.store(stores.log()).offsetStore(stores.offsets());
+        }
+        sluice = Sluice.embedded(options);
     }
 
     @Override
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
-        String topic = "perf-" + (++phases);
+        String topic = "perf-" + ProcessHandle.current().pid() + "-" + (++phases); // unique in a shared database too
+        if (stores != null) {
+            probe.detail("store", stores.detail());
+        }
         sluice.admin().createTopic(TopicSpec.of(topic)
                         .partitions(workload.partitions())
                         .overflow(OverflowPolicy.BACKPRESSURE)
@@ -232,6 +274,11 @@ public final class SluiceEmbeddedTarget implements Target {
     public void close() {
         if (sluice != null) {
             sluice.close();
+            sluice = null;
+        }
+        if (stores != null) {
+            stores.cleanup().run();
+            stores = null;
         }
     }
 

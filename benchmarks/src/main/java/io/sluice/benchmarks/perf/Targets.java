@@ -11,6 +11,10 @@ public final class Targets {
     static {
         ALL.put(ReactorRawTarget.NAME, peers -> new ReactorRawTarget());
         ALL.put(SluiceEmbeddedTarget.NAME, peers -> new SluiceEmbeddedTarget());
+        ALL.put("sluice-h2", peers -> DurableStores.sluiceH2());
+        ALL.put("sluice-postgres", peers -> DurableStores.sluicePostgres(peers.postgres()));
+        ALL.put("h2-rows", peers -> RowsTarget.h2());
+        ALL.put("postgres-rows", peers -> RowsTarget.postgres(peers.postgres()));
         ALL.put(KafkaTarget.NAME, peers -> new KafkaTarget(peers.bootstrap()));
         ALL.put(RabbitMqTarget.NAME, peers -> new RabbitMqTarget(peers.amqp()));
         ALL.put(NatsTarget.NAME, peers -> new NatsTarget(peers.nats()));

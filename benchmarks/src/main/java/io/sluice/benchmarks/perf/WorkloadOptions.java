@@ -95,6 +95,10 @@ final class WorkloadOptions {
                     + " a single-node KRaft broker in a child JVM and removes it afterwards.")
     String bootstrap;
 
+    @Option(names = "--postgres", paramLabel = "R2DBC_URL", defaultValue = DurableStores.DEFAULT_POSTGRES,
+            description = "PostgreSQL for the sluice-postgres and postgres-rows targets (default: ${DEFAULT-VALUE}).")
+    String postgres;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the workload and the results to FILE as JSON.")
     java.nio.file.Path json;
@@ -197,7 +201,7 @@ final class WorkloadOptions {
 
     /** Where the peers are. */
     Peers peers() {
-        return new Peers(amqp, nats, bootstrap);
+        return new Peers(amqp, nats, bootstrap, postgres);
     }
 
     /** Writes the results to the {@code --json} file, if one was given; returns false (and says why) when it cannot. */

@@ -1,0 +1,75 @@
+package io.sluice.benchmarks.perf;
+
+import io.sluice.store.r2dbc.R2dbcStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The durable stores the perf lab runs Sluice on ({@code sluice-h2}, {@code sluice-postgres}), and what their
+ * targets and baselines share: an H2 file in a temporary directory removed after the run, PostgreSQL at
+ * {@code --postgres}.
+ */
+final class DurableStores {
+    /** PostgreSQL on this machine: database {@code test}, trust authentication. */
+    static final String DEFAULT_POSTGRES = "r2dbc:postgresql://postgres@127.0.0.1:5432/test";
+
+    private DurableStores() {
+    }
+
+    /** {@code sluice-h2}: the engine on an H2 file in a temporary directory. */
+    static SluiceEmbeddedTarget sluiceH2() {
+        return new SluiceEmbeddedTarget("sluice-h2", "Sluice embedded engine on R2dbcStore.h2File (a temporary directory)", () -> {
+            Path dir = createTempDirectory("sluice-perf-h2-");
+            try {
+                R2dbcStore store = R2dbcStore.h2File(dir.resolve("sluice"));
+                return new SluiceEmbeddedTarget.Stores(store, store, "H2 file in " + dir, () -> deleteDirectory(dir));
+            } catch (RuntimeException e) {
+                deleteDirectory(dir);
+                throw e;
+            }
+        });
+    }
+
+    /** {@code sluice-postgres}: the engine on PostgreSQL at {@code url}. */
+    static SluiceEmbeddedTarget sluicePostgres(String url) {
+        return new SluiceEmbeddedTarget("sluice-postgres", "Sluice embedded engine on R2dbcStore.postgres at " + safe(url), () -> {
+            R2dbcStore store = R2dbcStore.postgres(url);
+            return new SluiceEmbeddedTarget.Stores(store, store, "PostgreSQL at " + safe(url), () -> { });
+        });
+    }
+
+    /** An R2DBC URL fit for messages: no user or password. */
+    static String safe(String url) {
+        try {
+            URI u = URI.create(url.startsWith("r2dbc:") ? url.substring("r2dbc:".length()) : url);
+            return "r2dbc:" + u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + u.getPath();
+        } catch (IllegalArgumentException e) {
+            return "(a malformed URL)";
+        }
+    }
+
+    static Path createTempDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it; quietly, after a run. */
+    static void deleteDirectory(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind; nothing else to do
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.sluice.store.r2dbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.EngineOptions;
+import io.sluice.Sluice;
+import io.sluice.admin.TopicDescription;
+import io.sluice.admin.TopicSpec;
+import io.sluice.producer.Acks;
+import io.sluice.producer.OutboundMessage;
+import io.sluice.producer.Producer;
+import io.sluice.producer.ProducerOptions;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/**
+ * Space stays bounded: 5,000,000 records through a topic that retains 500,000, with {@code Acks.STORED}; the
+ * store's size on disk is sampled after every 500,000 and must stay under a bound (printed with the samples). One subclass
+ * per store.
+ */
+abstract class RetentionTestBase {
+    private static final int RECORDS = 5_000_000;
+    private static final int RETAINED = 500_000;
+    private static final int CHUNK = 500_000;
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    /** A fresh store for this test. */
+    protected abstract R2dbcStore open();
+
+    /** The bytes the store occupies now (the database file, or the tables with their indexes). */
+    protected abstract long sizeOnDisk();
+
+    /** The most {@link #sizeOnDisk()} may reach while 500,000 records of 100 bytes are retained. */
+    protected abstract long bound();
+
+    @Test
+    void fiveMillionRecordsThroughATopicRetainingHalfAMillionStayWithinABound() {
+        String topic = "retention-" + UUID.randomUUID().toString().substring(0, 8);
+        R2dbcStore store = open();
+        long[] largest = new long[1];
+        StringBuilder samples = new StringBuilder();
+        try (Sluice sluice = Sluice.embedded(EngineOptions.create().store(store).offsetStore(store).name("retention"))) {
+            StepVerifier.create(sluice.admin().createTopic(TopicSpec.of(topic).retentionRecords(RETAINED)
+                            .retentionBytes(TopicSpec.UNLIMITED)))
+                    .verifyComplete();
+            byte[] value = new byte[100];
+            Producer producer = sluice.producer(ProducerOptions.create().acks(Acks.STORED));
+            for (int chunk = 0; chunk < RECORDS / CHUNK; chunk++) {
+                int from = chunk * CHUNK;
+                StepVerifier.create(producer.send(Flux.range(from, CHUNK).map(i -> OutboundMessage.of(topic, (String) null, value, i))))
+                        .expectNextCount(CHUNK)
+                        .expectComplete()
+                        .verify(TIMEOUT);
+                long size = sizeOnDisk(); // measured on the test's thread, between chunks
+                largest[0] = Math.max(largest[0], size);
+                samples.append(String.format(" %,d records: %,d bytes;", from + CHUNK, size));
+            }
+            TopicDescription d = sluice.admin().describeTopic(topic).block(TIMEOUT);
+            assertThat(d).isNotNull();
+            assertThat(d.partitions().get(0).endOffset()).isEqualTo(RECORDS);
+            assertThat(d.partitions().get(0).startOffset()).isGreaterThanOrEqualTo(RECORDS - RETAINED - RETAINED / 4);
+        }
+        System.out.printf("retention test %s: largest %,d bytes, bound %,d bytes;%s%n", getClass().getSimpleName(), largest[0],
+                bound(), samples);
+        assertThat(largest[0]).isLessThanOrEqualTo(bound());
+    }
+}
