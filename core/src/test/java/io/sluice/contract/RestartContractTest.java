@@ -34,7 +34,7 @@ public abstract class RestartContractTest {
     protected static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     /** The log and offset store, as one object or two. */
-    protected record Stores(LogStore log, OffsetStore offsets) {
+    public record Stores(LogStore log, OffsetStore offsets) {
     }
 
     /** A handle on the test's durable data, as a new process would open it; the data outlives every handle. */

@@ -1,11 +1,12 @@
 package io.sluice.benchmarks.perf;
 
+import io.r2dbc.h2.H2ConnectionConfiguration;
+import io.r2dbc.h2.H2ConnectionFactory;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Statement;
 import io.sluice.producer.Acks;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,8 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code h2-rows} and {@code postgres-rows}: the baseline a durable Sluice is measured against, a database table
@@ -36,6 +39,8 @@ final class RowsTarget implements Target {
     private final String url;
     private final boolean h2;
     private Path directory;
+    /** Where database calls run: H2 embedded works on the calling thread, so it gets threads that may block. */
+    private Scheduler io = Schedulers.immediate();
     private Connection writer;
     private Connection reader;
 
@@ -83,12 +88,17 @@ final class RowsTarget implements Target {
     public void open(Workload workload) {
         String where = h2 ? "an H2 file" : DurableStores.safe(url);
         try {
-            String target = url;
+            ConnectionFactory factory;
             if (h2) {
                 directory = Files.createTempDirectory("sluice-perf-h2-rows-");
-                target = "r2dbc:h2:file///" + directory.resolve("rows").toAbsolutePath().toString().replaceFirst("^/", "");
+                // the settings of R2dbcStore.h2File: each commit written to the file, space reused at once
+                factory = new H2ConnectionFactory(H2ConnectionConfiguration.builder()
+                        .file(directory.resolve("rows").toAbsolutePath().toString()).username("sa")
+                        .property("WRITE_DELAY", "0").property("RETENTION_TIME", "0").build());
+                io = Schedulers.newBoundedElastic(2, Integer.MAX_VALUE, "sluice-perf-h2-rows", 60, true);
+            } else {
+                factory = ConnectionFactories.get(url);
             }
-            ConnectionFactory factory = ConnectionFactories.get(target);
             writer = Mono.from(factory.create()).block(TIMEOUT);
             reader = Mono.from(factory.create()).block(TIMEOUT);
         } catch (Exception e) {
@@ -111,7 +121,7 @@ final class RowsTarget implements Target {
                 .doOnNext(rows -> {
                     long now = System.nanoTime();
                     for (Object[] row : rows) {
-                        ByteBuffer v = (ByteBuffer) row[2];
+                        byte[] v = (byte[]) row[2];
                         probe.received((Integer) row[1], Payload.seq(v), Payload.intendedNanos(v), now);
                     }
                 })
@@ -136,12 +146,12 @@ final class RowsTarget implements Target {
                 if (i > 0) {
                     s.add();
                 }
-                s.bind(0, seq).bind(1, (int) (seq % partitions)).bind(2, ByteBuffer.wrap(value));
+                s.bind(0, seq).bind(1, (int) (seq % partitions)).bind(2, value);
             }
             return Mono.from(writer.beginTransaction())
                     .thenMany(Flux.from(s.execute()).flatMap(r -> r.getRowsUpdated()))
                     .then(Mono.from(writer.commitTransaction()));
-        });
+        }).subscribeOn(io);
     }
 
     /** Reads rows after {@code last} again and again, a millisecond apart when there were none. */
@@ -149,8 +159,9 @@ final class RowsTarget implements Target {
         String sql = "SELECT id, part, v FROM " + table + " WHERE id > $1 ORDER BY id LIMIT " + workload.prefetch();
         Mono<List<Object[]>> once = Mono.defer(() -> Flux.from(reader.createStatement(sql).bind(0, last.get()).execute())
                 .flatMap(r -> r.map((row, meta) -> new Object[] {row.get(0, Long.class), row.get(1, Integer.class),
-                        row.get(2, ByteBuffer.class)}))
+                        row.get(2, byte[].class)}))
                 .collectList()
+                .subscribeOn(io)
                 .doOnNext(rows -> {
                     if (!rows.isEmpty()) {
                         last.set((Long) rows.get(rows.size() - 1)[0]);
@@ -177,6 +188,8 @@ final class RowsTarget implements Target {
         }
         writer = null;
         reader = null;
+        io.dispose();
+        io = Schedulers.immediate();
         DurableStores.deleteDirectory(directory);
         directory = null;
     }

@@ -1,5 +1,8 @@
 package io.sluice.store.r2dbc;
 
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 import io.r2dbc.h2.H2ConnectionConfiguration;
 import io.r2dbc.h2.H2ConnectionFactory;
 import io.r2dbc.pool.ConnectionPool;
@@ -62,6 +65,10 @@ public final class R2dbcStore implements LogStore, OffsetStore {
     private final String description;
     private final boolean durable;
     private final ConnectionPool pool;
+    /** At most one VACUUM of the batch table per this many nanoseconds (PostgreSQL). */
+    private static final long VACUUM_INTERVAL_NANOS = 5_000_000_000L;
+    private static final Logger LOG = Loggers.getLogger(R2dbcStore.class);
+    private final AtomicLong lastVacuum = new AtomicLong(System.nanoTime() - VACUUM_INTERVAL_NANOS);
     private final Scheduler scheduler;
     private final GroupCommitWriter writer;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -317,7 +324,28 @@ public final class R2dbcStore implements LogStore, OffsetStore {
                         + " AND start_offset < $3"), topic, part, offset)))
                 .then(updated(bind(c.createStatement("INSERT INTO sluice_partitions (topic, part, start_offset) SELECT $1, $2, $3"
                         + " WHERE NOT EXISTS (SELECT 1 FROM sluice_partitions WHERE topic = $1 AND part = $2)"), topic, part, offset)))
-                .then(Mono.just(true))).then();
+                .then(Mono.just(true))).then()
+                .doOnSuccess(v -> vacuumSoon());
+    }
+
+    /**
+     * PostgreSQL: deleted rows' space is reused only once VACUUM has passed, and autovacuum looks at a table once a
+     * minute at best, while retention deletes all the time; so after deletions the store vacuums its batch table
+     * itself, at most every {@link #VACUUM_INTERVAL_NANOS}, on a pooled connection outside any transaction (plain
+     * VACUUM takes no lock that stops appends or reads). H2 reuses space itself ({@link H2Settings}).
+     */
+    private void vacuumSoon() {
+        if (dialect != Dialect.POSTGRESQL) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = lastVacuum.get();
+        if (now - last < VACUUM_INTERVAL_NANOS || !lastVacuum.compareAndSet(last, now)) {
+            return;
+        }
+        Flux.usingWhen(pool.create(), c -> Flux.from(c.createStatement("VACUUM sluice_batches").execute())
+                        .concatMap(r -> r.getRowsUpdated()), Connection::close)
+                .subscribe(null, e -> LOG.warn("VACUUM sluice_batches failed (its space is reclaimed later): {}", e.toString()));
     }
 
     @Override

@@ -38,6 +38,16 @@ class PostgresStoreIT extends R2dbcStoreContract {
         }
     }
 
+    /** The single number a query returns, on a connection of its own. */
+    static long sqlLong(String query) {
+        R2dbcStore.initializeSocketClasses();
+        ConnectionFactory factory = ConnectionFactories.get(BASE);
+        Long value = Mono.usingWhen(Mono.from(factory.create()),
+                c -> Mono.from(c.createStatement(query).execute()).flatMap(r -> Mono.from(r.map((row, md) -> row.get(0, Long.class)))),
+                c -> c.close()).block(Duration.ofSeconds(30));
+        return value == null ? 0 : value;
+    }
+
     /** One statement on a connection of its own. */
     static long sql(String sql) {
         R2dbcStore.initializeSocketClasses();

@@ -1,0 +1,31 @@
+package io.sluice.store.r2dbc;
+
+import io.sluice.testing.RequiresServer;
+import org.junit.jupiter.api.AfterEach;
+
+/** The PostgreSQL tables stay bounded while retention deletes (autovacuum reuses the dead rows' space). */
+@RequiresServer(name = "PostgreSQL", port = 5432)
+class PostgresRetentionIT extends RetentionTestBase {
+    private final PostgresSchema schema = new PostgresSchema("retention");
+
+    @Override
+    protected R2dbcStore open() {
+        return R2dbcStore.postgres(schema.url());
+    }
+
+    @Override
+    protected long sizeOnDisk() {
+        return PostgresStoreIT.sqlLong("SELECT pg_total_relation_size('" + schema.name() + ".sluice_batches')");
+    }
+
+    /** Three times the retained records' bytes (500,000 x about 110 bytes in their batches). */
+    @Override
+    protected long bound() {
+        return 3L * 500_000 * 110;
+    }
+
+    @AfterEach
+    void dropSchema() {
+        schema.drop();
+    }
+}
