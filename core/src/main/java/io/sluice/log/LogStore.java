@@ -15,7 +15,11 @@ import reactor.core.publisher.Mono;
  */
 public interface LogStore extends AutoCloseable {
 
-    /** True when appended batches survive a process crash. */
+    /**
+     * True when the engine should store batches here and recover from it at start-up (and then {@code Acks.STORED}
+     * waits for the store). A durable store survives a process crash; a test store such as {@code R2dbcStore.h2Memory()}
+     * says true without surviving one.
+     */
     boolean durable();
 
     Mono<Void> createTopic(TopicSpec spec);
