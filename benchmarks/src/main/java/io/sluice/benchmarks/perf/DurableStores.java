@@ -1,13 +1,8 @@
 package io.sluice.benchmarks.perf;
 
 import io.sluice.store.r2dbc.R2dbcStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The durable stores the perf lab runs Sluice on ({@code sluice-h2}, {@code sluice-postgres}), and what their
@@ -24,12 +19,12 @@ final class DurableStores {
     /** {@code sluice-h2}: the engine on an H2 file in a temporary directory. */
     static SluiceEmbeddedTarget sluiceH2() {
         return new SluiceEmbeddedTarget("sluice-h2", "Sluice embedded engine on R2dbcStore.h2File (a temporary directory)", () -> {
-            Path dir = createTempDirectory("sluice-perf-h2-");
+            Path dir = TempDirectories.create("sluice-perf-h2-");
             try {
                 R2dbcStore store = R2dbcStore.h2File(dir.resolve("sluice"));
-                return new SluiceEmbeddedTarget.Stores(store, store, "H2 file in " + dir, () -> deleteDirectory(dir));
+                return new SluiceEmbeddedTarget.Stores(store, store, "H2 file in " + dir, () -> TempDirectories.delete(dir));
             } catch (RuntimeException e) {
-                deleteDirectory(dir);
+                TempDirectories.delete(dir);
                 throw e;
             }
         });
@@ -47,29 +42,9 @@ final class DurableStores {
     static String safe(String url) {
         try {
             URI u = URI.create(url.startsWith("r2dbc:") ? url.substring("r2dbc:".length()) : url);
-            return "r2dbc:" + u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + u.getPath();
+            return "r2dbc:" + Peers.safe(u) + u.getPath();
         } catch (IllegalArgumentException e) {
             return "(a malformed URL)";
-        }
-    }
-
-    static Path createTempDirectory(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
-        }
-    }
-
-    /** Deletes {@code dir} and everything in it; quietly, after a run. */
-    static void deleteDirectory(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind; nothing else to do
         }
     }
 }

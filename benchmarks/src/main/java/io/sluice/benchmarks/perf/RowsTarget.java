@@ -190,7 +190,7 @@ final class RowsTarget implements Target {
         reader = null;
         io.dispose();
         io = Schedulers.immediate();
-        DurableStores.deleteDirectory(directory);
+        TempDirectories.delete(directory);
         directory = null;
     }
 }
