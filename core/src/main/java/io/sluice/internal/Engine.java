@@ -28,11 +28,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.retry.Retry;
 
 /**
  * The embedded engine behind {@link Sluice#embedded()}: topics of partition logs in memory, consumer
@@ -73,6 +76,9 @@ public final class Engine implements Sluice {
         this.admin = new EngineAdmin(this);
     }
 
+    /** The first wait before storing a partition's failed batches again, and the longest (the store may be down). */
+    private static final Duration STORE_REPAIR_BACKOFF = Duration.ofMillis(100);
+    private static final Duration STORE_REPAIR_MAX_BACKOFF = Duration.ofSeconds(5);
     /** How long start-up waits for each step of recovering from a durable store. */
     private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(2);
     /** Batches read from the store per query at start-up. */
@@ -247,14 +253,28 @@ public final class Engine implements Sluice {
                 long start = System.nanoTime();
                 storeBatchRecords.record(batch.count());
                 return store.append(tp, batch)
-                        .doOnSuccess(v -> storeAppendLatency.record(Duration.ofNanos(System.nanoTime() - start)))
-                        .doOnError(e -> log.error("Storing a batch of {} at offset {} failed", tp, batch.baseOffset(), e));
+                        .doOnSuccess(v -> storeAppendLatency.record(Duration.ofNanos(System.nanoTime() - start)));
             }
 
             @Override
             public void deleteBefore(long offset) {
                 store.deleteBefore(tp, offset)
                         .subscribe(null, e -> log.warn("Deleting the stored batches of {} before offset {} failed", tp, offset, e));
+            }
+
+            @Override
+            public Mono<Void> repair(List<RecordBatch> batches, BooleanSupplier closed) {
+                // after a pause: the store just failed, and the partition's lock may be held by the caller
+                return Mono.delay(STORE_REPAIR_BACKOFF).thenMany(Flux.fromIterable(batches))
+                        .concatMap(b -> store.read(tp, b.baseOffset(), 1).next()
+                                .map(found -> found.baseOffset() == b.baseOffset())
+                                .defaultIfEmpty(false)
+                                .flatMap(landed -> landed ? Mono.<Void>empty() : store.append(tp, b)))
+                        .then()
+                        .retryWhen(Retry.backoff(Long.MAX_VALUE, STORE_REPAIR_BACKOFF).maxBackoff(STORE_REPAIR_MAX_BACKOFF)
+                                .filter(e -> !closed.getAsBoolean())
+                                .doBeforeRetry(s -> log.warn("Storing the failed batches of {} again failed (attempt {}): {}", tp,
+                                        s.totalRetries() + 1, s.failure().toString())));
             }
         };
     }
@@ -282,12 +302,27 @@ public final class Engine implements Sluice {
             for (int i = 0; i < ranges.length; i++) {
                 PartitionState p = topic.partitions[i];
                 List<RecordBatch> batches = firsts.get(i);
-                while (!batches.isEmpty()) {
-                    batches.forEach(p::recover);
-                    if (p.log.endOffset() >= ranges[i].end()) {
+                boolean gap = false;
+                while (!batches.isEmpty() && !gap) {
+                    for (RecordBatch b : batches) {
+                        if (!p.recover(b)) {
+                            gap = true;
+                            break;
+                        }
+                    }
+                    if (gap || p.log.endOffset() >= ranges[i].end()) {
                         break;
                     }
                     batches = store.read(p.tp, p.log.endOffset(), RECOVERY_READ).collectList().block(RECOVERY_TIMEOUT);
+                }
+                if (gap) {
+                    // A store write failed and the process stopped before storing it again: what follows was never
+                    // acknowledged (a batch counts as stored only with every batch before it), and new batches take
+                    // its offsets.
+                    log.warn("The store's log of {} has a gap at offset {}; removing the {} unacknowledged records after it", p.tp,
+                            p.log.endOffset(), ranges[i].end() - p.log.endOffset());
+                    store.deleteFrom(p.tp, p.log.endOffset()).block(RECOVERY_TIMEOUT);
+                    ranges[i] = new OffsetRange(ranges[i].start(), p.log.endOffset());
                 }
                 if (p.log.endOffset() != ranges[i].end()) {
                     throw new IllegalStateException("the store's log of " + p.tp + " ends at offset " + p.log.endOffset()
@@ -300,8 +335,15 @@ public final class Engine implements Sluice {
         }
         List<String> ids = offsetStore.groups().collectList().block(RECOVERY_TIMEOUT);
         for (String id : ids == null ? List.<String>of() : ids) {
-            Map<TopicPartition, Long> committed = offsetStore.committed(id).block(RECOVERY_TIMEOUT);
-            groups.put(id, new GroupState(id, this, committed == null ? Map.of() : committed));
+            Map<TopicPartition, Long> committed = new java.util.HashMap<>();
+            Map<TopicPartition, Long> stored = offsetStore.committed(id).block(RECOVERY_TIMEOUT);
+            (stored == null ? Map.<TopicPartition, Long>of() : stored).forEach((tp, position) -> {
+                // a group may have read, and committed, records that were never stored (see the gap above)
+                TopicState t = topics.get(tp.topic());
+                boolean known = t != null && tp.partition() < t.partitions.length;
+                committed.put(tp, known ? Math.min(position, t.partitions[tp.partition()].log.endOffset()) : position);
+            });
+            groups.put(id, new GroupState(id, this, committed));
         }
     }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.sluice.admin.OverflowPolicy;
 import io.sluice.admin.TopicSpec;
 import io.sluice.errors.ClosedException;
+import io.sluice.errors.StoreException;
 import io.sluice.errors.TopicFullException;
 import io.sluice.log.MemoryLog;
 import io.sluice.log.RecordBatch;
@@ -13,9 +14,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * One partition in the engine: its memory log, the position of every group that reads it (for the
@@ -26,8 +32,18 @@ import reactor.core.publisher.Mono;
  * append, so the store receives a partition's batches in offset order: a store that commits them in arrival
  * order then never holds a batch without the ones before it, whatever crash cuts it off. Batches the memory
  * log evicts (retention, {@code DROP_OLDEST}) are deleted from the store too, a chunk at a time.
+ *
+ * <p>A batch counts as stored ({@code Acks.STORED}) only once it and every batch before it in the partition are
+ * stored, so a store that loses one batch (a failed transaction) never leaves an acknowledged batch behind a gap.
+ * When a store write fails, the partition refuses appends with {@link StoreException} until it has put every batch
+ * it was given into the store: it waits for the writes in flight, then, for each batch that failed, asks the store
+ * whether it landed after all (a commit whose answer was lost) and stores it again if not, retrying with backoff
+ * while the store is down. Recovery removes what follows a gap that a crash left before that repair was done
+ * ({@link io.sluice.log.LogStore#deleteFrom}): none of it was acknowledged.
  */
 final class PartitionState {
+    private static final Logger LOG = Loggers.getLogger(PartitionState.class);
+
     /** Where a durable partition keeps its batches beyond the memory log; called under the partition's lock. */
     interface StoreLink {
         /** Stores one appended batch; the store must take batches in the order of these calls. */
@@ -35,6 +51,12 @@ final class PartitionState {
 
         /** Deletes the stored batches that end before {@code offset}. */
         void deleteBefore(long offset);
+
+        /**
+         * Puts batches whose first store failed into the store, in offset order, each unless it landed after all;
+         * retries while the store fails and completes once all are stored (or errors once {@code closed} says so).
+         */
+        Mono<Void> repair(List<RecordBatch> batches, BooleanSupplier closed);
     }
 
     /** Told when a batch is appended or has failed. Called outside the partition's lock. */
@@ -65,6 +87,18 @@ final class PartitionState {
     private volatile boolean hasWaiting;
     private volatile boolean closed;
 
+    // ---- the store's side, all guarded by this ----
+    private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
+    /** Completes once every batch given to the store so far is stored; fails after the first that was not. */
+    private CompletableFuture<Void> storedPrefix = STORED;
+    /** Store writes not yet answered. */
+    private int storesPending;
+    /** Batches whose store write failed, by base offset, until the repair has stored them. */
+    private final TreeMap<Long, RecordBatch> unstored = new TreeMap<>();
+    /** The first store failure since the last repair; while set, appends are refused. */
+    private Throwable storeFailure;
+    private boolean repairing;
+
     private record Waiting(RecordBatch batch, boolean awaitStore, AppendCallback callback) {
     }
 
@@ -92,16 +126,15 @@ final class PartitionState {
 
     /**
      * Puts a batch read back from the store into the memory log at start-up, where it must continue the log
-     * exactly; it is not stored again.
-     *
-     * @throws IllegalStateException when the stored batches leave a gap
+     * exactly; it is not stored again. Returns false, taking nothing, when the batch does not start where the log
+     * ends: the stored batches have a gap there.
      */
-    synchronized void recover(RecordBatch batch) {
+    synchronized boolean recover(RecordBatch batch) {
         if (batch.baseOffset() != log.endOffset()) {
-            throw new IllegalStateException("the store's log of " + tp + " has a gap: the next batch starts at offset "
-                    + batch.baseOffset() + ", expected " + log.endOffset());
+            return false;
         }
         log.append(batch);
+        return true;
     }
 
     /** After {@link #recover}: the first offset the store still had. */
@@ -117,9 +150,13 @@ final class PartitionState {
     void append(RecordBatch batch, boolean awaitStore, AppendCallback callback) {
         long base;
         Appended appended = null;
+        Throwable refused;
         synchronized (this) {
+            refused = storeFailure;
             if (closed) {
                 base = -1;
+            } else if (refused != null) {
+                base = -3;
             } else if (spec.overflow() == OverflowPolicy.BACKPRESSURE && (!waiting.isEmpty() || !fits(batch.count()))) {
                 waiting.add(new Waiting(batch, awaitStore, callback));
                 hasWaiting = true;
@@ -133,6 +170,9 @@ final class PartitionState {
         }
         if (base == -1) {
             callback.failed(new ClosedException("topic " + tp.topic() + " was deleted or its engine closed"));
+        } else if (base == -3) {
+            callback.failed(new StoreException("partition " + tp + " is not taking appends: the store failed to keep a batch and"
+                    + " the engine is storing it again (" + refused + ")", refused));
         } else if (base == -2) {
             callback.failed(new TopicFullException("partition " + tp + " holds " + backlog() + " records its slowest group has not consumed;"
                     + " a batch of " + batch.count() + " would exceed maxBacklog " + spec.maxBacklog()));
@@ -152,7 +192,9 @@ final class PartitionState {
                 if (e == null) {
                     callback.appended(appended.base());
                 } else {
-                    callback.failed(e);
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    callback.failed(cause instanceof StoreException || cause instanceof ClosedException ? cause : new StoreException("the store did not keep the batch of "
+                            + tp + " at offset " + appended.base() + " or one before it, so it is not acknowledged: " + cause, cause));
                 }
             });
         } else {
@@ -168,7 +210,7 @@ final class PartitionState {
         long slowest = slowestPosition();
         long startBefore = log.startOffset();
         long base = log.append(batch);
-        CompletableFuture<Void> stored = store == null ? null : store.store(batch).toFuture(); // subscribes: in offset order
+        CompletableFuture<Void> stored = store == null ? null : storeLocked(batch);
         if (spec.overflow() == OverflowPolicy.DROP_OLDEST) {
             log.advanceStart(log.endOffset() - spec.maxBacklog());
         }
@@ -182,6 +224,53 @@ final class PartitionState {
             store.deleteBefore(startAfter);
         }
         return new Appended(base, stored);
+    }
+
+    /**
+     * Hands the batch to the store (subscribing now, so the store sees batches in offset order) and returns what
+     * completes once it and every batch before it are stored.
+     */
+    private CompletableFuture<Void> storeLocked(RecordBatch batch) {
+        storesPending++;
+        CompletableFuture<Void> written = store.store(batch).toFuture();
+        CompletableFuture<Void> prefix = storedPrefix.thenCombine(written, (a, b) -> null);
+        storedPrefix = prefix;
+        written.whenComplete((v, e) -> storeAnswered(batch, e)); // may run now, on this thread (the lock is reentrant)
+        return prefix;
+    }
+
+    /** A store write answered: on a failure, refuse appends; once nothing is in flight, repair what failed. */
+    private void storeAnswered(RecordBatch batch, Throwable error) {
+        List<RecordBatch> toRepair;
+        synchronized (this) {
+            storesPending--;
+            if (error != null) {
+                unstored.put(batch.baseOffset(), batch);
+                if (storeFailure == null && !closed) {
+                    storeFailure = error;
+                    LOG.error("Storing the batch of {} at offset {} failed; refusing appends until the store has every batch", tp,
+                            batch.baseOffset(), error);
+                }
+            }
+            if (storeFailure == null || storesPending > 0 || repairing || closed) {
+                return;
+            }
+            repairing = true;
+            toRepair = new ArrayList<>(unstored.values());
+        }
+        store.repair(toRepair, () -> closed).subscribe(null, e -> LOG.warn("Gave up storing the failed batches of {}", tp, e),
+                this::repaired);
+    }
+
+    private void repaired() {
+        synchronized (this) {
+            unstored.clear();
+            storedPrefix = STORED;
+            storeFailure = null;
+            repairing = false;
+        }
+        LOG.info("The store has every batch of {} again; taking appends", tp);
+        positionAdvanced(); // appends that waited for room meanwhile
     }
 
     private void afterAppend(int records) {
@@ -218,7 +307,7 @@ final class PartitionState {
         List<Waiting> done = new ArrayList<>();
         List<Appended> appended = new ArrayList<>();
         synchronized (this) {
-            while (!waiting.isEmpty() && !closed && fits(waiting.peek().batch().count())) {
+            while (!waiting.isEmpty() && !closed && storeFailure == null && fits(waiting.peek().batch().count())) {
                 Waiting w = waiting.poll();
                 appended.add(appendLocked(w.batch()));
                 done.add(w);

@@ -29,7 +29,12 @@ public interface LogStore extends AutoCloseable {
     /** Every stored topic, for recovery at start-up. */
     Flux<TopicSpec> topics();
 
-    /** Stores one batch whose offsets are assigned; completes once it is durable (group commit welcome). */
+    /**
+     * Stores one batch whose offsets are assigned; completes once it is durable (group commit welcome). The engine
+     * gives a partition's batches in offset order and expects a store to keep them so; a crash may cut the tail
+     * (never leave a gap). After a failed append the engine {@link #read}s to see whether the batch landed and
+     * appends it again when it did not, so a store may see the batches after a failed one before it.
+     */
     Mono<Void> append(TopicPartition partition, RecordBatch batch);
 
     /** Stored batches holding offsets at or after {@code fromOffset}, in order, at most {@code maxBatches}. */
@@ -40,6 +45,13 @@ public interface LogStore extends AutoCloseable {
      * partition's start, so that {@link #offsets} stays right when every batch is gone.
      */
     Mono<Void> deleteBefore(TopicPartition partition, long offset);
+
+    /**
+     * Removes the stored batches that hold offsets at or after {@code offset}. Recovery calls it when a
+     * partition's stored batches have a gap (a failed append the engine had not yet stored again when the process
+     * stopped): what follows the gap was never acknowledged, and new batches take its offsets.
+     */
+    Mono<Void> deleteFrom(TopicPartition partition, long offset);
 
     /** The offsets stored for {@code partition}, for recovery at start-up; {@link OffsetRange#EMPTY} if none. */
     Mono<OffsetRange> offsets(TopicPartition partition);

@@ -48,6 +48,11 @@ final class MemoryStore implements LogStore {
     }
 
     @Override
+    public Mono<Void> deleteFrom(TopicPartition partition, long offset) {
+        return Mono.empty();
+    }
+
+    @Override
     public Mono<OffsetRange> offsets(TopicPartition partition) {
         return Mono.just(OffsetRange.EMPTY);
     }

@@ -55,15 +55,59 @@ public final class DurableMemoryStore implements LogStore, OffsetStore {
         return Flux.defer(() -> Flux.fromIterable(new ArrayList<>(topics.values())));
     }
 
+    /** What {@link #append} does while the store is made to fail. */
+    public enum Fault {
+        /** Appends work. */
+        NONE,
+        /** Appends fail and store nothing, as when the database is down. */
+        DOWN,
+        /** Appends store the batch and fail all the same, as a commit whose answer was lost. */
+        ANSWER_LOST
+    }
+
+    private volatile Fault fault = Fault.NONE;
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Batches written so far, counting a batch written twice twice. */
+    public long writes() {
+        return writes.get();
+    }
+
+    /** Makes appends fail (or work again, with {@link Fault#NONE}) from now on. */
+    public void fault(Fault fault) {
+        this.fault = fault;
+    }
+
     @Override
     public Mono<Void> append(TopicPartition partition, RecordBatch batch) {
         byte[] copy = batch.array().clone();
         long base = batch.baseOffset();
         long next = batch.nextOffset();
         return Mono.fromRunnable(() -> {
+            Fault f = fault;
+            if (f == Fault.DOWN) {
+                throw new IllegalStateException("the test store is down");
+            }
             batches.computeIfAbsent(partition, tp -> new ConcurrentSkipListMap<>()).put(base, copy);
             ends.merge(partition, next, Math::max);
+            writes.incrementAndGet();
+            if (f == Fault.ANSWER_LOST) {
+                throw new IllegalStateException("the test store lost the answer to a commit");
+            }
         });
+    }
+
+    /** Removes one stored batch, as a failed write the engine had not yet stored again when its process died. */
+    public void lose(TopicPartition partition, long baseOffset) {
+        batches.get(partition).remove(baseOffset);
+    }
+
+    /** The base offsets of the stored batches of {@code partition}, in order, with each batch's next offset. */
+    public NavigableMap<Long, Long> stored(TopicPartition partition) {
+        NavigableMap<Long, Long> out = new java.util.TreeMap<>();
+        batches.getOrDefault(partition, new ConcurrentSkipListMap<>())
+                .forEach((base, bytes) -> out.put(base, RecordBatch.wrap(bytes).nextOffset()));
+        return out;
     }
 
     @Override
@@ -95,6 +139,17 @@ public final class DurableMemoryStore implements LogStore, OffsetStore {
                 log.entrySet().removeIf(e -> RecordBatch.wrap(e.getValue()).nextOffset() <= offset);
             }
             starts.merge(partition, offset, Math::max);
+        });
+    }
+
+    @Override
+    public Mono<Void> deleteFrom(TopicPartition partition, long offset) {
+        return Mono.fromRunnable(() -> {
+            NavigableMap<Long, byte[]> log = batches.get(partition);
+            if (log != null) {
+                log.entrySet().removeIf(e -> RecordBatch.wrap(e.getValue()).nextOffset() > offset);
+            }
+            ends.compute(partition, (tp, end) -> end == null ? null : Math.min(end, offset));
         });
     }
 

@@ -328,6 +328,15 @@ public final class R2dbcStore implements LogStore, OffsetStore {
                 .doOnSuccess(v -> vacuumSoon());
     }
 
+    @Override
+    public Mono<Void> deleteFrom(TopicPartition partition, long offset) {
+        if (partition == null || offset < 0) {
+            return Mono.error(new IllegalArgumentException("partition must not be null and offset >= 0, was " + offset));
+        }
+        return writer.write(c -> updated(bind(c.createStatement("DELETE FROM sluice_batches WHERE topic = $1 AND part = $2"
+                + " AND last_offset >= $3"), partition.topic(), partition.partition(), offset)).then(Mono.just(true))).then();
+    }
+
     /**
      * PostgreSQL: deleted rows' space is reused only once VACUUM has passed, and autovacuum looks at a table once a
      * minute at best, while retention deletes all the time; so after deletions the store vacuums its batch table

@@ -172,6 +172,22 @@ abstract class R2dbcStoreContract {
     }
 
     @Test
+    void deleteFromRemovesTheBatchesHoldingThatOffsetAndAfterAndTheEndFollows() {
+        appendBatches(TP, 0, 5); // 0..14
+        appendBatches(TopicPartition.of("orders", 2), 0, 2);
+
+        store.deleteFrom(TP, 7).block(); // 6..8 holds 7: it goes too
+        assertThat(store.offsets(TP).block()).isEqualTo(new OffsetRange(0, 6));
+        assertThat(store.read(TP, 0, 100).map(RecordBatch::baseOffset).collectList().block()).containsExactly(0L, 3L);
+        assertThat(store.offsets(TopicPartition.of("orders", 2)).block()).as("other partitions keep theirs")
+                .isEqualTo(new OffsetRange(0, 6));
+
+        appendBatches(TP, 6, 1); // new batches take the offsets again
+        assertThat(store.offsets(TP).block()).isEqualTo(new OffsetRange(0, 9));
+        StepVerifier.create(store.deleteFrom(TP, -1)).expectError(IllegalArgumentException.class).verify();
+    }
+
+    @Test
     void reopeningRestoresTopicsBatchesOffsetsAndCommittedPositions() {
         assumeThat(survivesReopen()).as("this store keeps nothing once closed").isTrue();
         store.createTopic(TopicSpec.of("orders").partitions(2).retentionAge(Duration.ofMinutes(5))).block();
