@@ -36,7 +36,10 @@ public interface Sluice extends AutoCloseable {
      * thread, so open it from your own thread (e.g. {@code main}), not from a Reactor one, where blocking is
      * refused.
      *
-     * @throws IllegalStateException when the store's log of a partition has a gap (it cannot be recovered)
+     * A gap in a partition's stored batches (a failed write the engine had not yet stored again when the process
+     * stopped) ends that partition's log at the gap: nothing after it was acknowledged as stored.
+     *
+     * @throws IllegalStateException when the store's offsets disagree with its batches (it cannot be recovered)
      */
     static Sluice embedded(EngineOptions options) {
         return Engine.start(options);
