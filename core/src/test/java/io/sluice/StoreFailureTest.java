@@ -122,7 +122,8 @@ class StoreFailureTest {
     @Test
     void recoveryRemovesWhatFollowsAGapAndGroupsResumeWhereTheLogNowEnds() {
         sluice.admin().createTopic(TopicSpec.of("orders")).block(TIMEOUT);
-        Producer producer = sluice.producer(ProducerOptions.create().acks(Acks.STORED));
+        // each send's records close as one batch when the send completes
+        Producer producer = sluice.producer(ProducerOptions.create().acks(Acks.STORED).linger(Duration.ofHours(1)));
         for (int b = 0; b < 3; b++) { // three batches of ten: offsets 0, 10 and 20
             StepVerifier.create(send(producer, b * 10L, 10)).expectNextCount(10).expectComplete().verify(TIMEOUT);
         }

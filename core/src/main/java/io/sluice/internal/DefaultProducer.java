@@ -7,24 +7,23 @@ import io.sluice.producer.ProducerOptions;
 import io.sluice.producer.SendResult;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 
-/** The embedded engine's {@link Producer}: every {@code send} is a {@link SendOperator}. */
-final class DefaultProducer implements Producer {
-    private static final AtomicLong IDS = new AtomicLong();
-
-    final long producerId = IDS.incrementAndGet();
-    private final Engine engine;
+/**
+ * The {@link Producer} of the embedded engine and of the Netty client: every {@code send} is a {@link SendOperator}
+ * writing to a {@link SendTarget}. Public for {@code sluice-transport-netty}; not API.
+ */
+public final class DefaultProducer implements Producer {
+    private final SendTarget target;
     private final ProducerOptions options;
     private final Set<SendOperator<?>> active = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    DefaultProducer(Engine engine, ProducerOptions options) {
-        this.engine = engine;
+    public DefaultProducer(SendTarget target, ProducerOptions options) {
+        this.target = target;
         this.options = options;
     }
 
@@ -40,10 +39,12 @@ final class DefaultProducer implements Producer {
                     Operators.error(actual, new ClosedException("producer " + options.clientId() + " is closed"));
                     return;
                 }
-                if (engine.refuseIfClosed(actual)) {
+                Throwable refused = target.closedError();
+                if (refused != null) {
+                    Operators.error(actual, refused);
                     return;
                 }
-                messages.subscribe(new SendOperator<>(engine, DefaultProducer.this, options, actual));
+                messages.subscribe(new SendOperator<>(target, DefaultProducer.this, options, actual));
             }
         };
     }
@@ -59,8 +60,8 @@ final class DefaultProducer implements Producer {
         active.remove(send);
     }
 
-    /** Fails every send in progress with {@code error}. */
-    void failAll(Throwable error) {
+    /** Fails every send in progress with {@code error} (its target closed). */
+    public void failAll(Throwable error) {
         active.forEach(s -> s.fail(error));
     }
 
@@ -68,7 +69,7 @@ final class DefaultProducer implements Producer {
     public void close() {
         if (!closed) {
             closed = true;
-            engine.unregister(this);
+            target.producerClosed(this);
             failAll(new ClosedException("producer " + options.clientId() + " is closed"));
         }
     }

@@ -17,7 +17,6 @@ import io.sluice.log.OffsetRange;
 import io.sluice.log.OffsetStore;
 import io.sluice.log.RecordBatch;
 import io.sluice.metrics.SluiceMeters;
-import io.sluice.producer.Acks;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.record.TopicPartition;
@@ -42,7 +41,7 @@ import reactor.util.retry.Retry;
  * groups, and the producers and members using them. Public only so that {@code Sluice.embedded} can
  * reach it; not API.
  */
-public final class Engine implements Sluice {
+public final class Engine implements Sluice, SendTarget {
     private static final Logger log = Loggers.getLogger(Engine.class);
 
     final EngineMetrics metrics;
@@ -136,7 +135,7 @@ public final class Engine implements Sluice {
             return;
         }
         closed = true;
-        ClosedException e = closedError();
+        ClosedException e = closedException();
         producers.forEach(p -> p.failAll(e));
         members.forEach(m -> m.fail(e));
         topics.values().forEach(t -> {
@@ -149,7 +148,7 @@ public final class Engine implements Sluice {
         store.close();
     }
 
-    private ClosedException closedError() {
+    private ClosedException closedException() {
         return new ClosedException("engine '" + options.name() + "' is closed");
     }
 
@@ -167,7 +166,7 @@ public final class Engine implements Sluice {
 
     void ensureOpen() {
         if (closed) {
-            throw closedError();
+            throw closedException();
         }
     }
 
@@ -176,11 +175,12 @@ public final class Engine implements Sluice {
         if (!closed) {
             return false;
         }
-        reactor.core.publisher.Operators.error(subscriber, closedError());
+        reactor.core.publisher.Operators.error(subscriber, closedException());
         return true;
     }
 
-    long clockMillis() {
+    @Override
+    public long clockMillis() {
         return clock.millis();
     }
 
@@ -207,7 +207,7 @@ public final class Engine implements Sluice {
     void register(Member m) {
         members.add(m);
         if (closed) {
-            m.fail(closedError());
+            m.fail(closedException());
         }
     }
 
@@ -215,16 +215,36 @@ public final class Engine implements Sluice {
         members.remove(m);
     }
 
-    void unregister(DefaultProducer p) {
-        producers.remove(p);
+    // ---- SendTarget: the embedded producers' side ----
+
+    @Override
+    public SendTarget.Topic topic(String name) {
+        TopicState t = topics.get(name);
+        if (t == null) {
+            throw new UnknownTopicException("unknown topic '" + name + "': create it with admin().createTopic(TopicSpec.of(\"" + name + "\"))");
+        }
+        return t;
     }
 
-    /**
-     * Appends a batch to a partition (which hands it to a durable store, in offset order); the callback hears
-     * when the batch is as safe as {@code acks} asks: in the memory log, or with {@code STORED} also in the store.
-     */
-    void append(PartitionState partition, RecordBatch batch, Acks acks, PartitionState.AppendCallback callback) {
-        partition.append(batch, acks == Acks.STORED && store.durable(), callback);
+    @Override
+    public Scheduler senderScheduler() {
+        return senderScheduler;
+    }
+
+    /** Embedded sends never resend a batch: no producer id, no deduplication. */
+    @Override
+    public long newProducerId() {
+        return -1;
+    }
+
+    @Override
+    public Throwable closedError() {
+        return closed ? closedException() : null;
+    }
+
+    @Override
+    public void producerClosed(DefaultProducer p) {
+        producers.remove(p);
     }
 
     /**

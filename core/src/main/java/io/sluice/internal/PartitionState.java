@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,7 +42,7 @@ import reactor.util.Loggers;
  * while the store is down. Recovery removes what follows a gap that a crash left before that repair was done
  * ({@link io.sluice.log.LogStore#deleteFrom}): none of it was acknowledged.
  */
-final class PartitionState {
+final class PartitionState implements SendTarget.Partition {
     private static final Logger LOG = Loggers.getLogger(PartitionState.class);
 
     /** Where a durable partition keeps its batches beyond the memory log; called under the partition's lock. */
@@ -57,13 +58,6 @@ final class PartitionState {
          * retries while the store fails and completes once all are stored (or errors once {@code closed} says so).
          */
         Mono<Void> repair(List<RecordBatch> batches, BooleanSupplier closed);
-    }
-
-    /** Told when a batch is appended or has failed. Called outside the partition's lock. */
-    interface AppendCallback {
-        void appended(long baseOffset);
-
-        void failed(Throwable error);
     }
 
     private static final Runnable[] NO_LISTENERS = new Runnable[0];
@@ -99,11 +93,63 @@ final class PartitionState {
     private Throwable storeFailure;
     private boolean repairing;
 
-    private record Waiting(RecordBatch batch, boolean awaitStore, AppendCallback callback) {
+    /** Idempotent producers' last sequences, by producer id, least recently used first; guarded by this. */
+    private final java.util.LinkedHashMap<Long, ProducerSequences> producers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ProducerSequences> eldest) {
+            return size() > MAX_PRODUCERS;
+        }
+    };
+    /** Producer ids a partition remembers for deduplication (Kafka expires them by time; we bound the count). */
+    static final int MAX_PRODUCERS = 1024;
+    /** Batches per producer a partition remembers: a resend of an older one is refused as out of order. */
+    static final int SEQUENCE_WINDOW = 16;
+
+    private record Waiting(RecordBatch batch, boolean awaitStore, SendTarget.AppendCallback callback) {
     }
 
-    /** A batch appended to the memory log, and its store write (null without a durable store). */
-    private record Appended(long base, CompletableFuture<Void> stored) {
+    /**
+     * A batch appended to the memory log and its store write (null without a durable store); or a resent copy
+     * of one ({@code duplicate}: nothing appended, acknowledged with the first copy's offsets); or a refusal.
+     */
+    private record Appended(long base, CompletableFuture<Void> stored, boolean duplicate, Throwable error) {
+        static Appended refused(Throwable error) {
+            return new Appended(-1, null, false, error);
+        }
+    }
+
+    /** The last batches appended for one idempotent producer, and the base sequence its next batch must have. */
+    private static final class ProducerSequences {
+        final int[] sequences = new int[SEQUENCE_WINDOW];
+        final Appended[] appended = new Appended[SEQUENCE_WINDOW];
+        int size;
+        int next;
+
+        Appended find(int sequence) {
+            for (int i = 0; i < size; i++) {
+                if (sequences[i] == sequence) {
+                    return appended[i];
+                }
+            }
+            return null;
+        }
+
+        void record(int sequence, int count, Appended a) {
+            int i = size < SEQUENCE_WINDOW ? size++ : oldest();
+            sequences[i] = sequence;
+            appended[i] = a;
+            next = sequence + count;
+        }
+
+        private int oldest() {
+            int o = 0;
+            for (int i = 1; i < size; i++) {
+                if (appended[i].base() < appended[o].base()) {
+                    o = i;
+                }
+            }
+            return o;
+        }
     }
 
     /**
@@ -134,6 +180,7 @@ final class PartitionState {
             return false;
         }
         log.append(batch);
+        rememberSequence(batch, new Appended(batch.baseOffset(), null, false, null));
         return true;
     }
 
@@ -147,43 +194,47 @@ final class PartitionState {
      * Appends the batch now, or when there is room under {@code BACKPRESSURE}; fails it under {@code FAIL}
      * when it does not fit. The callback runs on the caller's thread or on the thread that made room.
      */
-    void append(RecordBatch batch, boolean awaitStore, AppendCallback callback) {
-        long base;
-        Appended appended = null;
-        Throwable refused;
+    @Override
+    public TopicPartition tp() {
+        return tp;
+    }
+
+    @Override
+    public void append(RecordBatch batch, io.sluice.producer.Acks acks, SendTarget.AppendCallback callback) {
+        append(batch, acks == io.sluice.producer.Acks.STORED && store != null, callback);
+    }
+
+    void append(RecordBatch batch, boolean awaitStore, SendTarget.AppendCallback callback) {
+        Appended appended;
         synchronized (this) {
-            refused = storeFailure;
             if (closed) {
-                base = -1;
-            } else if (refused != null) {
-                base = -3;
+                appended = Appended.refused(new ClosedException("topic " + tp.topic() + " was deleted or its engine closed"));
+            } else if (storeFailure != null) {
+                appended = Appended.refused(new StoreException("partition " + tp + " is not taking appends: the store failed to keep"
+                        + " a batch and the engine is storing it again (" + storeFailure + ")", storeFailure));
             } else if (spec.overflow() == OverflowPolicy.BACKPRESSURE && (!waiting.isEmpty() || !fits(batch.count()))) {
                 waiting.add(new Waiting(batch, awaitStore, callback));
                 hasWaiting = true;
                 return;
             } else if (spec.overflow() == OverflowPolicy.FAIL && !fits(batch.count())) {
-                base = -2;
+                appended = Appended.refused(new TopicFullException("partition " + tp + " holds " + backlog() + " records its slowest"
+                        + " group has not consumed; a batch of " + batch.count() + " would exceed maxBacklog " + spec.maxBacklog()));
             } else {
                 appended = appendLocked(batch);
-                base = appended.base();
             }
         }
-        if (base == -1) {
-            callback.failed(new ClosedException("topic " + tp.topic() + " was deleted or its engine closed"));
-        } else if (base == -3) {
-            callback.failed(new StoreException("partition " + tp + " is not taking appends: the store failed to keep a batch and"
-                    + " the engine is storing it again (" + refused + ")", refused));
-        } else if (base == -2) {
-            callback.failed(new TopicFullException("partition " + tp + " holds " + backlog() + " records its slowest group has not consumed;"
-                    + " a batch of " + batch.count() + " would exceed maxBacklog " + spec.maxBacklog()));
-        } else {
-            afterAppend(batch.count());
-            complete(appended, awaitStore, callback);
-        }
+        complete(appended, batch.count(), awaitStore, callback);
     }
 
     /** Tells the callback: at once, or once the store has the batch when {@code awaitStore}. */
-    private void complete(Appended appended, boolean awaitStore, AppendCallback callback) {
+    private void complete(Appended appended, int records, boolean awaitStore, SendTarget.AppendCallback callback) {
+        if (appended.error() != null) {
+            callback.failed(appended.error());
+            return;
+        }
+        if (!appended.duplicate()) {
+            afterAppend(records);
+        }
         CompletableFuture<Void> stored = appended.stored();
         if (stored == null) {
             callback.appended(appended.base());
@@ -207,6 +258,18 @@ final class PartitionState {
     }
 
     private Appended appendLocked(RecordBatch batch) {
+        ProducerSequences sequences = batch.producerId() < 0 ? null : producers.get(batch.producerId());
+        if (sequences != null) {
+            Appended first = sequences.find(batch.baseSequence());
+            if (first != null) {
+                return new Appended(first.base(), first.stored(), true, null);
+            }
+            if (batch.baseSequence() != sequences.next) {
+                return Appended.refused(new io.sluice.errors.OutOfOrderSequenceException("partition " + tp + " expected sequence "
+                        + sequences.next + " from producer " + batch.producerId() + ", got " + batch.baseSequence()
+                        + ": a batch before it failed or is older than the last " + SEQUENCE_WINDOW + " batches"));
+            }
+        }
         long slowest = slowestPosition();
         long startBefore = log.startOffset();
         long base = log.append(batch);
@@ -223,7 +286,17 @@ final class PartitionState {
             storeStart = startAfter;
             store.deleteBefore(startAfter);
         }
-        return new Appended(base, stored);
+        Appended appended = new Appended(base, stored, false, null);
+        rememberSequence(batch, appended);
+        return appended;
+    }
+
+    /** For an idempotent producer's batch (producer id not negative): remembers its sequence and offsets. */
+    private void rememberSequence(RecordBatch batch, Appended appended) {
+        long pid = batch.producerId();
+        if (pid >= 0) {
+            producers.computeIfAbsent(pid, p -> new ProducerSequences()).record(batch.baseSequence(), batch.count(), appended);
+        }
     }
 
     /**
@@ -316,13 +389,13 @@ final class PartitionState {
         }
         for (int i = 0; i < done.size(); i++) {
             Waiting w = done.get(i);
-            afterAppend(w.batch().count());
-            complete(appended.get(i), w.awaitStore(), w.callback());
+            complete(appended.get(i), w.batch().count(), w.awaitStore(), w.callback());
         }
     }
 
     /** Byte meter update for an appended batch: key and value bytes as the producer counted them. */
-    void countBytesIn(long bytes) {
+    @Override
+    public void countBytesIn(long bytes) {
         bytesIn.increment(bytes);
     }
 

@@ -1,6 +1,5 @@
 package io.sluice.internal;
 
-import io.sluice.errors.UnknownTopicException;
 import io.sluice.log.BatchBuilder;
 import io.sluice.log.RecordBatch;
 import io.sluice.partition.Partitioner;
@@ -46,7 +45,7 @@ import reactor.util.context.Context;
 final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.reactivestreams.Subscription {
     private static final Logger log = Loggers.getLogger(SendOperator.class);
 
-    private final Engine engine;
+    private final SendTarget target;
     private final DefaultProducer producer;
     private final CoreSubscriber<? super SendResult<T>> actual;
     private final Partitioner partitioner;
@@ -71,9 +70,9 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private volatile Throwable failure;
 
     // ---- the accumulator: guarded by this ----
-    private final Map<TopicState, Accumulator[]> accumulators = new IdentityHashMap<>();
+    private final Map<SendTarget.Topic, Accumulator[]> accumulators = new IdentityHashMap<>();
     private String lastTopicName;
-    private TopicState lastTopic;
+    private SendTarget.Topic lastTopic;
     private Accumulator[] lastAccumulators;
     private final List<Accumulator> open = new ArrayList<>();
     private boolean flushScheduled;
@@ -96,8 +95,12 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     @SuppressWarnings("rawtypes")
     private static final AtomicLongFieldUpdater<SendOperator> REQUESTED = AtomicLongFieldUpdater.newUpdater(SendOperator.class, "requested");
 
-    SendOperator(Engine engine, DefaultProducer producer, ProducerOptions options, CoreSubscriber<? super SendResult<T>> actual) {
-        this.engine = engine;
+    /** Written into this send's batches: see {@link SendTarget#newProducerId()}. */
+    private final long producerId;
+
+    SendOperator(SendTarget target, DefaultProducer producer, ProducerOptions options, CoreSubscriber<? super SendResult<T>> actual) {
+        this.target = target;
+        this.producerId = target.newProducerId();
         this.producer = producer;
         this.actual = actual;
         this.partitioner = options.partitioner();
@@ -107,7 +110,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         this.maxPending = options.maxPending();
         this.lingerNanos = options.linger().toNanos();
         this.timerScheduler = lingerNanos > 0 ? Schedulers.parallel() : null;
-        this.sender = lingerNanos == 0 ? engine.senderScheduler.createWorker() : null;
+        this.sender = lingerNanos == 0 ? target.senderScheduler().createWorker() : null;
     }
 
     @Override
@@ -206,9 +209,9 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     // ---- the accumulator (callers hold this object's monitor) ----
 
     private void add(OutboundMessage<T> m) {
-        TopicState topic = topic(m.topic());
+        SendTarget.Topic topic = topic(m.topic());
         Accumulator[] accs = lastAccumulators;
-        int n = topic.partitions.length;
+        int n = topic.partitionCount();
         int p = m.partition();
         if (p == OutboundMessage.UNSET) {
             p = partitioner.partition(m, n);
@@ -221,7 +224,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         }
         Accumulator acc = accs[p];
         if (acc == null) {
-            acc = accs[p] = new Accumulator(topic, topic.partitions[p], batchSize);
+            acc = accs[p] = new Accumulator(topic, topic.partition(p), batchSize);
         }
         int size = BatchBuilder.estimateSize(m.key(), m.value(), m.headers());
         if (acc.count > 0 && (acc.builder.sizeInBytes() + size > batchSize || acc.count >= acc.maxRecords)) {
@@ -237,32 +240,29 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
                 open.add(acc);
             }
         }
-        acc.add(m.timestamp() == OutboundMessage.UNSET ? engine.clockMillis() : m.timestamp(), m);
+        acc.add(m.timestamp() == OutboundMessage.UNSET ? target.clockMillis() : m.timestamp(), m);
     }
 
     /**
      * The topic of a message, cached for runs of messages to one topic. A deleted topic's partitions refuse
      * appends ({@code ClosedException}), so the cache needs no per-record check.
      */
-    private TopicState topic(String name) {
+    private SendTarget.Topic topic(String name) {
         if (name == lastTopicName || name.equals(lastTopicName)) {
             return lastTopic;
         }
-        TopicState t = engine.topicOrNull(name);
-        if (t == null) {
-            throw new UnknownTopicException("unknown topic '" + name + "': create it with admin().createTopic(TopicSpec.of(\"" + name + "\"))");
-        }
+        SendTarget.Topic t = target.topic(name);
         lastTopicName = name;
         lastTopic = t;
-        lastAccumulators = accumulators.computeIfAbsent(t, k -> new Accumulator[k.partitions.length]);
+        lastAccumulators = accumulators.computeIfAbsent(t, k -> new Accumulator[k.partitionCount()]);
         return t;
     }
 
     /** Closes an open batch and appends it, or queues it behind the partition's {@code maxInFlight} batches. */
     private void close(Accumulator acc) {
         closedSinceLook = true;
-        Batch b = acc.close(this, producer.producerId);
-        partitioner.onBatchClosed(acc.partition.tp.topic(), acc.partition.tp.partition());
+        Batch b = acc.close(this, producerId);
+        partitioner.onBatchClosed(acc.partition.tp().topic(), acc.partition.tp().partition());
         if (acks != Acks.NONE) {
             acc.unacknowledged.add(b);
         }
@@ -278,7 +278,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         if (acks == Acks.NONE) {
             released.offer(b);
         }
-        engine.append(b.acc.partition, b.batch, acks, b);
+        b.acc.partition.append(b.batch, acks, b);
     }
 
     private void closeOpen(boolean all) {
@@ -448,14 +448,14 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             Accumulator acc = b.acc;
             if (b.error != null) {
                 if (acks == Acks.NONE) {
-                    log.warn("Append to {} failed and acks are NONE: {}", acc.partition.tp, b.error.toString());
+                    log.warn("Append to {} failed and acks are NONE: {}", acc.partition.tp(), b.error.toString());
                 } else {
                     failure = b.error;
                     return;
                 }
             }
             if (acks != Acks.NONE) {
-                acc.topic.sendLatency.record(System.nanoTime() - b.closedAtNanos, TimeUnit.NANOSECONDS);
+                acc.topic.recordSendLatency(System.nanoTime() - b.closedAtNanos);
             }
             synchronized (this) {
                 acc.inFlight--;
@@ -479,7 +479,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             long offset = acks == Acks.NONE ? -1 : b.baseOffset + i;
             @SuppressWarnings("unchecked")
             T correlation = (T) b.correlations[i];
-            actual.onNext(new SendResult<>(b.acc.partition.tp.topic(), b.acc.partition.tp.partition(), offset, b.timestamps[i], correlation));
+            actual.onNext(new SendResult<>(b.acc.partition.tp().topic(), b.acc.partition.tp().partition(), offset, b.timestamps[i], correlation));
             e++;
             if (++emitIndex == b.count) {
                 toEmit.poll();
@@ -528,8 +528,8 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
 
     /** The open batch of one partition, and its batches waiting for a slot or for acknowledgement. */
     static final class Accumulator {
-        final TopicState topic;
-        final PartitionState partition;
+        final SendTarget.Topic topic;
+        final SendTarget.Partition partition;
         final int maxRecords;
         final BatchBuilder builder;
         final ArrayDeque<Batch> ready = new ArrayDeque<>();
@@ -544,10 +544,10 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         /** In the operator's list of open batches. */
         boolean listed;
 
-        Accumulator(TopicState topic, PartitionState partition, int batchSize) {
+        Accumulator(SendTarget.Topic topic, SendTarget.Partition partition, int batchSize) {
             this.topic = topic;
             this.partition = partition;
-            this.maxRecords = (int) Math.min(Integer.MAX_VALUE, topic.spec.maxBacklog());
+            this.maxRecords = (int) Math.min(Integer.MAX_VALUE, topic.maxBatchRecords());
             this.builder = new BatchBuilder(Math.min(batchSize, 64 * 1024) + RecordBatch.HEADER_SIZE);
         }
 
@@ -576,7 +576,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     }
 
     /** A closed batch on its way: appended, then acknowledged, then emitted as results. */
-    static final class Batch implements PartitionState.AppendCallback {
+    static final class Batch implements SendTarget.AppendCallback {
         final SendOperator<?> owner;
         final Accumulator acc;
         final RecordBatch batch;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Timer;
 import io.sluice.admin.TopicSpec;
 
 /** A topic in the engine: its spec and partitions. */
-final class TopicState {
+final class TopicState implements SendTarget.Topic {
     final TopicSpec spec;
     final PartitionState[] partitions;
     final Timer sendLatency;
@@ -15,7 +15,28 @@ final class TopicState {
         this.sendLatency = sendLatency;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return spec.name();
+    }
+
+    @Override
+    public int partitionCount() {
+        return partitions.length;
+    }
+
+    @Override
+    public long maxBatchRecords() {
+        return spec.maxBacklog();
+    }
+
+    @Override
+    public SendTarget.Partition partition(int index) {
+        return partitions[index];
+    }
+
+    @Override
+    public void recordSendLatency(long nanos) {
+        sendLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 }
