@@ -1,0 +1,126 @@
+package io.sluice.transport.netty;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.Sluice;
+import io.sluice.admin.Admin;
+import io.sluice.consumer.Consumer;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.errors.ClosedException;
+import io.sluice.internal.Check;
+import io.sluice.internal.DefaultProducer;
+import io.sluice.producer.Producer;
+import io.sluice.producer.ProducerOptions;
+import io.sluice.transport.netty.internal.ClientConnection;
+import io.sluice.transport.netty.internal.RemoteAdmin;
+import io.sluice.transport.netty.internal.RemoteConsumer;
+import io.sluice.transport.netty.internal.RemoteTarget;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A {@link Sluice} on a remote node ({@link SluiceServer}), with the embedded engine's semantics: producers batch
+ * here and send each batch once (resent after a reconnect, deduplicated by the node), consumers are group members
+ * on the node and receive within the credits their demand and prefetch grant, and admin calls are requests.
+ *
+ * <pre>{@code
+ * try (Sluice sluice = NettySluice.connect(ClientOptions.create().address("localhost", 7420))) {
+ *     sluice.producer(ProducerOptions.create()).send(messages).blockLast();
+ * }
+ * }</pre>
+ *
+ * <p>The client keeps one connection, reconnecting with backoff when it drops. Sends in flight then are sent again;
+ * consumers subscribe again and receive their group's unacknowledged records again (at least once); admin
+ * requests in flight fail with {@link io.sluice.errors.DisconnectedException}.
+ */
+public final class NettySluice implements Sluice {
+    private final ClientConnection connection;
+    private final MeterRegistry registry;
+    private final Scheduler sender;
+    private final RemoteTarget target;
+    private final RemoteAdmin admin;
+    private final Set<DefaultProducer> producers = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private NettySluice(ClientOptions options) {
+        this.connection = new ClientConnection(options);
+        this.registry = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
+        this.sender = Schedulers.newParallel("sluice-client-send", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
+        this.target = new RemoteTarget(connection, sender, registry, producers::remove);
+        this.admin = new RemoteAdmin(connection);
+    }
+
+    /**
+     * Connects and shakes hands with the node (version, token), waiting for it: call it from your own thread.
+     *
+     * @throws io.sluice.errors.DisconnectedException naming the address when the node cannot be reached
+     * @throws io.sluice.errors.UnauthorizedException when the node refuses the token
+     */
+    public static NettySluice connect(ClientOptions options) {
+        Check.notNull("options", options);
+        NettySluice s = new NettySluice(options);
+        try {
+            s.connection.start();
+        } catch (RuntimeException e) {
+            s.sender.dispose();
+            throw e;
+        }
+        return s;
+    }
+
+    @Override
+    public Admin admin() {
+        return admin;
+    }
+
+    @Override
+    public Producer producer(ProducerOptions options) {
+        Check.notNull("options", options);
+        ensureOpen();
+        DefaultProducer p = new DefaultProducer(target, options);
+        producers.add(p);
+        return p;
+    }
+
+    @Override
+    public Consumer consumer(ConsumerOptions options) {
+        Check.notNull("options", options);
+        if (options.topics().isEmpty()) {
+            throw new IllegalArgumentException("ConsumerOptions.topics must name at least one topic");
+        }
+        ensureOpen();
+        return new RemoteConsumer(connection, options, registry,
+                () -> producer(ProducerOptions.create().clientId(options.clientId() + "-dlq")));
+    }
+
+    @Override
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** Connections made so far: 1, plus one per reconnect. */
+    public long connections() {
+        return connection.connections();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ClosedException("the client of node " + connection.address() + " is closed");
+        }
+    }
+
+    /** Fails sends and consumers in progress with {@link ClosedException} and closes the connection. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ClosedException e = new ClosedException("the client of node " + connection.address() + " is closed");
+        producers.forEach(p -> p.failAll(e));
+        connection.close();
+        sender.dispose();
+    }
+}

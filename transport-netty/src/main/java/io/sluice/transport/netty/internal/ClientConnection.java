@@ -1,0 +1,571 @@
+package io.sluice.transport.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.sluice.admin.TopicSpec;
+import io.sluice.errors.ClosedException;
+import io.sluice.errors.DisconnectedException;
+import io.sluice.internal.SendTarget;
+import io.sluice.log.RecordBatch;
+import io.sluice.producer.Acks;
+import io.sluice.transport.netty.ClientOptions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+import reactor.netty.tcp.TcpClient;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * The client's one connection to its node, kept up: it connects, shakes hands ({@link Frames#HELLO}, then the
+ * topic list), and when the connection drops it reconnects with backoff, sends again every produce request not yet
+ * answered (the node drops the copies it already appended, by producer id and sequence) and subscribes again.
+ * Admin requests in flight on a dropped connection fail with {@link DisconnectedException} (they may have taken
+ * effect). Requests are matched to answers by stream id.
+ */
+public final class ClientConnection {
+    private static final Logger log = Loggers.getLogger(ClientConnection.class);
+    private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+
+    private final ClientOptions options;
+    private final String address;
+    private final TcpClient tcp;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final Map<Integer, Request> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, ClientSubscription> subscriptions = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
+    /** Serializes writes of requests with the switch to a new connection, so resends go before new requests. */
+    private final Object writeLock = new Object();
+    /** The connection that has shaken hands; null while (re)connecting. */
+    private volatile Connection ready;
+    /** The connection shaking hands now. */
+    private volatile Connection connecting;
+    private volatile Map<String, TopicSpec> topics = Map.of();
+    private volatile boolean closed;
+    private volatile Throwable fatal;
+    private int attempts; // reconnect attempts since the last success; one reconnect runs at a time
+    private volatile long connections;
+
+    public ClientConnection(ClientOptions options) {
+        this.options = options;
+        this.address = options.host() + ":" + options.port();
+        TcpClient c = TcpClient.create().host(options.host()).port(options.port())
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .option(io.netty.channel.ChannelOption.TCP_NODELAY, true);
+        if (options.tls() != null) {
+            c = c.secure(spec -> spec.sslContext(options.tls()));
+        }
+        this.tcp = c;
+    }
+
+    /** Connects and waits for the handshake; throws naming the address when that fails. Call from your own thread. */
+    public void start() {
+        connect();
+        try {
+            firstReady.get(options.connectTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            close();
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re && !(cause instanceof DisconnectedException)) {
+                throw re;
+            }
+            throw new DisconnectedException("cannot connect to node " + address + ": " + cause.getMessage(), cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            close();
+            throw new DisconnectedException("cannot connect to node " + address + ": no handshake within " + options.connectTimeout(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new DisconnectedException("interrupted while connecting to node " + address, e);
+        }
+    }
+
+    public String address() {
+        return address;
+    }
+
+    /** Connections made so far (1 + reconnects). */
+    public long connections() {
+        return connections;
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        tcp.connect().subscribe(this::connected, e -> {
+            if (!firstReady.isDone()) {
+                firstReady.completeExceptionally(e);
+            } else {
+                log.debug("Reconnecting to {} failed: {}", address, e.toString());
+                scheduleReconnect();
+            }
+        });
+    }
+
+    private void scheduleReconnect() {
+        if (closed) {
+            return;
+        }
+        long min = options.reconnectMin().toMillis();
+        long delay = Math.min(options.reconnectMax().toMillis(), min << Math.min(20, attempts++));
+        Schedulers.parallel().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void connected(Connection c) {
+        if (closed) {
+            c.dispose();
+            return;
+        }
+        connecting = c;
+        connections++;
+        c.addHandlerLast("sluice-frames", new FrameDecoder(options.maxFrameSize()))
+                .addHandlerLast(Heartbeats.IDLE, Heartbeats.idleHandler(options.heartbeat()))
+                .addHandlerLast(Heartbeats.HANDLER, Heartbeats.handler(() -> log.warn("Node {} went silent; reconnecting", address)));
+        c.onDispose(() -> disconnected(c));
+        c.inbound().receive().subscribe(body -> onFrame(c, body), e -> c.dispose(), c::dispose);
+        // the handshake: HELLO, then the topics, then the connection is ready
+        int helloId = nextId();
+        ByteBuf hello = Frames.begin(ALLOC, Frames.HELLO, helloId, 64);
+        hello.writeShort(Frames.VERSION);
+        Frames.writeString(hello, options.token());
+        Frames.writeString(hello, options.clientId());
+        pending.put(helloId, new Handshake(helloId, c));
+        Outbound.of(c.channel()).write(Frames.end(hello));
+    }
+
+    /** The handshake's steps: HELLO_OK, then the topic list; a refusal (token, version) is final. */
+    private final class Handshake extends Request {
+        final Connection connection;
+
+        Handshake(int id, Connection connection) {
+            super(id);
+            this.connection = connection;
+        }
+
+        @Override
+        void answer(Frames.Reader r) {
+            if (r.kind == Frames.HELLO_OK) {
+                r.readShort("version");
+                r.readString("node");
+                r.readInt("heartbeat");
+                int metadataId = nextId();
+                pending.put(metadataId, new Handshake(metadataId, connection));
+                Outbound.of(connection.channel()).write(Frames.empty(ALLOC, Frames.METADATA, metadataId));
+            } else if (r.kind == Frames.TOPICS) {
+                topics = readTopics(r);
+                becomeReady(connection);
+            } else {
+                throw r.invalid("unexpected during the handshake");
+            }
+        }
+
+        @Override
+        void fail(Throwable e) {
+            if (e instanceof DisconnectedException) {
+                return; // the connection dropped during the handshake: reconnecting
+            }
+            // refused: a wrong token or version will not get better by reconnecting
+            fatal = e;
+            if (!firstReady.isDone()) {
+                firstReady.completeExceptionally(e);
+            } else {
+                log.error("Node {} refused the connection; the client stops: {}", address, e.getMessage());
+                failEverything(e);
+            }
+            connection.dispose();
+        }
+
+        @Override
+        ByteBuf encode() {
+            throw new IllegalStateException("handshakes are not sent again");
+        }
+
+        @Override
+        boolean resendable() {
+            return false;
+        }
+    }
+
+    private void becomeReady(Connection c) {
+        List<Request> again;
+        synchronized (writeLock) {
+            if (connecting != c || closed) {
+                return;
+            }
+            again = new ArrayList<>();
+            for (Request r : pending.values()) {
+                if (r.resendable()) {
+                    again.add(r);
+                }
+            }
+            again.sort(Comparator.comparingInt(r -> r.id)); // a partition's batches in their order
+            Outbound out = Outbound.of(c.channel());
+            for (Request r : again) {
+                r.sentOn = c;
+                out.write(r.encode());
+            }
+            ready = c;
+            connecting = null;
+            attempts = 0;
+        }
+        if (connections > 1) {
+            log.info("Reconnected to node {}; sent {} unanswered requests again", address, again.size());
+        }
+        subscriptions.values().forEach(s -> s.connected(c));
+        firstReady.complete(null);
+    }
+
+    private void disconnected(Connection c) {
+        synchronized (writeLock) {
+            if (c != ready && c != connecting) {
+                return;
+            }
+            ready = null;
+            connecting = null;
+        }
+        DisconnectedException e = new DisconnectedException("the connection to node " + address + " was lost", null);
+        for (Request r : pending.values()) {
+            if (r.sentOn == c && !r.resendable() || r instanceof Handshake h && h.connection == c) {
+                if (pending.remove(r.id, r)) {
+                    r.fail(e);
+                }
+            }
+        }
+        subscriptions.values().forEach(s -> s.disconnected(c));
+        if (!closed && fatal == null && firstReady.isDone()) {
+            log.warn("Lost the connection to node {}; reconnecting", address);
+            scheduleReconnect();
+        } else if (!firstReady.isDone()) {
+            firstReady.completeExceptionally(e);
+        }
+    }
+
+    // ---- inbound ----
+
+    private void onFrame(Connection c, ByteBuf body) {
+        if (c != ready && c != connecting) {
+            return; // a connection being replaced
+        }
+        Frames.Reader r;
+        try {
+            r = new Frames.Reader(body);
+            switch (r.kind) {
+                case Frames.HEARTBEAT -> {
+                }
+                case Frames.DELIVER, Frames.REBALANCE -> {
+                    ClientSubscription s = subscriptions.get(r.stream);
+                    if (s != null) {
+                        s.onFrame(c, r);
+                    }
+                }
+                case Frames.TOPICS -> {
+                    if (r.stream == 0) {
+                        topics = readTopics(r);
+                    } else {
+                        answer(r);
+                    }
+                }
+                case Frames.ERROR -> {
+                    if (r.stream == 0) {
+                        String code = r.readString("code");
+                        String message = r.readString("message");
+                        log.warn("Node {} closes the connection: {} {}", address, code, message);
+                        c.dispose();
+                    } else if (pending.containsKey(r.stream)) {
+                        answer(r);
+                    } else {
+                        ClientSubscription s = subscriptions.get(r.stream);
+                        if (s != null) {
+                            s.onFrame(c, r);
+                        }
+                    }
+                }
+                default -> answer(r);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Closing the connection to node {}: {}", address, e.toString());
+            c.dispose();
+        }
+    }
+
+    private void answer(Frames.Reader r) {
+        Request req = pending.remove(r.stream);
+        if (req == null) {
+            return; // timed out or cancelled meanwhile
+        }
+        if (r.kind == Frames.ERROR) {
+            String code = r.readString("code");
+            String message = r.readString("message");
+            req.fail(ErrorCodes.exceptionOf(code, message));
+            return;
+        }
+        try {
+            req.answer(r);
+        } catch (RuntimeException e) {
+            req.fail(e);
+            throw e;
+        }
+    }
+
+    private static Map<String, TopicSpec> readTopics(Frames.Reader r) {
+        int n = r.readCount("topics", 10);
+        Map<String, TopicSpec> m = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            TopicSpec s = r.readTopicSpec();
+            m.put(s.name(), s);
+        }
+        r.end();
+        return Map.copyOf(m);
+    }
+
+    // ---- requests ----
+
+    int nextId() {
+        for (;;) {
+            int id = ids.incrementAndGet();
+            if (id > 0) {
+                return id;
+            }
+            ids.compareAndSet(id, 0);
+        }
+    }
+
+    /** A request: sent now if connected, else once the connection is ready. */
+    abstract static class Request {
+        final int id;
+        volatile Connection sentOn;
+
+        Request(int id) {
+            this.id = id;
+        }
+
+        abstract ByteBuf encode();
+
+        abstract void answer(Frames.Reader r);
+
+        abstract void fail(Throwable e);
+
+        /** True when a dropped connection sends it again rather than failing it. */
+        abstract boolean resendable();
+    }
+
+    private void send(Request r) {
+        Throwable f = fatal;
+        if (closed || f != null) {
+            r.fail(f != null ? f : new ClosedException("the client of node " + address + " is closed"));
+            return;
+        }
+        synchronized (writeLock) {
+            pending.put(r.id, r);
+            Connection c = ready;
+            if (c != null) {
+                r.sentOn = c;
+                Outbound.of(c.channel()).write(r.encode());
+            }
+        }
+    }
+
+    /** An admin request answered by {@code answerKind}, read by {@code read}; times out after the request timeout. */
+    public <T> Mono<T> request(byte kind, Consumer<ByteBuf> payload, byte answerKind, Function<Frames.Reader, T> read) {
+        return Mono.<T>create(sink -> {
+            int id = nextId();
+            AdminRequest<T> req = new AdminRequest<>(id, kind, payload, answerKind, read, sink);
+            sink.onDispose(() -> pending.remove(id, req));
+            // what this thread acknowledged before the request reaches the node before it (as in the embedded engine)
+            subscriptions.values().forEach(ClientSubscription::flushAcks);
+            send(req);
+        }).timeout(options.requestTimeout(), Mono.error(() -> new DisconnectedException("node " + address + " did not answer a "
+                + Frames.kindName(kind) + " request within " + options.requestTimeout(), null)));
+    }
+
+    private static final class AdminRequest<T> extends Request {
+        final byte kind;
+        final Consumer<ByteBuf> payload;
+        final byte answerKind;
+        final Function<Frames.Reader, T> read;
+        final MonoSink<T> sink;
+
+        AdminRequest(int id, byte kind, Consumer<ByteBuf> payload, byte answerKind, Function<Frames.Reader, T> read, MonoSink<T> sink) {
+            super(id);
+            this.kind = kind;
+            this.payload = payload;
+            this.answerKind = answerKind;
+            this.read = read;
+            this.sink = sink;
+        }
+
+        @Override
+        ByteBuf encode() {
+            ByteBuf b = Frames.begin(ALLOC, kind, id, 64);
+            payload.accept(b);
+            return Frames.end(b);
+        }
+
+        @Override
+        void answer(Frames.Reader r) {
+            if (r.kind != answerKind) {
+                throw r.invalid("a " + Frames.kindName(kind) + " request expects " + Frames.kindName(answerKind));
+            }
+            T value = read.apply(r);
+            r.end();
+            if (value == null) {
+                sink.success();
+            } else {
+                sink.success(value);
+            }
+        }
+
+        @Override
+        void fail(Throwable e) {
+            sink.error(e);
+        }
+
+        @Override
+        boolean resendable() {
+            return sentOn == null; // not yet sent: send it once connected
+        }
+    }
+
+    /** Appends a batch on the node; resent after a reconnect until answered. */
+    public void produce(String topic, int partition, Acks acks, RecordBatch batch, SendTarget.AppendCallback callback) {
+        send(new ProduceRequest(nextId(), topic, partition, acks, batch, callback));
+    }
+
+    private static final class ProduceRequest extends Request {
+        final String topic;
+        final int partition;
+        final Acks acks;
+        final RecordBatch batch;
+        final SendTarget.AppendCallback callback;
+
+        ProduceRequest(int id, String topic, int partition, Acks acks, RecordBatch batch, SendTarget.AppendCallback callback) {
+            super(id);
+            this.topic = topic;
+            this.partition = partition;
+            this.acks = acks;
+            this.batch = batch;
+            this.callback = callback;
+        }
+
+        @Override
+        ByteBuf encode() {
+            byte[] bytes = batch.array();
+            ByteBuf b = Frames.begin(ALLOC, Frames.PRODUCE, id, 2 + topic.length() * 3 + 9 + bytes.length);
+            Frames.writeString(b, topic);
+            b.writeInt(partition);
+            b.writeByte(acks.ordinal());
+            Frames.writeBytes(b, bytes);
+            return Frames.end(b);
+        }
+
+        @Override
+        void answer(Frames.Reader r) {
+            if (r.kind != Frames.PRODUCED) {
+                throw r.invalid("a PRODUCE request expects PRODUCED");
+            }
+            long base = r.readLong("base offset");
+            r.end();
+            callback.appended(base);
+        }
+
+        @Override
+        void fail(Throwable e) {
+            callback.failed(e);
+        }
+
+        @Override
+        boolean resendable() {
+            return true;
+        }
+    }
+
+    // ---- subscriptions ----
+
+    void register(ClientSubscription s) {
+        subscriptions.put(s.id, s);
+        Connection c = ready;
+        if (c != null) {
+            s.connected(c);
+        }
+        Throwable f = fatal;
+        if (closed || f != null) {
+            s.fail(f != null ? f : new ClosedException("the client of node " + address + " is closed"));
+        }
+    }
+
+    void unregister(ClientSubscription s) {
+        subscriptions.remove(s.id, s);
+    }
+
+    /** Writes a frame on {@code c} if it is still the ready connection; else drops it. */
+    void write(Connection c, ByteBuf frame) {
+        if (c == ready) {
+            Outbound.of(c.channel()).write(frame);
+        } else {
+            frame.release();
+        }
+    }
+
+    ByteBufAllocator alloc() {
+        return ALLOC;
+    }
+
+    /** Topic specs as the node last told them. */
+    public Map<String, TopicSpec> topics() {
+        return topics;
+    }
+
+    public void topicCreated(TopicSpec spec) {
+        Map<String, TopicSpec> m = new HashMap<>(topics);
+        m.put(spec.name(), spec);
+        topics = Map.copyOf(m);
+    }
+
+    public void topicDeleted(String name) {
+        Map<String, TopicSpec> m = new HashMap<>(topics);
+        m.remove(name);
+        topics = Map.copyOf(m);
+    }
+
+    /** Null while usable; else why not. */
+    public Throwable closedError() {
+        Throwable f = fatal;
+        return f != null ? f : closed ? new ClosedException("the client of node " + address + " is closed") : null;
+    }
+
+    private void failEverything(Throwable e) {
+        for (Request r : pending.values()) {
+            if (pending.remove(r.id, r)) {
+                r.fail(e);
+            }
+        }
+        subscriptions.values().forEach(s -> s.fail(e));
+    }
+
+    /** Fails what is pending, closes the connection and stops reconnecting. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Connection c = ready != null ? ready : connecting;
+        failEverything(new ClosedException("the client of node " + address + " is closed"));
+        if (c != null) {
+            c.dispose();
+        }
+    }
+}

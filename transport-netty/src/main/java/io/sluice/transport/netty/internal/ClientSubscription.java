@@ -1,0 +1,346 @@
+package io.sluice.transport.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.consumer.Delivery;
+import io.sluice.consumer.RebalanceEvent;
+import io.sluice.record.Headers;
+import io.sluice.record.Record;
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.function.Consumer;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.netty.Connection;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One {@code receive()} of a remote consumer: a group membership on the node, kept across reconnects. The client
+ * grants the node credits (request-n, in records): {@code prefetch} at first, then what downstream has taken each
+ * time that reaches three quarters of it, so at most {@code prefetch} records are buffered here. Deliveries are
+ * emitted on the thread that drains (the connection's event loop, or the one that requested).
+ *
+ * <p>When the connection drops the node's member leaves (its unacknowledged records go to other members, or to
+ * this one again): the records buffered here are dropped, acknowledgements of earlier deliveries are ignored, and
+ * once reconnected the subscription starts again with fresh credits.
+ */
+final class ClientSubscription implements Subscription {
+    final int id;
+    private final ClientConnection connection;
+    private final ConsumerOptions options;
+    private final CoreSubscriber<? super Delivery> actual;
+    private final Consumer<RebalanceEvent> rebalances;
+    private final Runnable onEnd;
+    private final Queue<RemoteDelivery> queue = Queues.<RemoteDelivery>unboundedMultiproducer().get();
+    private final int creditBatch;
+
+    private volatile Connection current;
+    /** Incremented at every (re)subscription; deliveries of an older one are not acknowledged. */
+    private volatile int epoch;
+    private volatile boolean resetCredits;
+    private volatile long requested;
+    private volatile int wip;
+    private volatile boolean cancelled;
+    private volatile Throwable error;
+    private boolean terminated;
+    /** Records emitted since the last credit; drain loop only. */
+    private long consumedSinceCredit;
+
+    // ---- acknowledgements waiting to be written: guarded by acksLock ----
+    private final Object acksLock = new Object();
+    private long[] acks = new long[64];
+    private int ackCount;
+    private boolean ackFlushScheduled;
+    private final Runnable flushAcks = this::flushAcks;
+
+    private static final AtomicIntegerFieldUpdater<ClientSubscription> WIP = AtomicIntegerFieldUpdater.newUpdater(ClientSubscription.class, "wip");
+    private static final AtomicLongFieldUpdater<ClientSubscription> REQUESTED = AtomicLongFieldUpdater.newUpdater(ClientSubscription.class, "requested");
+
+    ClientSubscription(int id, ClientConnection connection, ConsumerOptions options, CoreSubscriber<? super Delivery> actual,
+                       Consumer<RebalanceEvent> rebalances, Runnable onEnd) {
+        this.id = id;
+        this.connection = connection;
+        this.options = options;
+        this.actual = actual;
+        this.rebalances = rebalances;
+        this.onEnd = onEnd;
+        this.creditBatch = Math.max(1, options.prefetch() - options.prefetch() / 4);
+    }
+
+    /** The connection is ready: subscribe on it, with a full prefetch of credits. */
+    void connected(Connection c) {
+        synchronized (this) {
+            if (current == c || cancelled || terminated) {
+                return;
+            }
+            current = c;
+            epoch++;
+            resetCredits = true;
+            queue.clear();
+        }
+        ByteBuf sub = Frames.begin(connection.alloc(), Frames.SUBSCRIBE, id, 128);
+        SubscribeCodec.write(sub, options);
+        connection.write(c, Frames.end(sub));
+        sendCredit(c, options.prefetch());
+    }
+
+    void disconnected(Connection c) {
+        synchronized (this) {
+            if (current != c) {
+                return;
+            }
+            current = null;
+            epoch++;
+            queue.clear();
+        }
+    }
+
+    private void sendCredit(Connection c, long n) {
+        ByteBuf b = Frames.begin(connection.alloc(), Frames.CREDIT, id, 8);
+        b.writeLong(n);
+        connection.write(c, Frames.end(b));
+    }
+
+    /** A DELIVER, REBALANCE or ERROR frame on this subscription's stream. */
+    void onFrame(Connection c, Frames.Reader r) {
+        if (c != current) {
+            return;
+        }
+        switch (r.kind) {
+            case Frames.DELIVER -> deliver(r);
+            case Frames.REBALANCE -> {
+                RebalanceEvent e = r.readRebalance();
+                r.end();
+                rebalances.accept(e);
+            }
+            case Frames.ERROR -> {
+                String code = r.readString("code");
+                String message = r.readString("message");
+                fail(ErrorCodes.exceptionOf(code, message));
+            }
+            default -> throw r.invalid("not expected on a subscription");
+        }
+    }
+
+    /** Decodes the records, copying the frame's payload once: each record's key and value are slices of that copy. */
+    private void deliver(Frames.Reader r) {
+        long firstId = r.readLong("first delivery id");
+        int count = r.readCount("records", 33);
+        ByteBuf buf = r.buffer();
+        int base = buf.readerIndex();
+        byte[] data = new byte[buf.readableBytes()];
+        buf.getBytes(base, data);
+        ByteBuffer view = ByteBuffer.wrap(data).asReadOnlyBuffer();
+        int e = epoch;
+        String lastTopic = null;
+        for (int i = 0; i < count; i++) {
+            String topic = r.readRequiredString("topic");
+            if (topic.equals(lastTopic)) {
+                topic = lastTopic;
+            }
+            lastTopic = topic;
+            int partition = r.readInt("partition");
+            long offset = r.readLong("offset");
+            long timestamp = r.readLong("timestamp");
+            int keyLength = r.readInt("key length");
+            if (keyLength < -1 || keyLength > buf.readableBytes()) {
+                throw r.invalid("key length " + keyLength);
+            }
+            int keyAt = buf.readerIndex() - base;
+            buf.skipBytes(Math.max(0, keyLength));
+            int valueLength = r.readInt("value length");
+            if (valueLength < 0 || valueLength > buf.readableBytes()) {
+                throw r.invalid("value length " + valueLength);
+            }
+            int valueAt = buf.readerIndex() - base;
+            buf.skipBytes(valueLength);
+            Headers headers = r.readHeaders("headers");
+            Record record = new Record(topic, partition, offset, timestamp, data, view, keyAt, keyLength, valueAt, valueLength, headers);
+            queue.offer(new RemoteDelivery(this, e, firstId + i, record));
+        }
+        r.end();
+        drain();
+    }
+
+    /** The node ended the subscription, or the client closed. */
+    void fail(Throwable e) {
+        if (error == null) {
+            error = e;
+        }
+        drain();
+    }
+
+    @Override
+    public void request(long n) {
+        if (Operators.validate(n)) {
+            Operators.addCap(REQUESTED, this, n);
+            drain();
+        }
+    }
+
+    @Override
+    public void cancel() {
+        if (cancelled) {
+            return;
+        }
+        cancelled = true;
+        flushAcks(); // acknowledgements first: the node forgets the deliveries when the member leaves
+        Connection c = current;
+        if (c != null) {
+            connection.write(c, Frames.empty(connection.alloc(), Frames.UNSUBSCRIBE, id));
+        }
+        end();
+        drain();
+    }
+
+    private void end() {
+        connection.unregister(this);
+        onEnd.run();
+    }
+
+    private void drain() {
+        if (WIP.getAndIncrement(this) != 0) {
+            return;
+        }
+        int missed = 1;
+        for (;;) {
+            if (terminated) {
+                return;
+            }
+            if (cancelled) {
+                queue.clear();
+                terminated = true;
+                return;
+            }
+            long r = requested;
+            long emitted = 0;
+            if (resetCredits) {
+                resetCredits = false;
+                consumedSinceCredit = 0;
+            }
+            while (emitted != r) {
+                RemoteDelivery d = queue.poll();
+                if (d == null) {
+                    break;
+                }
+                actual.onNext(d);
+                emitted++;
+                if (d.epoch == epoch && ++consumedSinceCredit >= creditBatch) {
+                    Connection c = current;
+                    if (c != null) {
+                        sendCredit(c, consumedSinceCredit);
+                    }
+                    consumedSinceCredit = 0;
+                }
+                if (cancelled) {
+                    break;
+                }
+            }
+            if (emitted != 0 && r != Long.MAX_VALUE) {
+                REQUESTED.addAndGet(this, -emitted);
+            }
+            Throwable e = error;
+            if (e != null && queue.isEmpty() && !cancelled) {
+                terminated = true;
+                end();
+                actual.onError(e);
+                return;
+            }
+            missed = WIP.addAndGet(this, -missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    // ---- acknowledgements ----
+
+    void ack(RemoteDelivery d) {
+        Connection c = current;
+        if (d.epoch != epoch || c == null) {
+            return; // delivered on a connection since lost: the node redelivers it
+        }
+        synchronized (acksLock) {
+            if (ackCount == acks.length) {
+                acks = java.util.Arrays.copyOf(acks, ackCount * 2);
+            }
+            acks[ackCount++] = d.id;
+            if (ackFlushScheduled) {
+                return;
+            }
+            ackFlushScheduled = true;
+        }
+        c.channel().eventLoop().execute(flushAcks);
+    }
+
+    /** Writes the acknowledgements waiting (ahead of whatever this thread writes next). */
+    void flushAcks() {
+        Connection c = current;
+        synchronized (acksLock) {
+            ackFlushScheduled = false;
+            if (ackCount == 0) {
+                return;
+            }
+            if (c != null) {
+                ByteBuf b = Frames.begin(connection.alloc(), Frames.ACK, id, 4 + 8 * ackCount);
+                b.writeInt(ackCount);
+                for (int i = 0; i < ackCount; i++) {
+                    b.writeLong(acks[i]);
+                }
+                connection.write(c, Frames.end(b));
+            }
+            ackCount = 0;
+        }
+    }
+
+    /** Commits through delivery {@code d} (null: every partition this member owns), after the acks before it. */
+    Mono<Void> commit(RemoteDelivery d) {
+        return Mono.defer(() -> {
+            if (d != null && d.epoch != epoch) {
+                return Mono.empty(); // its partition went back to the node's group when the connection dropped
+            }
+            flushAcks();
+            long deliveryId = d == null ? -1 : d.id;
+            return connection.request(Frames.COMMIT, b -> b.writeInt(id).writeLong(deliveryId), Frames.OK, r -> null);
+        });
+    }
+
+    /** A record delivered through this subscription. */
+    static final class RemoteDelivery implements Delivery {
+        final ClientSubscription owner;
+        final int epoch;
+        final long id;
+        final Record record;
+
+        RemoteDelivery(ClientSubscription owner, int epoch, long id, Record record) {
+            this.owner = owner;
+            this.epoch = epoch;
+            this.id = id;
+            this.record = record;
+        }
+
+        @Override
+        public Record record() {
+            return record;
+        }
+
+        @Override
+        public void ack() {
+            owner.ack(this);
+        }
+
+        @Override
+        public Mono<Void> commit() {
+            return owner.commit(this);
+        }
+
+        @Override
+        public String toString() {
+            return "Delivery[" + record + "]";
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.sluice.transport.netty.internal;
+
+import io.sluice.admin.Admin;
+import io.sluice.admin.GroupDescription;
+import io.sluice.admin.TopicDescription;
+import io.sluice.admin.TopicSpec;
+import io.sluice.internal.Check;
+import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The admin of a remote node: each call is one request. Topic changes update the client's topic list at once. */
+public final class RemoteAdmin implements Admin {
+    private final ClientConnection connection;
+
+    public RemoteAdmin(ClientConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public Mono<Void> createTopic(TopicSpec spec) {
+        return Mono.defer(() -> {
+            Check.notNull("spec", spec);
+            return connection.<Void>request(Frames.CREATE_TOPIC, b -> Frames.writeTopicSpec(b, spec), Frames.OK, r -> null)
+                    .doOnSuccess(v -> connection.topicCreated(spec));
+        });
+    }
+
+    @Override
+    public Mono<Void> deleteTopic(String name) {
+        return Mono.defer(() -> {
+            Check.notBlank("name", name);
+            return connection.<Void>request(Frames.DELETE_TOPIC, b -> Frames.writeString(b, name), Frames.OK, r -> null)
+                    .doOnSuccess(v -> connection.topicDeleted(name));
+        });
+    }
+
+    @Override
+    public Mono<TopicDescription> describeTopic(String name) {
+        return Mono.defer(() -> {
+            Check.notBlank("name", name);
+            return connection.request(Frames.DESCRIBE_TOPIC, b -> Frames.writeString(b, name), Frames.TOPIC, Frames.Reader::readTopicDescription);
+        });
+    }
+
+    @Override
+    public Flux<String> listTopics() {
+        return connection.<List<String>>request(Frames.LIST_TOPICS, b -> { }, Frames.NAMES, r -> r.readStrings("names"))
+                .flatMapIterable(l -> l);
+    }
+
+    @Override
+    public Flux<String> listGroups() {
+        return connection.<List<String>>request(Frames.LIST_GROUPS, b -> { }, Frames.NAMES, r -> r.readStrings("names"))
+                .flatMapIterable(l -> l);
+    }
+
+    @Override
+    public Mono<GroupDescription> describeGroup(String group) {
+        return Mono.defer(() -> {
+            Check.notBlank("group", group);
+            return connection.request(Frames.DESCRIBE_GROUP, b -> Frames.writeString(b, group), Frames.GROUP, Frames.Reader::readGroupDescription);
+        });
+    }
+}

@@ -1,0 +1,144 @@
+package io.sluice.transport.netty.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.sluice.admin.TopicSpec;
+import io.sluice.errors.UnknownTopicException;
+import io.sluice.internal.DefaultProducer;
+import io.sluice.internal.SendTarget;
+import io.sluice.log.RecordBatch;
+import io.sluice.metrics.SluiceMeters;
+import io.sluice.producer.Acks;
+import io.sluice.record.TopicPartition;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Producers of a remote node write here: topics come from the node's topic list, a batch becomes a
+ * {@link Frames#PRODUCE} request (resent after a reconnect), and every send is an idempotent producer of its own
+ * (a random 63-bit id), so that the node drops the copies a resend brings.
+ */
+public final class RemoteTarget implements SendTarget {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ClientConnection connection;
+    private final Scheduler sender;
+    private final MeterRegistry registry;
+    private final Consumer<DefaultProducer> onProducerClosed;
+    private final Map<TopicSpec, RemoteTopic> cache = new ConcurrentHashMap<>();
+
+    public RemoteTarget(ClientConnection connection, Scheduler sender, MeterRegistry registry, Consumer<DefaultProducer> onProducerClosed) {
+        this.connection = connection;
+        this.sender = sender;
+        this.registry = registry;
+        this.onProducerClosed = onProducerClosed;
+    }
+
+    @Override
+    public SendTarget.Topic topic(String name) {
+        TopicSpec spec = connection.topics().get(name);
+        if (spec == null) {
+            throw new UnknownTopicException("unknown topic '" + name + "' on node " + connection.address()
+                    + ": create it with admin().createTopic(TopicSpec.of(\"" + name + "\"))");
+        }
+        return cache.computeIfAbsent(spec, RemoteTopic::new);
+    }
+
+    @Override
+    public long clockMillis() {
+        return System.currentTimeMillis();
+    }
+
+    @Override
+    public Scheduler senderScheduler() {
+        return sender;
+    }
+
+    @Override
+    public long newProducerId() {
+        return RANDOM.nextLong() & Long.MAX_VALUE;
+    }
+
+    @Override
+    public Throwable closedError() {
+        return connection.closedError();
+    }
+
+    @Override
+    public void producerClosed(DefaultProducer producer) {
+        onProducerClosed.accept(producer);
+    }
+
+    private final class RemoteTopic implements SendTarget.Topic {
+        final TopicSpec spec;
+        final Partition[] partitions;
+        final Timer sendLatency;
+
+        RemoteTopic(TopicSpec spec) {
+            this.spec = spec;
+            this.partitions = new Partition[spec.partitions()];
+            Counter bytesOut = Counter.builder(SluiceMeters.BYTES_IN).tag(SluiceMeters.TAG_NODE, connection.address())
+                    .tag(SluiceMeters.TAG_TOPIC, spec.name()).register(registry);
+            for (int i = 0; i < partitions.length; i++) {
+                partitions[i] = new Partition(new TopicPartition(spec.name(), i), bytesOut);
+            }
+            this.sendLatency = Timer.builder(SluiceMeters.SEND_LATENCY).tag(SluiceMeters.TAG_NODE, connection.address())
+                    .tag(SluiceMeters.TAG_TOPIC, spec.name()).register(registry);
+        }
+
+        @Override
+        public String name() {
+            return spec.name();
+        }
+
+        @Override
+        public int partitionCount() {
+            return partitions.length;
+        }
+
+        @Override
+        public long maxBatchRecords() {
+            return spec.maxBacklog();
+        }
+
+        @Override
+        public SendTarget.Partition partition(int index) {
+            return partitions[index];
+        }
+
+        @Override
+        public void recordSendLatency(long nanos) {
+            sendLatency.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private final class Partition implements SendTarget.Partition {
+        final TopicPartition tp;
+        final Counter bytes;
+
+        Partition(TopicPartition tp, Counter bytes) {
+            this.tp = tp;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public TopicPartition tp() {
+            return tp;
+        }
+
+        @Override
+        public void append(RecordBatch batch, Acks acks, AppendCallback callback) {
+            connection.produce(tp.topic(), tp.partition(), acks, batch, callback);
+        }
+
+        @Override
+        public void countBytesIn(long n) {
+            bytes.increment(n);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.sluice.transport.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.sluice.consumer.Consumer;
+import io.sluice.consumer.Delivery;
+import io.sluice.errors.ClosedException;
+import io.sluice.record.Record;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.reactivestreams.Subscription;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Mono;
+
+/**
+ * A remote group member on the node: an engine consumer whose deliveries go to the client within its credits.
+ * The engine's member is requested exactly the credits the client granted (request-n), so the node never sends a
+ * record the client did not ask for; while the connection's outbound buffer is full (not writable) the credits
+ * wait. Deliveries are numbered per subscription; the client acknowledges them by number. Deliveries that arrive
+ * together are written as one {@link Frames#DELIVER} frame, flushed on the connection's event loop.
+ */
+final class ServerSubscription extends BaseSubscriber<Delivery> {
+    /** A DELIVER frame is written at once when it grows beyond this. */
+    private static final int FLUSH_BYTES = 256 * 1024;
+
+    private final ServerSession session;
+    private final Channel channel;
+    private final int id;
+    private final Consumer consumer;
+    private final Map<Long, Delivery> unacknowledged = new ConcurrentHashMap<>();
+    private final Runnable flushTask = this::flush;
+    private Disposable rebalances;
+    /** Only the delivery thread of the moment numbers deliveries (onNext is serialized). */
+    private long nextId;
+    /** Credits held back while the channel is not writable; event loop only. */
+    private long deferred;
+
+    // ---- the DELIVER frame being filled: guarded by this ----
+    private ByteBuf pending;
+    private int pendingCount;
+    private boolean flushScheduled;
+
+    ServerSubscription(ServerSession session, int id, Consumer consumer) {
+        this.session = session;
+        this.channel = session.channel();
+        this.id = id;
+        this.consumer = consumer;
+    }
+
+    void start() {
+        rebalances = consumer.rebalances().subscribe(e -> {
+            ByteBuf b = Frames.begin(channel.alloc(), Frames.REBALANCE, id, 128);
+            Frames.writeRebalance(b, e);
+            session.write(Frames.end(b));
+        });
+        consumer.receive().subscribe(this);
+    }
+
+    @Override
+    protected void hookOnSubscribe(Subscription subscription) {
+        // nothing until the client grants credits
+    }
+
+    /** The client granted {@code n} more records; called on the event loop. */
+    void credit(long n) {
+        if (session.isWritable()) {
+            request(n);
+        } else {
+            deferred += n;
+        }
+    }
+
+    /** The channel is writable again; called on the event loop. */
+    void resume() {
+        long n = deferred;
+        if (n > 0 && session.isWritable()) {
+            deferred = 0;
+            request(n);
+        }
+    }
+
+    @Override
+    protected void hookOnNext(Delivery d) {
+        long deliveryId = nextId++;
+        unacknowledged.put(deliveryId, d);
+        Record r = d.record();
+        synchronized (this) {
+            if (pending == null) {
+                pending = Frames.begin(channel.alloc(), Frames.DELIVER, id, 4096);
+                pending.writeLong(deliveryId);
+                pending.writeInt(0); // the count, set at flush
+                pendingCount = 0;
+            }
+            ByteBuf b = pending;
+            Frames.writeString(b, r.topic());
+            b.writeInt(r.partition());
+            b.writeLong(r.offset());
+            b.writeLong(r.timestamp());
+            if (r.hasKey()) {
+                b.writeInt(r.keyBuffer().remaining());
+                b.writeBytes(r.keyBuffer());
+            } else {
+                b.writeInt(-1);
+            }
+            b.writeInt(r.valueLength());
+            b.writeBytes(r.valueBuffer());
+            Frames.writeHeaders(b, r.headers());
+            pendingCount++;
+            if (b.readableBytes() >= FLUSH_BYTES) {
+                flushLocked();
+            } else if (!flushScheduled) {
+                flushScheduled = true;
+                channel.eventLoop().execute(flushTask);
+            }
+        }
+    }
+
+    private void flush() {
+        synchronized (this) {
+            flushScheduled = false;
+            flushLocked();
+        }
+    }
+
+    private void flushLocked() {
+        ByteBuf b = pending;
+        if (b == null) {
+            return;
+        }
+        pending = null;
+        b.setInt(Frames.LENGTH_FIELD + Frames.BODY_HEADER + 8, pendingCount);
+        session.write(Frames.end(b));
+    }
+
+    void ack(long deliveryId) {
+        Delivery d = unacknowledged.remove(deliveryId);
+        if (d != null) {
+            d.ack();
+        }
+    }
+
+    /** Commits through delivery {@code deliveryId} (its partition), or every owned partition when it is negative. */
+    Mono<Void> commit(long deliveryId) {
+        Delivery d = deliveryId < 0 ? null : unacknowledged.remove(deliveryId);
+        return d != null ? d.commit() : consumer.commit();
+    }
+
+    @Override
+    protected void hookOnError(Throwable error) {
+        flush();
+        end();
+        session.subscriptionEnded(id, error);
+    }
+
+    @Override
+    protected void hookOnComplete() {
+        flush();
+        end();
+        session.subscriptionEnded(id, new ClosedException("the node ended the subscription"));
+    }
+
+    /** The client unsubscribed or the connection closed: the member leaves its group. */
+    void leave() {
+        cancel();
+        end();
+    }
+
+    private void end() {
+        if (rebalances != null) {
+            rebalances.dispose();
+        }
+        unacknowledged.clear();
+        synchronized (this) {
+            if (pending != null) {
+                pending.release();
+                pending = null;
+            }
+        }
+    }
+}
