@@ -105,6 +105,11 @@ public final class NettySluice implements Sluice {
         return connection.connections();
     }
 
+    /** Closes the connection as a network failure would (the client reconnects): for tests. */
+    void dropConnection() {
+        connection.dropConnection();
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new ClosedException("the client of node " + connection.address() + " is closed");

@@ -101,6 +101,11 @@ public final class SluiceServer implements AutoCloseable {
         return sessions.size();
     }
 
+    /** Closes every client connection as a network failure would (clients reconnect): for tests. */
+    void dropConnections() {
+        sessions.forEach(s -> s.channel().close());
+    }
+
     /** Completes once the server is closed. */
     public Mono<Void> onClose() {
         return server.onDispose();

@@ -556,6 +556,14 @@ public final class ClientConnection {
         subscriptions.values().forEach(s -> s.fail(e));
     }
 
+    /** Closes the current connection as a network failure would; the client reconnects. For tests and operators. */
+    public void dropConnection() {
+        Connection c = ready;
+        if (c != null) {
+            c.channel().close();
+        }
+    }
+
     /** Fails what is pending, closes the connection and stops reconnecting. */
     public void close() {
         if (closed) {

@@ -77,10 +77,8 @@ final class ClientSubscription implements Subscription {
             if (current == c || cancelled || terminated) {
                 return;
             }
-            current = c;
-            epoch++;
+            newEpoch(c);
             resetCredits = true;
-            queue.clear();
         }
         ByteBuf sub = Frames.begin(connection.alloc(), Frames.SUBSCRIBE, id, 128);
         SubscribeCodec.write(sub, options);
@@ -93,10 +91,21 @@ final class ClientSubscription implements Subscription {
             if (current != c) {
                 return;
             }
-            current = null;
-            epoch++;
-            queue.clear();
+            newEpoch(null);
         }
+    }
+
+    /**
+     * A new membership (or none): buffered records and waiting acknowledgements belong to the old one. The node
+     * numbers deliveries from 0 in each membership, so an old number must never reach the new one.
+     */
+    private void newEpoch(Connection c) {
+        synchronized (acksLock) {
+            current = c;
+            epoch++;
+            ackCount = 0;
+        }
+        queue.clear();
     }
 
     private void sendCredit(Connection c, long n) {
@@ -260,11 +269,12 @@ final class ClientSubscription implements Subscription {
     // ---- acknowledgements ----
 
     void ack(RemoteDelivery d) {
-        Connection c = current;
-        if (d.epoch != epoch || c == null) {
-            return; // delivered on a connection since lost: the node redelivers it
-        }
+        Connection c;
         synchronized (acksLock) {
+            c = current;
+            if (d.epoch != epoch || c == null) {
+                return; // delivered on a connection since lost: the node redelivers it
+            }
             if (ackCount == acks.length) {
                 acks = java.util.Arrays.copyOf(acks, ackCount * 2);
             }
@@ -279,8 +289,8 @@ final class ClientSubscription implements Subscription {
 
     /** Writes the acknowledgements waiting (ahead of whatever this thread writes next). */
     void flushAcks() {
-        Connection c = current;
         synchronized (acksLock) {
+            Connection c = current;
             ackFlushScheduled = false;
             if (ackCount == 0) {
                 return;

@@ -1,0 +1,101 @@
+package io.sluice.transport.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.admin.TopicSpec;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.partition.Partitioners;
+import io.sluice.producer.OutboundMessage;
+import io.sluice.producer.ProducerOptions;
+import io.sluice.testing.Messages;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/**
+ * Connections cut mid-stream, by the node and by the client, several times: an idempotent producer's 100,000
+ * records end as exactly 100,000 records in the log (the node drops the copies that resends bring), dense and
+ * each once, and the consumer group receives every one of them (at least once: a member that lost its
+ * connection gets its unacknowledged records again).
+ */
+class ReconnectTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final int N = 100_000;
+    private static final int CUTS = 6;
+
+    private final LoopbackNode node = new LoopbackNode(s -> s, c -> c.reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)));
+
+    @AfterEach
+    void close() {
+        node.close();
+    }
+
+    @Test
+    void cutConnectionsLoseAndDuplicateNothing() {
+        // a backlog bound well below N holds the producer back, so that cuts land while it is sending
+        node.admin().createTopic(TopicSpec.of("orders").partitions(4).maxBacklog(2_000)).block(TIMEOUT);
+        BitSet received = new BitSet(N);
+        AtomicLong deliveries = new AtomicLong();
+        AtomicInteger cuts = new AtomicInteger();
+        // every N / (CUTS + 1) records received, cut the connection: the node's side and the client's, in turn
+        Mono<Void> consuming = node.consumer(ConsumerOptions.create("billing").topics("orders").prefetch(256))
+                .receive()
+                .doOnNext(d -> {
+                    long seq = Messages.seq(d.record());
+                    synchronized (received) {
+                        received.set((int) seq);
+                    }
+                    d.ack();
+                    if (deliveries.incrementAndGet() % (N / (CUTS + 1)) == 0 && cuts.get() < CUTS) {
+                        if (cuts.getAndIncrement() % 2 == 0) {
+                            node.server.dropConnections();
+                        } else {
+                            node.client.dropConnection();
+                        }
+                    }
+                })
+                .takeUntil(d -> {
+                    synchronized (received) {
+                        return received.cardinality() == N;
+                    }
+                })
+                .then();
+        Flux<OutboundMessage<Long>> records = Flux.range(0, N)
+                .map(i -> OutboundMessage.of("orders", (String) null, Messages.value(i, 100), (long) i));
+        Mono<Void> producing = node.producer(ProducerOptions.create().partitioner(Partitioners.roundRobin())).send(records).then();
+
+        StepVerifier.create(Mono.when(consuming, producing)).expectComplete().verify(TIMEOUT);
+
+        assertThat(cuts.get()).as("connections cut").isEqualTo(CUTS);
+        assertThat(node.client.connections()).as("connections made").isGreaterThan(CUTS);
+        // the log: exactly N records, dense offsets from 0 in each partition, every sequence number once
+        long total = node.engine.admin().describeTopic("orders").block(TIMEOUT).partitions().stream()
+                .mapToLong(p -> p.endOffset() - p.startOffset()).sum();
+        assertThat(total).as("records in the log").isEqualTo(N);
+        BitSet inLog = new BitSet(N);
+        AtomicLong duplicates = new AtomicLong();
+        StepVerifier.create(node.engine.consumer(ConsumerOptions.create("audit").topics("orders")).receiveAutoAck().take(N))
+                .thenConsumeWhile(r -> {
+                    int seq = (int) Messages.seq(r);
+                    if (inLog.get(seq)) {
+                        duplicates.incrementAndGet();
+                    }
+                    inLog.set(seq);
+                    assertThat(r.value()).isEqualTo(Messages.value(seq, 100));
+                    return true;
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(duplicates.get()).as("duplicated in the log").isZero();
+        assertThat(inLog.cardinality()).isEqualTo(N);
+        assertThat(received.cardinality()).as("received by the group").isEqualTo(N);
+        System.out.printf("ReconnectTest: %d cuts, %d connections, %d deliveries for %d records%n", cuts.get(),
+                node.client.connections(), deliveries.get(), N);
+    }
+}
