@@ -36,6 +36,8 @@ import reactor.netty.tcp.TcpServer;
 public final class SluiceServer implements AutoCloseable {
     /** Connections open now, a gauge in the engine's registry. */
     public static final String CONNECTIONS = "sluice.transport.connections";
+    /** Bytes written to connections and not yet sent (Netty's outbound buffers), a gauge: bounded by credits and windows. */
+    public static final String OUTBOUND_BYTES = "sluice.transport.outbound.bytes";
 
     private final DisposableServer server;
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
@@ -45,6 +47,7 @@ public final class SluiceServer implements AutoCloseable {
         int heartbeatMillis = (int) Math.min(Integer.MAX_VALUE, options.heartbeat().toMillis());
         MeterRegistry registry = engine.meterRegistry();
         Gauge.builder(CONNECTIONS, sessions, Set::size).tag(SluiceMeters.TAG_NODE, nodeName).register(registry);
+        Gauge.builder(OUTBOUND_BYTES, this, SluiceServer::outboundBytes).tag(SluiceMeters.TAG_NODE, nodeName).register(registry);
         TcpServer tcp = TcpServer.create().host(options.host()).port(options.port())
                 .doOnConnection(c -> {
                     ServerSession session = new ServerSession(c.channel(), engine, options.tokens(), nodeName, heartbeatMillis,
@@ -94,6 +97,16 @@ public final class SluiceServer implements AutoCloseable {
 
     public String host() {
         return server.host();
+    }
+
+    /** Bytes the node has written to its connections that the network has not taken yet. */
+    public long outboundBytes() {
+        long sum = 0;
+        for (ServerSession s : sessions) {
+            io.netty.channel.ChannelOutboundBuffer b = s.channel().unsafe().outboundBuffer();
+            sum += b == null ? 0 : b.totalPendingWriteBytes();
+        }
+        return sum;
     }
 
     /** Connections open now. */

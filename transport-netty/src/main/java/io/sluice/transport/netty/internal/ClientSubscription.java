@@ -37,6 +37,8 @@ final class ClientSubscription implements Subscription {
     private final Runnable onEnd;
     private final Queue<RemoteDelivery> queue = Queues.<RemoteDelivery>unboundedMultiproducer().get();
     private final int creditBatch;
+    /** Records buffered here (received, not yet requested downstream) each time a DELIVER frame arrives. */
+    private final io.micrometer.core.instrument.DistributionSummary buffered;
 
     private volatile Connection current;
     /** Incremented at every (re)subscription; deliveries of an older one are not acknowledged. */
@@ -61,13 +63,14 @@ final class ClientSubscription implements Subscription {
     private static final AtomicLongFieldUpdater<ClientSubscription> REQUESTED = AtomicLongFieldUpdater.newUpdater(ClientSubscription.class, "requested");
 
     ClientSubscription(int id, ClientConnection connection, ConsumerOptions options, CoreSubscriber<? super Delivery> actual,
-                       Consumer<RebalanceEvent> rebalances, Runnable onEnd) {
+                       Consumer<RebalanceEvent> rebalances, Runnable onEnd, io.micrometer.core.instrument.DistributionSummary buffered) {
         this.id = id;
         this.connection = connection;
         this.options = options;
         this.actual = actual;
         this.rebalances = rebalances;
         this.onEnd = onEnd;
+        this.buffered = buffered;
         this.creditBatch = Math.max(1, options.prefetch() - options.prefetch() / 4);
     }
 
@@ -172,6 +175,7 @@ final class ClientSubscription implements Subscription {
             queue.offer(new RemoteDelivery(this, e, firstId + i, record));
         }
         r.end();
+        buffered.record(queue.size());
         drain();
     }
 

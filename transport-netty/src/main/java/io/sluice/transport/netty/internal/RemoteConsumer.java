@@ -1,6 +1,7 @@
 package io.sluice.transport.netty.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
@@ -19,10 +20,14 @@ import reactor.core.publisher.Sinks;
 
 /** A consumer of a remote node: each {@code receive()} is a {@link ClientSubscription}, a member of the group there. */
 public final class RemoteConsumer extends AbstractConsumer {
+    /** Records held by the client, not yet requested: a distribution whose max is the high-water mark. */
+    public static final String BUFFERED = "sluice.consumer.buffered";
+
     private final ClientConnection connection;
     private final MeterRegistry registry;
     private final Supplier<Producer> deadLetterProducer;
     private final AtomicReference<ClientSubscription> active = new AtomicReference<>();
+    private final DistributionSummary buffered;
     private final Sinks.Many<RebalanceEvent> events = Sinks.many().multicast().onBackpressureBuffer(1024, false);
 
     public RemoteConsumer(ClientConnection connection, ConsumerOptions options, MeterRegistry registry, Supplier<Producer> deadLetterProducer) {
@@ -31,6 +36,9 @@ public final class RemoteConsumer extends AbstractConsumer {
         this.connection = connection;
         this.registry = registry;
         this.deadLetterProducer = deadLetterProducer;
+        this.buffered = DistributionSummary.builder(BUFFERED).description("records a remote consumer holds that its subscriber"
+                + " has not requested yet, at each delivery frame: at most the prefetch").tag(SluiceMeters.TAG_NODE, connection.address())
+                .tag(SluiceMeters.TAG_GROUP, options.group()).register(registry);
     }
 
     @Override
@@ -46,7 +54,7 @@ public final class RemoteConsumer extends AbstractConsumer {
                 ClientSubscription[] self = new ClientSubscription[1];
                 ClientSubscription s = new ClientSubscription(connection.nextId(), connection, options, actual,
                         e -> events.emitNext(e, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofMillis(100))),
-                        () -> active.compareAndSet(self[0], null));
+                        () -> active.compareAndSet(self[0], null), buffered);
                 self[0] = s;
                 if (!active.compareAndSet(null, s)) {
                     Operators.error(actual, new IllegalStateException("consumer of group " + options.group()
