@@ -143,12 +143,14 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
                 return;
             }
             taken++;
+            Accumulator acc = null;
             try {
-                add(message);
+                acc = add(message);
             } catch (RuntimeException e) {
                 failure = e;
             }
-            if (sender != null && !flushScheduled && !open.isEmpty()) {
+            // a partition whose window is full keeps filling its batch: the acknowledgement that frees a slot sends it
+            if (sender != null && !flushScheduled && acc != null && acc.count > 0 && acc.inFlight < maxInFlight) {
                 flushScheduled = scheduleFlush = true;
             }
             closed = closedSinceLook;
@@ -208,7 +210,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
 
     // ---- the accumulator (callers hold this object's monitor) ----
 
-    private void add(OutboundMessage<T> m) {
+    private Accumulator add(OutboundMessage<T> m) {
         SendTarget.Topic topic = topic(m.topic());
         Accumulator[] accs = lastAccumulators;
         int n = topic.partitionCount();
@@ -241,6 +243,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             }
         }
         acc.add(m.timestamp() == OutboundMessage.UNSET ? target.clockMillis() : m.timestamp(), m);
+        return acc;
     }
 
     /**
@@ -281,7 +284,13 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         b.acc.partition.append(b.batch, acks, b);
     }
 
-    private void closeOpen(boolean all) {
+    /**
+     * Closes the open batches that are due: all of them ({@code all}), or those whose linger is up. Unless
+     * {@code force}, a batch whose partition has {@code maxInFlight} batches unacknowledged stays open and keeps
+     * filling (as Kafka's accumulator does): closing it would only queue it, and a fuller batch costs the same one
+     * append; the acknowledgement that frees a slot closes and sends it ({@link #takeCompletions}).
+     */
+    private void closeOpen(boolean all, boolean force) {
         if (open.isEmpty()) {
             return;
         }
@@ -291,6 +300,8 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             if (acc.count == 0) {
                 acc.listed = false;
                 open.remove(i);
+            } else if (!force && acc.inFlight >= maxInFlight) {
+                // stays open and listed
             } else if (all || now - acc.openedAtNanos >= lingerNanos) {
                 close(acc);
                 acc.listed = false;
@@ -321,7 +332,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             synchronized (this) {
                 flushScheduled = false;
                 if (!stopped) {
-                    closeOpen(true);
+                    closeOpen(true, false);
                 }
                 closed = closedSinceLook;
                 closedSinceLook = false;
@@ -349,10 +360,12 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             if (stopped) {
                 return;
             }
-            closeOpen(false);
+            closeOpen(false, false);
             long earliest = Long.MAX_VALUE;
             for (Accumulator acc : open) {
-                earliest = Math.min(earliest, acc.openedAtNanos);
+                if (acc.count > 0 && acc.inFlight < maxInFlight) { // a full window's batch waits for an acknowledgement
+                    earliest = Math.min(earliest, acc.openedAtNanos);
+                }
             }
             if (earliest != Long.MAX_VALUE) {
                 armLingerTimer(earliest + lingerNanos);
@@ -413,7 +426,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             if (done) {
                 long all;
                 synchronized (this) {
-                    closeOpen(true);
+                    closeOpen(true, true);
                     all = taken;
                 }
                 if (!completions.isEmpty() || !released.isEmpty()) {
@@ -465,6 +478,14 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
                 }
                 while (acc.inFlight < maxInFlight && !acc.ready.isEmpty()) {
                     dispatch(acc.ready.poll());
+                }
+                if (acc.inFlight < maxInFlight && acc.count > 0 && !stopped) {
+                    // the batch that filled while the window was full: sent now, or when its linger is up
+                    if (lingerNanos == 0 || timerScheduler.now(TimeUnit.NANOSECONDS) - acc.openedAtNanos >= lingerNanos) {
+                        close(acc);
+                    } else {
+                        armLingerTimer(acc.openedAtNanos + lingerNanos);
+                    }
                 }
             }
         }

@@ -71,7 +71,7 @@ final class ClientSubscription implements Subscription {
         this.rebalances = rebalances;
         this.onEnd = onEnd;
         this.buffered = buffered;
-        this.creditBatch = Math.max(1, options.prefetch() - options.prefetch() / 4);
+        this.creditBatch = Math.max(1, options.prefetch() / 4);
     }
 
     /** The connection is ready: subscribe on it, with a full prefetch of credits. */
