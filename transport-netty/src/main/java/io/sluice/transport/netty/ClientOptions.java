@@ -16,6 +16,8 @@ import java.time.Duration;
  * <tr><td>{@link #tls}</td><td>plain TCP</td><td>encryption and the node's identity, for CPU</td></tr>
  * <tr><td>{@link #connectTimeout}</td><td>10 s</td><td>how long {@code connect} and each reconnect attempt wait</td></tr>
  * <tr><td>{@link #requestTimeout}</td><td>30 s</td><td>how long an admin request waits for its answer (reconnects included)</td></tr>
+ * <tr><td>{@link #deliveryTimeout}</td><td>2 min</td><td>how long a batch may wait for the node's acknowledgement (reconnects and a full topic holding it under BACKPRESSURE
+ * included), before its send fails with {@code DisconnectedException} (Kafka's {@code delivery.timeout.ms})</td></tr>
  * <tr><td>{@link #reconnectBackoff}</td><td>100 ms .. 5 s</td><td>the wait between reconnect attempts, doubling up to the maximum</td></tr>
  * <tr><td>{@link #heartbeat}</td><td>5 s</td><td>a silent node is dropped (and reconnected) after 3 intervals</td></tr>
  * <tr><td>{@link #maxFrameSize}</td><td>16 MiB</td><td>the largest frame the node may send</td></tr>
@@ -29,6 +31,7 @@ public final class ClientOptions {
     private String clientId = "sluice-client";
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration deliveryTimeout = Duration.ofMinutes(2);
     private Duration reconnectMin = Duration.ofMillis(100);
     private Duration reconnectMax = Duration.ofSeconds(5);
     private Duration heartbeat = Duration.ofSeconds(5);
@@ -46,6 +49,7 @@ public final class ClientOptions {
         this.clientId = o.clientId;
         this.connectTimeout = o.connectTimeout;
         this.requestTimeout = o.requestTimeout;
+        this.deliveryTimeout = o.deliveryTimeout;
         this.reconnectMin = o.reconnectMin;
         this.reconnectMax = o.reconnectMax;
         this.heartbeat = o.heartbeat;
@@ -101,6 +105,13 @@ public final class ClientOptions {
     public ClientOptions requestTimeout(Duration timeout) {
         ClientOptions c = new ClientOptions(this);
         c.requestTimeout = positive("requestTimeout", timeout);
+        return c;
+    }
+
+    /** How long a batch may wait for its acknowledgement (reconnects included) before its send fails. */
+    public ClientOptions deliveryTimeout(Duration timeout) {
+        ClientOptions c = new ClientOptions(this);
+        c.deliveryTimeout = positive("deliveryTimeout", timeout);
         return c;
     }
 
@@ -177,6 +188,10 @@ public final class ClientOptions {
 
     public Duration requestTimeout() {
         return requestTimeout;
+    }
+
+    public Duration deliveryTimeout() {
+        return deliveryTimeout;
     }
 
     public Duration reconnectMin() {

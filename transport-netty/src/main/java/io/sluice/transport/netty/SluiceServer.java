@@ -132,6 +132,7 @@ public final class SluiceServer implements AutoCloseable {
     /** Closes every connection and the listening socket; the engine stays open. */
     @Override
     public void close() {
+        dropConnections(); // disposing the server only stops accepting
         server.disposeNow(Duration.ofSeconds(10));
     }
 

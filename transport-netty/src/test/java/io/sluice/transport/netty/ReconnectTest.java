@@ -98,4 +98,16 @@ class ReconnectTest {
         System.out.printf("ReconnectTest: %d cuts, %d connections, %d deliveries for %d records%n", cuts.get(),
                 node.client.connections(), deliveries.get(), N);
     }
+
+    @Test
+    void aSendToANodeThatIsGoneFailsAfterTheDeliveryTimeoutNamingIt() {
+        try (LoopbackNode lonely = new LoopbackNode(s -> s, c -> c.deliveryTimeout(Duration.ofMillis(500)))) {
+            lonely.admin().createTopic(TopicSpec.of("orders")).block(TIMEOUT);
+            lonely.server.close();
+            StepVerifier.create(lonely.producer(ProducerOptions.create()).send(OutboundMessage.of("orders", new byte[10])))
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(io.sluice.errors.DisconnectedException.class)
+                            .hasMessageContaining("orders-0").hasMessageContaining("delivery timeout").hasMessageContaining("127.0.0.1:"))
+                    .verify(TIMEOUT);
+        }
+    }
 }

@@ -58,6 +58,8 @@ public final class ClientConnection {
     private volatile Throwable fatal;
     private int attempts; // reconnect attempts since the last success; one reconnect runs at a time
     private volatile long connections;
+    /** Fails produce requests older than the delivery timeout, once a second. */
+    private final reactor.core.Disposable deliveryTimer;
 
     public ClientConnection(ClientOptions options) {
         this.options = options;
@@ -69,6 +71,20 @@ public final class ClientConnection {
             c = c.secure(spec -> spec.sslContext(options.tls()));
         }
         this.tcp = c;
+        long sweepMillis = Math.min(1_000, Math.max(10, options.deliveryTimeout().toMillis() / 4));
+        this.deliveryTimer = Schedulers.parallel().schedulePeriodically(this::expireDeliveries, sweepMillis, sweepMillis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void expireDeliveries() {
+        long now = System.nanoTime();
+        long timeout = options.deliveryTimeout().toNanos();
+        for (Request r : pending.values()) {
+            if (r instanceof ProduceRequest p && now - p.createdAt > timeout && pending.remove(r.id, r)) {
+                r.fail(new DisconnectedException("node " + address + " did not acknowledge the batch of " + p.topic + "-" + p.partition
+                        + " within the delivery timeout of " + options.deliveryTimeout() + (ready == null ? " (not connected)" : ""), null));
+            }
+        }
     }
 
     /** Connects and waits for the handshake; throws naming the address when that fails. Call from your own thread. */
@@ -451,6 +467,7 @@ public final class ClientConnection {
         final Acks acks;
         final RecordBatch batch;
         final SendTarget.AppendCallback callback;
+        final long createdAt = System.nanoTime();
 
         ProduceRequest(int id, String topic, int partition, Acks acks, RecordBatch batch, SendTarget.AppendCallback callback) {
             super(id);
@@ -570,6 +587,7 @@ public final class ClientConnection {
             return;
         }
         closed = true;
+        deliveryTimer.dispose();
         Connection c = ready != null ? ready : connecting;
         failEverything(new ClosedException("the client of node " + address + " is closed"));
         if (c != null) {

@@ -24,13 +24,17 @@ import reactor.core.scheduler.Scheduler;
  * (a random 63-bit id), so that the node drops the copies a resend brings.
  */
 public final class RemoteTarget implements SendTarget {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ClientConnection connection;
     private final Scheduler sender;
     private final MeterRegistry registry;
     private final Consumer<DefaultProducer> onProducerClosed;
     private final Map<TopicSpec, RemoteTopic> cache = new ConcurrentHashMap<>();
+    /**
+     * Producer ids: seeded once from SecureRandom on the thread that connects (reading it may block, which a send's
+     * Reactor thread must not), then a fast generator; what matters is that two producers never share an id.
+     */
+    private final java.util.SplittableRandom ids = new java.util.SplittableRandom(new SecureRandom().nextLong());
 
     public RemoteTarget(ClientConnection connection, Scheduler sender, MeterRegistry registry, Consumer<DefaultProducer> onProducerClosed) {
         this.connection = connection;
@@ -61,7 +65,9 @@ public final class RemoteTarget implements SendTarget {
 
     @Override
     public long newProducerId() {
-        return RANDOM.nextLong() & Long.MAX_VALUE;
+        synchronized (ids) {
+            return ids.nextLong() & Long.MAX_VALUE;
+        }
     }
 
     @Override
