@@ -1,8 +1,6 @@
 package io.sluice.transport.netty.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.sluice.admin.TopicSpec;
 import io.sluice.errors.ClosedException;
 import io.sluice.errors.DisconnectedException;
@@ -38,7 +36,6 @@ import reactor.util.Loggers;
  */
 public final class ClientConnection {
     private static final Logger log = Loggers.getLogger(ClientConnection.class);
-    private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
 
     private final ClientOptions options;
     private final String address;
@@ -155,7 +152,7 @@ public final class ClientConnection {
         c.inbound().receive().subscribe(body -> onFrame(c, body), e -> c.dispose(), c::dispose);
         // the handshake: HELLO, then the topics, then the connection is ready
         int helloId = nextId();
-        ByteBuf hello = Frames.begin(ALLOC, Frames.HELLO, helloId, 64);
+        ByteBuf hello = Frames.begin(Frames.HELLO, helloId, 64);
         hello.writeShort(Frames.VERSION);
         Frames.writeString(hello, options.token());
         Frames.writeString(hello, options.clientId());
@@ -180,7 +177,7 @@ public final class ClientConnection {
                 r.readInt("heartbeat");
                 int metadataId = nextId();
                 pending.put(metadataId, new Handshake(metadataId, connection));
-                Outbound.of(connection.channel()).write(Frames.empty(ALLOC, Frames.METADATA, metadataId));
+                Outbound.of(connection.channel()).write(Frames.empty(Frames.METADATA, metadataId));
             } else if (r.kind == Frames.TOPICS) {
                 topics = readTopics(r);
                 becomeReady(connection);
@@ -426,7 +423,7 @@ public final class ClientConnection {
 
         @Override
         ByteBuf encode() {
-            ByteBuf b = Frames.begin(ALLOC, kind, id, 64);
+            ByteBuf b = Frames.begin(kind, id, 64);
             payload.accept(b);
             return Frames.end(b);
         }
@@ -480,13 +477,15 @@ public final class ClientConnection {
 
         @Override
         ByteBuf encode() {
+            // the batch's own array follows the header, not copied (the client never changes a built batch)
             byte[] bytes = batch.array();
-            ByteBuf b = Frames.begin(ALLOC, Frames.PRODUCE, id, 2 + topic.length() * 3 + 9 + bytes.length);
-            Frames.writeString(b, topic);
-            b.writeInt(partition);
-            b.writeByte(acks.ordinal());
-            Frames.writeBytes(b, bytes);
-            return Frames.end(b);
+            ByteBuf head = Frames.begin(Frames.PRODUCE, id, 2 + topic.length() * 3 + 9);
+            Frames.writeString(head, topic);
+            head.writeInt(partition);
+            head.writeByte(acks.ordinal());
+            head.writeInt(bytes.length);
+            head.setInt(0, head.writerIndex() - Frames.LENGTH_FIELD + bytes.length);
+            return io.netty.buffer.Unpooled.wrappedBuffer(head, io.netty.buffer.Unpooled.wrappedBuffer(bytes));
         }
 
         @Override
@@ -535,10 +534,6 @@ public final class ClientConnection {
         } else {
             frame.release();
         }
-    }
-
-    ByteBufAllocator alloc() {
-        return ALLOC;
     }
 
     /** Topic specs as the node last told them. */

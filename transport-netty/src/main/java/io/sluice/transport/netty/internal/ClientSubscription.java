@@ -83,7 +83,7 @@ final class ClientSubscription implements Subscription {
             newEpoch(c);
             resetCredits = true;
         }
-        ByteBuf sub = Frames.begin(connection.alloc(), Frames.SUBSCRIBE, id, 128);
+        ByteBuf sub = Frames.begin(Frames.SUBSCRIBE, id, 128);
         SubscribeCodec.write(sub, options);
         connection.write(c, Frames.end(sub));
         sendCredit(c, options.prefetch());
@@ -112,7 +112,7 @@ final class ClientSubscription implements Subscription {
     }
 
     private void sendCredit(Connection c, long n) {
-        ByteBuf b = Frames.begin(connection.alloc(), Frames.CREDIT, id, 8);
+        ByteBuf b = Frames.begin(Frames.CREDIT, id, 8);
         b.writeLong(n);
         connection.write(c, Frames.end(b));
     }
@@ -141,22 +141,32 @@ final class ClientSubscription implements Subscription {
     /** Decodes the records, copying the frame's payload once: each record's key and value are slices of that copy. */
     private void deliver(Frames.Reader r) {
         long firstId = r.readLong("first delivery id");
-        int count = r.readCount("records", 33);
+        int count = r.readCount("records", 17);
         ByteBuf buf = r.buffer();
         int base = buf.readerIndex();
         byte[] data = new byte[buf.readableBytes()];
         buf.getBytes(base, data);
         ByteBuffer view = ByteBuffer.wrap(data).asReadOnlyBuffer();
         int e = epoch;
-        String lastTopic = null;
+        String topic = null;
+        int partition = -1;
+        long offset = -1;
         for (int i = 0; i < count; i++) {
-            String topic = r.readRequiredString("topic");
-            if (topic.equals(lastTopic)) {
-                topic = lastTopic;
+            byte flags = r.readByte("record flags");
+            if ((flags & Frames.SAME_PARTITION) == 0) {
+                String t = r.readRequiredString("topic");
+                topic = t.equals(topic) ? topic : t;
+                partition = r.readInt("partition");
+            } else if (topic == null) {
+                throw r.invalid("the first record cannot continue a previous one");
             }
-            lastTopic = topic;
-            int partition = r.readInt("partition");
-            long offset = r.readLong("offset");
+            if ((flags & Frames.NEXT_OFFSET) == 0) {
+                offset = r.readLong("offset");
+            } else if ((flags & Frames.SAME_PARTITION) == 0) {
+                throw r.invalid("a record of another partition cannot take the next offset");
+            } else {
+                offset++;
+            }
             long timestamp = r.readLong("timestamp");
             int keyLength = r.readInt("key length");
             if (keyLength < -1 || keyLength > buf.readableBytes()) {
@@ -204,7 +214,7 @@ final class ClientSubscription implements Subscription {
         flushAcks(); // acknowledgements first: the node forgets the deliveries when the member leaves
         Connection c = current;
         if (c != null) {
-            connection.write(c, Frames.empty(connection.alloc(), Frames.UNSUBSCRIBE, id));
+            connection.write(c, Frames.empty(Frames.UNSUBSCRIBE, id));
         }
         end();
         drain();
@@ -300,7 +310,7 @@ final class ClientSubscription implements Subscription {
                 return;
             }
             if (c != null) {
-                ByteBuf b = Frames.begin(connection.alloc(), Frames.ACK, id, 4 + 8 * ackCount);
+                ByteBuf b = Frames.begin(Frames.ACK, id, 4 + 8 * ackCount);
                 b.writeInt(ackCount);
                 for (int i = 0; i < ackCount; i++) {
                     b.writeLong(acks[i]);

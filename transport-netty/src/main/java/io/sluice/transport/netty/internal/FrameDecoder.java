@@ -35,7 +35,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 String message = length > maxFrameSize
                         ? "frame of " + Integer.toUnsignedString(length) + " bytes exceeds the maximum of " + maxFrameSize
                         : "frame length " + length + " is shorter than the " + Frames.BODY_HEADER + "-byte body header";
-                ctx.writeAndFlush(Frames.error(ctx.alloc(), 0, code, message)).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(Frames.error(0, code, message)).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
             if (in.readableBytes() < Frames.LENGTH_FIELD + length) {

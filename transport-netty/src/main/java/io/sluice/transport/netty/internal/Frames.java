@@ -84,6 +84,16 @@ public final class Frames {
     public static final byte REBALANCE = 45;
     public static final byte UNSUBSCRIBE = 46;
 
+    /**
+     * {@link #DELIVER} record flags. A DELIVER payload is {@code firstDeliveryId:int64 count:int32} then per record
+     * {@code flags:int8 [topic:string partition:int32] [offset:int64] timestamp:int64 key:bytes value:bytes headers};
+     * the topic and partition are left out when they are the previous record's ({@code SAME_PARTITION}), the offset
+     * when it is the previous record's plus one ({@code NEXT_OFFSET}). Deliveries are numbered from
+     * {@code firstDeliveryId}, one per record, in order.
+     */
+    public static final byte SAME_PARTITION = 1;
+    public static final byte NEXT_OFFSET = 2;
+
     /** A readable name of a frame kind, for errors and logs. */
     public static String kindName(byte kind) {
         return switch (kind) {
@@ -119,11 +129,18 @@ public final class Frames {
     // ---- writing ----
 
     /**
+     * Where frames are built: plain heap arrays. Frames are built on whatever thread has the answer (an engine's
+     * delivery or store thread, a producer's), and Netty's pooled allocator may park such a thread on an arena lock,
+     * which non-blocking threads must not (BlockHound caught it); the event loop copies heap frames to the socket.
+     */
+    public static final ByteBufAllocator HEAP = new io.netty.buffer.UnpooledByteBufAllocator(false);
+
+    /**
      * Starts a frame in a new buffer: the length (patched by {@link #end}), the kind and the stream.
      * {@code payloadHint} sizes the buffer.
      */
-    public static ByteBuf begin(ByteBufAllocator alloc, byte kind, int stream, int payloadHint) {
-        ByteBuf buf = alloc.ioBuffer(LENGTH_FIELD + BODY_HEADER + Math.max(0, payloadHint));
+    public static ByteBuf begin(byte kind, int stream, int payloadHint) {
+        ByteBuf buf = HEAP.heapBuffer(LENGTH_FIELD + BODY_HEADER + Math.max(0, payloadHint));
         buf.writeInt(0).writeByte(kind).writeInt(stream);
         return buf;
     }
@@ -139,8 +156,8 @@ public final class Frames {
     }
 
     /** A frame with no payload. */
-    public static ByteBuf empty(ByteBufAllocator alloc, byte kind, int stream) {
-        return end(begin(alloc, kind, stream, 0));
+    public static ByteBuf empty(byte kind, int stream) {
+        return end(begin(kind, stream, 0));
     }
 
     public static void writeString(ByteBuf buf, String s) {
@@ -244,8 +261,8 @@ public final class Frames {
     }
 
     /** An {@link #ERROR} frame. */
-    public static ByteBuf error(ByteBufAllocator alloc, int stream, String code, String message) {
-        ByteBuf buf = begin(alloc, ERROR, stream, 64 + (message == null ? 0 : message.length()));
+    public static ByteBuf error(int stream, String code, String message) {
+        ByteBuf buf = begin(ERROR, stream, 64 + (message == null ? 0 : message.length()));
         writeString(buf, code);
         writeString(buf, message == null ? "" : message.length() > 4000 ? message.substring(0, 4000) : message);
         return end(buf);

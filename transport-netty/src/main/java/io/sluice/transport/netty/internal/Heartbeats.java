@@ -31,7 +31,7 @@ public final class Heartbeats {
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
                 if (evt instanceof IdleStateEvent e) {
                     if (e.state() == IdleState.WRITER_IDLE) {
-                        ctx.writeAndFlush(Frames.empty(ctx.alloc(), Frames.HEARTBEAT, 0));
+                        ctx.writeAndFlush(Frames.empty(Frames.HEARTBEAT, 0));
                     } else if (e.state() == IdleState.READER_IDLE) {
                         onDead.run();
                         ctx.close();

@@ -1,7 +1,6 @@
 package io.sluice.transport.netty.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.sluice.Sluice;
@@ -35,7 +34,6 @@ public final class ServerSession {
 
     private final Channel channel;
     private final Outbound outbound;
-    private final ByteBufAllocator alloc;
     private final Sluice engine;
     private final SendTarget target;
     private final Map<String, Access> tokens;
@@ -51,7 +49,6 @@ public final class ServerSession {
                          Runnable topicsChanged) {
         this.channel = channel;
         this.outbound = Outbound.of(channel);
-        this.alloc = channel.alloc();
         this.engine = engine;
         this.target = (SendTarget) engine;
         this.tokens = tokens;
@@ -85,7 +82,7 @@ public final class ServerSession {
             fatal(r.stream, e);
         } catch (RuntimeException e) {
             // a request the engine refused at once (unknown topic, bad argument): answer it, carry on
-            write(Frames.error(alloc, r.stream, ErrorCodes.codeOf(e), e.getMessage()));
+            write(errorFrame(r.stream, e));
         }
     }
 
@@ -117,7 +114,7 @@ public final class ServerSession {
         }
         log.debug("Closing {} after a protocol error: {}", channel.remoteAddress(), e.getMessage());
         closed = true;
-        channel.writeAndFlush(Frames.error(alloc, stream, e.code(), e.getMessage())).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(Frames.error(stream, e.code(), e.getMessage())).addListener(ChannelFutureListener.CLOSE);
         release();
     }
 
@@ -170,7 +167,7 @@ public final class ServerSession {
             }
             access = a;
         }
-        ByteBuf ok = Frames.begin(alloc, Frames.HELLO_OK, r.stream, 32);
+        ByteBuf ok = Frames.begin(Frames.HELLO_OK, r.stream, 32);
         ok.writeShort(Frames.VERSION);
         Frames.writeString(ok, nodeName);
         ok.writeInt(heartbeatMillis);
@@ -209,14 +206,14 @@ public final class ServerSession {
         t.partition(partition).append(batch, Acks.values()[acksCode], new SendTarget.AppendCallback() {
             @Override
             public void appended(long baseOffset) {
-                ByteBuf ack = Frames.begin(alloc, Frames.PRODUCED, stream, 8);
+                ByteBuf ack = Frames.begin(Frames.PRODUCED, stream, 8);
                 ack.writeLong(baseOffset);
                 write(Frames.end(ack));
             }
 
             @Override
             public void failed(Throwable error) {
-                write(Frames.error(alloc, stream, ErrorCodes.codeOf(error), error.getMessage()));
+                write(errorFrame(stream, error));
             }
         });
     }
@@ -241,7 +238,16 @@ public final class ServerSession {
 
     void subscriptionEnded(int id, Throwable error) {
         subscriptions.remove(id);
-        write(Frames.error(alloc, id, ErrorCodes.codeOf(error), error.getMessage()));
+        write(errorFrame(id, error));
+    }
+
+    /** The error frame for a failed request or subscription; an unexpected failure is logged here too. */
+    private ByteBuf errorFrame(int stream, Throwable error) {
+        String code = ErrorCodes.codeOf(error);
+        if (ErrorCodes.INTERNAL.equals(code)) {
+            log.warn("A request of {} failed unexpectedly", channel.remoteAddress(), error);
+        }
+        return Frames.error(stream, code, error.getMessage());
     }
 
     private ServerSubscription subscription(Frames.Reader r) {
@@ -327,7 +333,7 @@ public final class ServerSession {
         r.end();
         int stream = r.stream;
         answer(stream, engine.admin().describeTopic(name), d -> {
-            ByteBuf b = Frames.begin(alloc, Frames.TOPIC, stream, 64 + 20 * d.partitions().size());
+            ByteBuf b = Frames.begin(Frames.TOPIC, stream, 64 + 20 * d.partitions().size());
             Frames.writeTopicDescription(b, d);
             write(Frames.end(b));
         });
@@ -350,7 +356,7 @@ public final class ServerSession {
         r.end();
         int stream = r.stream;
         answer(stream, engine.admin().describeGroup(group), g -> {
-            ByteBuf b = Frames.begin(alloc, Frames.GROUP, stream, 256);
+            ByteBuf b = Frames.begin(Frames.GROUP, stream, 256);
             Frames.writeGroupDescription(b, g);
             write(Frames.end(b));
         });
@@ -367,7 +373,7 @@ public final class ServerSession {
                 .concatMap(name -> engine.admin().describeTopic(name).onErrorResume(e -> Mono.empty())) // deleted meanwhile
                 .map(d -> d.spec())
                 .collectList(), specs -> {
-            ByteBuf b = Frames.begin(alloc, Frames.TOPICS, stream, 64 * specs.size());
+            ByteBuf b = Frames.begin(Frames.TOPICS, stream, 64 * specs.size());
             b.writeInt(specs.size());
             specs.forEach(s -> Frames.writeTopicSpec(b, s));
             write(Frames.end(b));
@@ -375,18 +381,18 @@ public final class ServerSession {
     }
 
     private void writeNames(int stream, List<String> names) {
-        ByteBuf b = Frames.begin(alloc, Frames.NAMES, stream, 16 * names.size());
+        ByteBuf b = Frames.begin(Frames.NAMES, stream, 16 * names.size());
         Frames.writeStrings(b, names);
         write(Frames.end(b));
     }
 
     private void ok(int stream) {
-        write(Frames.empty(alloc, Frames.OK, stream));
+        write(Frames.empty(Frames.OK, stream));
     }
 
     /** Runs {@code work} and answers with {@code onValue} (an empty Mono gives it null), or with an error frame. */
     private <T> void answer(int stream, Mono<T> work, Consumer<T> onValue) {
         work.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                .subscribe(v -> onValue.accept(v.orElse(null)), e -> write(Frames.error(alloc, stream, ErrorCodes.codeOf(e), e.getMessage())));
+                .subscribe(v -> onValue.accept(v.orElse(null)), e -> write(errorFrame(stream, e)));
     }
 }

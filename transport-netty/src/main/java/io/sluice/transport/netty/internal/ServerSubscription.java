@@ -40,6 +40,10 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     private ByteBuf pending;
     private int pendingCount;
     private boolean flushScheduled;
+    /** The previous record's partition and offset in the frame being filled, to leave them out when they follow on. */
+    private String lastTopic;
+    private int lastPartition;
+    private long lastOffset;
 
     ServerSubscription(ServerSession session, int id, Consumer consumer) {
         this.session = session;
@@ -50,7 +54,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
 
     void start() {
         rebalances = consumer.rebalances().subscribe(e -> {
-            ByteBuf b = Frames.begin(channel.alloc(), Frames.REBALANCE, id, 128);
+            ByteBuf b = Frames.begin(Frames.REBALANCE, id, 128);
             Frames.writeRebalance(b, e);
             session.write(Frames.end(b));
         });
@@ -87,15 +91,46 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
         Record r = d.record();
         synchronized (this) {
             if (pending == null) {
-                pending = Frames.begin(channel.alloc(), Frames.DELIVER, id, 4096);
+                pending = Frames.begin(Frames.DELIVER, id, 4096);
                 pending.writeLong(deliveryId);
                 pending.writeInt(0); // the count, set at flush
                 pendingCount = 0;
+                lastTopic = null;
             }
             ByteBuf b = pending;
-            Frames.writeString(b, r.topic());
-            b.writeInt(r.partition());
-            b.writeLong(r.offset());
+            int recordStart = b.writerIndex();
+            try {
+                encode(b, r);
+            } catch (RuntimeException | Error e) {
+                b.writerIndex(recordStart); // the frame stays whole without this record; the member fails it
+                throw e;
+            }
+            pendingCount++;
+            if (b.readableBytes() >= FLUSH_BYTES) {
+                flushLocked();
+            } else if (!flushScheduled) {
+                flushScheduled = true;
+                channel.eventLoop().execute(flushTask);
+            }
+        }
+    }
+
+    /** One record of a DELIVER frame (see {@link Frames#SAME_PARTITION}). */
+    private void encode(ByteBuf b, Record r) {
+        {
+            boolean samePartition = r.topic() == lastTopic && r.partition() == lastPartition; // one topic String per batch
+            boolean nextOffset = samePartition && r.offset() == lastOffset + 1;
+            b.writeByte((samePartition ? Frames.SAME_PARTITION : 0) | (nextOffset ? Frames.NEXT_OFFSET : 0));
+            if (!samePartition) {
+                Frames.writeString(b, r.topic());
+                b.writeInt(r.partition());
+            }
+            if (!nextOffset) {
+                b.writeLong(r.offset());
+            }
+            lastTopic = r.topic();
+            lastPartition = r.partition();
+            lastOffset = r.offset();
             b.writeLong(r.timestamp());
             if (r.hasKey()) {
                 b.writeInt(r.keyBuffer().remaining());
@@ -106,13 +141,6 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
             b.writeInt(r.valueLength());
             b.writeBytes(r.valueBuffer());
             Frames.writeHeaders(b, r.headers());
-            pendingCount++;
-            if (b.readableBytes() >= FLUSH_BYTES) {
-                flushLocked();
-            } else if (!flushScheduled) {
-                flushScheduled = true;
-                channel.eventLoop().execute(flushTask);
-            }
         }
     }
 
