@@ -345,8 +345,7 @@ public final class SluiceNode implements Callable<Integer> {
         TokenGrant parse(String value) {
             int eq = value.indexOf('=');
             if (eq < 0) {
-                throw new IllegalArgumentException("expected TOKEN=ACCESS, e.g. s3cret=" + AccessSyntax.EXAMPLE
-                        + " (the value has no '=')");
+                throw new IllegalArgumentException("the value has no '=' (e.g. s3cret=" + AccessSyntax.EXAMPLE + ")");
             }
             String token = value.substring(0, eq).strip();
             if (token.isEmpty()) {

@@ -58,7 +58,8 @@ final class StoreSpec {
                 || lower.startsWith("r2dbc:pool:postgresql:") || lower.startsWith("r2dbc:pool:postgres:")) {
             try {
                 ConnectionFactoryOptions options = ConnectionFactoryOptions.parse(s);
-                if (!options.hasOption(ConnectionFactoryOptions.HOST)) {
+                Object host = options.getValue(ConnectionFactoryOptions.HOST);
+                if (host == null || host.toString().isBlank()) {
                     throw new IllegalArgumentException("no host");
                 }
             } catch (IllegalArgumentException e) {
