@@ -101,6 +101,10 @@ public final class SluiceNode implements Callable<Integer> {
             description = "The node's name: the engine's name, the 'node' tag of its meters, in /health. Default: ${DEFAULT-VALUE}.")
     String name;
 
+    /** Only through {@link #commandLine}, which fills the options in. */
+    private SluiceNode() {
+    }
+
     public static void main(String[] args) {
         int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
         if (!SHUTTING_DOWN.get()) {
