@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.BaseSubscriber;
@@ -71,10 +72,11 @@ public final class SluiceEmbeddedTarget implements Target {
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
 
     /**
-     * The {@link Sluice} of one run, what the result's details say about it (added to every phase: the store, the
-     * node), and what to release after it closed.
+     * The {@link Sluice} of one run, what the result's details say about it (the store, the node: asked for at the
+     * start and again at the end of every phase, so that they can tell what happened during it), and what to
+     * release after it closed.
      */
-    record Engine(Sluice sluice, Map<String, String> details, Runnable cleanup) {
+    record Engine(Sluice sluice, Supplier<Map<String, String>> details, Runnable cleanup) {
     }
 
     /** Opens the {@link Sluice} of a run of {@code workload} (from the runner's thread, where it may wait). */
@@ -105,7 +107,7 @@ public final class SluiceEmbeddedTarget implements Target {
     /** {@code sluice-embedded}: the engine with its memory store. */
     public SluiceEmbeddedTarget() {
         this(NAME, "Sluice embedded engine: producer.send -> topic (memory log) -> consumer.receive + ack",
-                workload -> new Engine(Sluice.embedded(engineOptions()), Map.of(), () -> { }));
+                workload -> new Engine(Sluice.embedded(engineOptions()), Map::of, () -> { }));
     }
 
     /** The workload driven through the {@link Sluice} that {@code opener} opens for each run. */
@@ -126,7 +128,7 @@ public final class SluiceEmbeddedTarget implements Target {
             }
             try {
                 Sluice engine = Sluice.embedded(engineOptions().store(s.log()).offsetStore(s.offsets()));
-                return new Engine(engine, Map.of("store", s.detail()), s.cleanup());
+                return new Engine(engine, () -> Map.of("store", s.detail()), s.cleanup());
             } catch (RuntimeException e) {
                 s.cleanup().run();
                 throw e;
@@ -163,7 +165,7 @@ public final class SluiceEmbeddedTarget implements Target {
     @Override
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
         String topic = "perf-" + ProcessHandle.current().pid() + "-" + (++phases); // unique in a shared database too
-        engine.details().forEach(probe::detail);
+        engine.details().get().forEach(probe::detail);
         sluice.admin().createTopic(TopicSpec.of(topic)
                         .partitions(workload.partitions())
                         .overflow(OverflowPolicy.BACKPRESSURE)
@@ -183,6 +185,7 @@ public final class SluiceEmbeddedTarget implements Target {
         }
         return () -> {
             phase.dispose();
+            engine.details().get().forEach(probe::detail);
             describeBatches(topic, workload, probe);
             sluice.admin().deleteTopic(topic).onErrorResume(e -> Mono.empty()).block(SETUP_TIMEOUT);
         };
