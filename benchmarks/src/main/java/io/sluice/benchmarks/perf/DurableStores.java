@@ -18,7 +18,7 @@ final class DurableStores {
 
     /** {@code sluice-h2}: the engine on an H2 file in a temporary directory. */
     static SluiceEmbeddedTarget sluiceH2() {
-        return new SluiceEmbeddedTarget("sluice-h2", "Sluice embedded engine on R2dbcStore.h2File (a temporary directory)", () -> {
+        return SluiceEmbeddedTarget.onStores("sluice-h2", "Sluice embedded engine on R2dbcStore.h2File (a temporary directory)", () -> {
             Path dir = TempDirectories.create("sluice-perf-h2-");
             try {
                 R2dbcStore store = R2dbcStore.h2File(dir.resolve("sluice"));
@@ -32,7 +32,7 @@ final class DurableStores {
 
     /** {@code sluice-postgres}: the engine on PostgreSQL at {@code url}. */
     static SluiceEmbeddedTarget sluicePostgres(String url) {
-        return new SluiceEmbeddedTarget("sluice-postgres", "Sluice embedded engine on R2dbcStore.postgres at " + safe(url), () -> {
+        return SluiceEmbeddedTarget.onStores("sluice-postgres", "Sluice embedded engine on R2dbcStore.postgres at " + safe(url), () -> {
             R2dbcStore store = R2dbcStore.postgres(url);
             return new SluiceEmbeddedTarget.Stores(store, store, "PostgreSQL at " + safe(url), () -> { });
         });

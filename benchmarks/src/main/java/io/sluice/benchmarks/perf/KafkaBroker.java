@@ -1,7 +1,6 @@
 package io.sluice.benchmarks.perf;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -12,9 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.AppInfoParser;
 
@@ -22,35 +19,25 @@ import org.apache.kafka.common.utils.AppInfoParser;
  * A single-node Kafka broker for the {@code kafka} target: KRaft, broker and controller in one process, run as a
  * child JVM so that its CPU time and garbage collection are its own and not the measuring JVM's.
  *
- * <p>The child runs {@link Main} from this JVM's own class path (the shaded jar, or the test class path) with the
- * heap and GC flags Kafka's start scripts use, listens on two free ports of 127.0.0.1 (clients and controller) and
- * keeps its data, its configuration and its log ({@code broker.log}: the child's standard output and error) in a
- * temporary directory. {@link #start} returns once the broker accepts connections; {@link #close} stops it (a
- * SIGTERM, which runs Kafka's own orderly shutdown, then a kill if that takes too long) and deletes the directory.
- * A shutdown hook does the same when this JVM ends first (Ctrl-C), and the child exits by itself when this
- * process is gone (even after a {@code kill -9}).
+ * <p>The child ({@link ChildJvm}) runs {@link Main} with the heap and GC flags Kafka's start scripts use, listens on
+ * two free ports of 127.0.0.1 (clients and controller) and keeps its data, its configuration and its log
+ * ({@code broker.log}: the child's standard output and error) in a temporary directory. {@link #start} returns once
+ * the broker accepts connections; {@link #close} stops it (a SIGTERM, which runs Kafka's own orderly shutdown, then a
+ * kill if that takes too long) and deletes the directory, as a shutdown hook does when this JVM ends first (Ctrl-C);
+ * the child exits by itself when this process is gone (even after a {@code kill -9}).
  */
 final class KafkaBroker implements AutoCloseable {
     /** How long the broker may take to accept connections. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** The heap of {@code kafka-server-start.sh} and the GC flags of {@code kafka-run-class.sh}. */
-    static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-            "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
-    private static final int LOG_TAIL_LINES = 15;
+    static final List<String> JVM_FLAGS = ChildJvm.SERVER_FLAGS;
 
-    private final Process process;
-    private final Path dir;
+    private final ChildJvm child;
     private final int port;
-    private final Thread shutdownHook;
-    private boolean closed;
 
-    private KafkaBroker(Process process, Path dir, int port) {
-        this.process = process;
-        this.dir = dir;
+    private KafkaBroker(ChildJvm child, int port) {
+        this.child = child;
         this.port = port;
-        this.shutdownHook = new Thread(this::stop, "sluice-perf-kafka-broker-stop");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -64,32 +51,26 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     static KafkaBroker start(Duration timeout) {
-        Path dir;
+        Path dir = null;
         int[] ports;
-        Process process;
+        ChildJvm child;
         try {
             dir = Files.createTempDirectory("sluice-perf-kafka-");
             ports = freePorts(2);
             Files.writeString(dir.resolve("server.properties"), config(dir, ports[0], ports[1]), StandardCharsets.UTF_8);
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(JVM_FLAGS);
+            List<String> flags = new ArrayList<>(JVM_FLAGS);
             // the child logs everything at info to its standard error, which goes to broker.log
-            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-            command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info");
-            command.add("-cp");
-            command.add(absoluteClassPath());
-            command.add(Main.class.getName());
-            command.add(dir.toString());
-            command.add(Long.toString(ProcessHandle.current().pid()));
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("broker.log").toFile()).start();
+            flags.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+            flags.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info");
+            child = ChildJvm.start("kafka: the broker", dir, "broker.log", flags, Main.class, List.of(dir.toString()));
         } catch (IOException e) {
+            TempDirectories.delete(dir);
             throw new TargetUnavailableException("kafka: cannot start a broker in a child JVM: " + e, e);
         }
-        KafkaBroker broker = new KafkaBroker(process, dir, ports[0]);
+        KafkaBroker broker = new KafkaBroker(child, ports[0]);
         try {
-            broker.awaitListening(timeout);
+            child.await(() -> broker.listening() ? Optional.of(Boolean.TRUE) : Optional.empty(), timeout,
+                    "accept connections at " + broker.bootstrap());
             return broker;
         } catch (RuntimeException e) {
             broker.close();
@@ -104,91 +85,38 @@ final class KafkaBroker implements AutoCloseable {
 
     /** The child JVM's process id. */
     long pid() {
-        return process.pid();
+        return child.pid();
     }
 
     /** The temporary directory holding the data, the configuration and {@code broker.log}. */
     Path dir() {
-        return dir;
+        return child.dir();
     }
 
     /** One line for the result's details: the process, the Kafka version, the address, the JVM flags, the directory. */
     String describe() {
         return String.format(Locale.ROOT, "child JVM pid %d, Kafka %s (KRaft, broker+controller) at %s, %s, data in %s",
-                pid(), AppInfoParser.getVersion(), bootstrap(), String.join(" ", JVM_FLAGS), dir);
+                pid(), AppInfoParser.getVersion(), bootstrap(), String.join(" ", JVM_FLAGS), dir());
     }
 
-    private void awaitListening(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (;;) {
-            if (!process.isAlive()) {
-                throw new TargetUnavailableException("kafka: the broker's child JVM exited with code " + process.exitValue()
-                        + " while starting; the end of its log " + dir.resolve("broker.log") + ":\n" + logTail(), null);
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 250);
-                return;
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new TargetUnavailableException("kafka: the broker in a child JVM did not accept connections at "
-                        + bootstrap() + " within " + Durations.format(timeout) + "; the end of its log:\n" + logTail(), null);
-            }
-            try {
-                process.waitFor(100, TimeUnit.MILLISECONDS); // a pause that ends early if the child exits
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TargetUnavailableException("kafka: interrupted while the broker was starting", e);
-            }
+    private boolean listening() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 250);
+            return true;
+        } catch (IOException e) {
+            return false; // not listening yet
         }
     }
 
     /** The last lines of {@code broker.log}. */
     String logTail() {
-        try (Stream<String> lines = Files.lines(dir.resolve("broker.log"), StandardCharsets.UTF_8)) {
-            List<String> all = lines.collect(Collectors.toList());
-            return String.join("\n", all.subList(Math.max(0, all.size() - LOG_TAIL_LINES), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log: " + e + ")";
-        }
+        return child.logTail();
     }
 
     /** Stops the broker and deletes its directory; idempotent. */
     @Override
     public void close() {
-        stop();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // this JVM is shutting down: the hook is running or has run
-        }
-    }
-
-    private synchronized void stop() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        TempDirectories.delete(dir);
-    }
-
-    /** This JVM's class path with absolute entries: the child runs in its own directory ({@code java -jar} gives a relative one). */
-    private static String absoluteClassPath() {
-        return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> !e.isEmpty())
-                .map(e -> Path.of(e).toAbsolutePath().toString())
-                .collect(Collectors.joining(java.io.File.pathSeparator));
+        child.close();
     }
 
     /** {@code n} distinct ports free on 127.0.0.1 right now (held open together so that they differ). */
@@ -239,7 +167,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * The child JVM's entry point: {@code Main <dir> <parent pid>}. Formats the storage of
+     * The child JVM's entry point: {@code Main <dir>}. Formats the storage of
      * {@code <dir>/server.properties} with a new cluster id (Kafka's storage tool), then runs the server as
      * {@code kafka-server-start.sh} does; exits when the parent process is gone.
      */
@@ -249,11 +177,7 @@ final class KafkaBroker implements AutoCloseable {
 
         public static void main(String[] args) {
             String config = Path.of(args[0], "server.properties").toString();
-            long parent = Long.parseLong(args[1]);
-            ProcessHandle.of(parent).ifPresentOrElse(p -> p.onExit().thenRun(() -> {
-                System.err.println("sluice-perf: the parent process " + parent + " is gone; stopping the broker");
-                System.exit(0);
-            }), () -> System.exit(0));
+            ChildJvm.exitWithParent("the broker");
             int formatted = kafka.tools.StorageTool.execute(
                     new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config}, System.out);
             if (formatted != 0) {

@@ -1,6 +1,5 @@
 package io.sluice.benchmarks.perf;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.EngineOptions;
 import io.sluice.Sluice;
@@ -34,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.BaseSubscriber;
@@ -43,7 +43,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code sluice-embedded}: Sluice's engine in this process ({@link Sluice#embedded()}), used through its
- * public API as an application would.
+ * public API as an application would. The same driver runs the engine on a durable store ({@link DurableStores})
+ * and, through {@link io.sluice.transport.netty.NettySluice} (the same {@link Sluice} interface), a node over TCP
+ * ({@link SluiceTcpTarget}): only how the run's {@link Sluice} is {@linkplain Opener opened} differs.
  *
  * <p>Per phase: a new topic of {@code --partitions} partitions ({@code BACKPRESSURE} beyond {@code --max-backlog}
  * unconsumed records per partition, and retention of as many records so that nothing unconsumed is evicted);
@@ -60,13 +62,28 @@ import reactor.core.scheduler.Schedulers;
  * smaller retention could evict records the consumer has not read yet (they would count as lost). The retained
  * records stay on the heap, so a large {@code --max-backlog} means many live objects for the GC to copy; the
  * result's {@code gc} detail shows it. With acknowledgements the result also tells how many records the
- * producer put into each batch, from the engine's {@code sluice.send.latency} timer (one sample per batch).
+ * producer put into each batch: acknowledged records per sample of the producer's {@code sluice.send.latency}
+ * timer (one sample per acknowledged batch).
  */
 public final class SluiceEmbeddedTarget implements Target {
     /** The target's name. */
     public static final String NAME = "sluice-embedded";
 
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The {@link Sluice} of one run, what the result's details say about it (the store, the node: asked for at the
+     * start and again at the end of every phase, so that they can tell what happened during it), and what to
+     * release after it closed.
+     */
+    record Engine(Sluice sluice, Supplier<Map<String, String>> details, Runnable cleanup) {
+    }
+
+    /** Opens the {@link Sluice} of a run of {@code workload} (from the runner's thread, where it may wait). */
+    interface Opener {
+        /** @throws TargetUnavailableException (a one-line message) when it cannot */
+        Engine open(Workload workload);
+    }
 
     /**
      * What the engine stores into for one run: a log store, an offset store, a line for the result's details,
@@ -82,21 +99,46 @@ public final class SluiceEmbeddedTarget implements Target {
 
     private final String name;
     private final String description;
-    private final StoreOpener opener;
-    private Stores stores;
+    private final Opener opener;
+    private Engine engine;
     private Sluice sluice;
     private int phases;
 
     /** {@code sluice-embedded}: the engine with its memory store. */
     public SluiceEmbeddedTarget() {
-        this(NAME, "Sluice embedded engine: producer.send -> topic (memory log) -> consumer.receive + ack", null);
+        this(NAME, "Sluice embedded engine: producer.send -> topic (memory log) -> consumer.receive + ack",
+                workload -> new Engine(Sluice.embedded(engineOptions()), Map::of, () -> { }));
     }
 
-    /** The engine on the stores {@code opener} opens for each run (see {@link DurableStores}). */
-    SluiceEmbeddedTarget(String name, String description, StoreOpener opener) {
+    /** The workload driven through the {@link Sluice} that {@code opener} opens for each run. */
+    SluiceEmbeddedTarget(String name, String description, Opener opener) {
         this.name = name;
         this.description = description;
         this.opener = opener;
+    }
+
+    /** The engine in this process on the stores {@code stores} opens for each run (see {@link DurableStores}). */
+    static SluiceEmbeddedTarget onStores(String name, String description, StoreOpener stores) {
+        return new SluiceEmbeddedTarget(name, description, workload -> {
+            Stores s;
+            try {
+                s = stores.open();
+            } catch (RuntimeException e) {
+                throw new TargetUnavailableException(name + ": cannot open its store: " + TargetUnavailableException.oneLine(e), e);
+            }
+            try {
+                Sluice engine = Sluice.embedded(engineOptions().store(s.log()).offsetStore(s.offsets()));
+                return new Engine(engine, () -> Map.of("store", s.detail()), s.cleanup());
+            } catch (RuntimeException e) {
+                s.cleanup().run();
+                throw e;
+            }
+        });
+    }
+
+    /** The options of every engine the perf lab runs (in this process, or as a node: {@link NodeProcess}). */
+    static EngineOptions engineOptions() {
+        return EngineOptions.create().name("sluice-perf");
     }
 
     @Override
@@ -116,24 +158,14 @@ public final class SluiceEmbeddedTarget implements Target {
 
     @Override
     public void open(Workload workload) {
-        EngineOptions options = EngineOptions.create().name("sluice-perf");
-        if (opener != null) {
-            try {
-                stores = opener.open();
-            } catch (RuntimeException e) {
-                throw new TargetUnavailableException(name + ": cannot open its store: " + TargetUnavailableException.oneLine(e), e);
-            }
-            options = options.store(stores.log()).offsetStore(stores.offsets());
-        }
-        sluice = Sluice.embedded(options);
+        engine = opener.open(workload);
+        sluice = engine.sluice();
     }
 
     @Override
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
         String topic = "perf-" + ProcessHandle.current().pid() + "-" + (++phases); // unique in a shared database too
-        if (stores != null) {
-            probe.detail("store", stores.detail());
-        }
+        engine.details().get().forEach(probe::detail);
         sluice.admin().createTopic(TopicSpec.of(topic)
                         .partitions(workload.partitions())
                         .overflow(OverflowPolicy.BACKPRESSURE)
@@ -153,6 +185,7 @@ public final class SluiceEmbeddedTarget implements Target {
         }
         return () -> {
             phase.dispose();
+            engine.details().get().forEach(probe::detail);
             describeBatches(topic, workload, probe);
             sluice.admin().deleteTopic(topic).onErrorResume(e -> Mono.empty()).block(SETUP_TIMEOUT);
         };
@@ -239,17 +272,19 @@ public final class SluiceEmbeddedTarget implements Target {
         }));
     }
 
-    /** Records per appended batch, from the engine's meters (one send-latency sample per acknowledged batch). */
+    /**
+     * Records per appended batch: the acknowledged records over the producer's send-latency samples (one per
+     * acknowledged batch). Both are counted where the producer runs, in this process, whether the engine is here or
+     * on a node.
+     */
     private void describeBatches(String topic, Workload workload, Probe probe) {
         if (workload.acks() == Acks.NONE) {
             return;
         }
         Timer sends = sluice.meterRegistry().find(SluiceMeters.SEND_LATENCY).tag(SluiceMeters.TAG_TOPIC, topic).timer();
-        double records = sluice.meterRegistry().find(SluiceMeters.RECORDS_IN).tag(SluiceMeters.TAG_TOPIC, topic).counters()
-                .stream().mapToDouble(Counter::count).sum();
         if (sends != null && sends.count() > 0) {
             probe.detail("batches", String.format(Locale.ROOT, "%,d appended, %.1f records per batch on average",
-                    sends.count(), records / sends.count()));
+                    sends.count(), (double) probe.ackedCount() / sends.count()));
         }
     }
 
@@ -272,13 +307,14 @@ public final class SluiceEmbeddedTarget implements Target {
 
     @Override
     public void close() {
-        if (sluice != null) {
-            sluice.close();
-            sluice = null;
-        }
-        if (stores != null) {
-            stores.cleanup().run();
-            stores = null;
+        if (engine != null) {
+            try {
+                engine.sluice().close();
+            } finally {
+                engine.cleanup().run();
+                engine = null;
+                sluice = null;
+            }
         }
     }
 

@@ -95,6 +95,11 @@ final class WorkloadOptions {
                     + " a single-node KRaft broker in a child JVM and removes it afterwards.")
     String bootstrap;
 
+    @Option(names = "--node", paramLabel = "HOST:PORT", converter = SluiceTcpTarget.NodeConverter.class,
+            description = "An existing Sluice node for the sluice-tcp target; without it the target starts a node (the"
+                    + " engine on its memory store) in a child JVM on 127.0.0.1 and removes it afterwards.")
+    String node;
+
     @Option(names = "--postgres", paramLabel = "R2DBC_URL", defaultValue = DurableStores.DEFAULT_POSTGRES,
             description = "PostgreSQL for the sluice-postgres and postgres-rows targets (default: ${DEFAULT-VALUE}).")
     String postgres;
@@ -201,7 +206,7 @@ final class WorkloadOptions {
 
     /** Where the peers are. */
     Peers peers() {
-        return new Peers(amqp, nats, bootstrap, postgres);
+        return new Peers(amqp, nats, bootstrap, postgres, node);
     }
 
     /** Writes the results to the {@code --json} file, if one was given; returns false (and says why) when it cannot. */
