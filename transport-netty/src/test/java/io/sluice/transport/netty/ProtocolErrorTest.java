@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.EngineOptions;
 import io.sluice.Sluice;
 import io.sluice.admin.TopicSpec;
+import io.sluice.consumer.ConsumerOptions;
 import io.sluice.producer.Acks;
 import io.sluice.transport.netty.internal.ErrorCodes;
 import io.sluice.transport.netty.internal.Frames;
@@ -49,6 +50,23 @@ class ProtocolErrorTest {
     @Test
     void theAnswerToAFrameBeforeAnOversizedOneIsWrittenBeforeTheFatalError() {
         assertAnswersThenFatal(ByteBuffer.allocate(4).putInt(1 << 20).array(), ErrorCodes.FRAME_TOO_LARGE);
+    }
+
+    @Test
+    void aSubscribeWithACommitIntervalBeyondWhatTheNodeSchedulesIsAnInvalidFrameNamingIt() {
+        try (RawClient raw = RawClient.connect(server.port())) {
+            raw.write(TestFrames.hello(1, null), TIMEOUT);
+            raw.await(f -> f.kind() == Frames.HELLO_OK, TIMEOUT);
+            raw.write(TestFrames.subscribe(2, ConsumerOptions.create("g").topics("t").commitInterval(Duration.ofMillis(Long.MAX_VALUE))),
+                    TIMEOUT);
+
+            RawClient.Frame error = raw.await(f -> f.kind() == Frames.ERROR, TIMEOUT);
+            assertThat(error.stream()).isEqualTo(2);
+            assertThat(error.errorCode()).isEqualTo(ErrorCodes.INVALID_FRAME);
+            assertThat(error.errorMessage()).isEqualTo("invalid SUBSCRIBE frame: commit interval " + Long.MAX_VALUE
+                    + " ms exceeds the longest a node schedules, " + Long.MAX_VALUE / 1_000_000 + " ms");
+            assertThat(raw.awaitClose(TIMEOUT)).isTrue();
+        }
     }
 
     /** HELLO, a PRODUCE with a corrupt batch (answered CORRUPT_BATCH, not fatal) and {@code fatal}, in one write. */
