@@ -57,7 +57,7 @@ final class Member implements org.reactivestreams.Subscription, Runnable {
     private volatile boolean cancelled;
     private volatile Throwable failure;
     private Set<TopicPartition> revokedInGeneration = new HashSet<>();
-    private Disposable autoCommit;
+    private volatile Disposable autoCommit;
     private int rr;
     private int sinceRotate;
 
@@ -90,8 +90,7 @@ final class Member implements org.reactivestreams.Subscription, Runnable {
     void start() {
         Duration interval = options.commitInterval();
         if (!interval.isZero()) {
-            autoCommit = worker.schedulePeriodically(() -> commit().subscribe(null, e -> { }),
-                    interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+            scheduleAutoCommit(interval.toNanos());
         }
         group.join(this);
     }
@@ -121,12 +120,34 @@ final class Member implements org.reactivestreams.Subscription, Runnable {
         signal();
     }
 
-    private void leave() {
-        if (autoCommit != null) {
-            autoCommit.dispose();
+    /**
+     * Commits every {@code nanos}, each time scheduling the next: a one-shot task's dispose is a short lock that
+     * Reactor's BlockHound integration allows on non-blocking threads, where a periodic task's is not (a member may
+     * leave on a Netty event loop).
+     */
+    private void scheduleAutoCommit(long nanos) {
+        try {
+            autoCommit = worker.schedule(() -> {
+                if (!cancelled) {
+                    commit().subscribe(null, e -> { });
+                    scheduleAutoCommit(nanos);
+                }
+            }, nanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // the member left and its worker is gone
         }
-        group.leave(this);
-        consumer.memberLeft(this);
+    }
+
+    private void leave() {
+        try {
+            Disposable a = autoCommit;
+            if (a != null) {
+                a.dispose();
+            }
+        } finally {
+            group.leave(this);
+            consumer.memberLeft(this);
+        }
     }
 
     // ---- the delivery loop ----

@@ -34,6 +34,7 @@ import reactor.netty.tcp.TcpServer;
  * <p>Closing the server closes every connection (their group members leave) but not the engine, which the caller owns.
  */
 public final class SluiceServer implements AutoCloseable {
+    private static final reactor.util.Logger LOG = reactor.util.Loggers.getLogger(SluiceServer.class);
     /** Connections open now, a gauge in the engine's registry. */
     public static final String CONNECTIONS = "sluice.transport.connections";
     /** Bytes written to connections and not yet sent (Netty's outbound buffers), a gauge: bounded by credits and windows. */
@@ -67,7 +68,14 @@ public final class SluiceServer implements AutoCloseable {
                                     ctx.fireChannelWritabilityChanged();
                                 }
                             });
-                    c.inbound().receive().subscribe(session::onFrame, e -> c.dispose(), c::dispose);
+                    c.inbound().receive().subscribe(session::onFrame, e -> {
+                        if (e instanceof reactor.netty.channel.AbortedException || e instanceof java.io.IOException) {
+                            LOG.debug("The connection of {} ended: {}", c.channel().remoteAddress(), e.toString());
+                        } else {
+                            LOG.warn("Closing the connection of {} after an unexpected error", c.channel().remoteAddress(), e);
+                        }
+                        c.dispose();
+                    }, c::dispose);
                 })
                 .handle((in, out) -> Mono.never());
         if (options.tls() != null) {

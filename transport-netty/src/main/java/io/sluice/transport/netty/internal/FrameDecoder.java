@@ -1,6 +1,8 @@
 package io.sluice.transport.netty.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -9,7 +11,7 @@ import java.util.List;
 /**
  * Splits the byte stream into frame bodies ({@code kind stream payload}, as retained slices). A length above the
  * maximum, or below a body header, is answered with an {@link Frames#ERROR} ({@code FRAME_TOO_LARGE} or
- * {@code INVALID_FRAME}) and the connection is closed, before anything is allocated for the frame; bytes arriving
+ * {@code INVALID_FRAME}) after the answers already queued, and the connection is closed, before anything is allocated for the frame; bytes arriving
  * after that are dropped.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
@@ -18,6 +20,18 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     public FrameDecoder(int maxFrameSize) {
         this.maxFrameSize = maxFrameSize;
+    }
+
+    /**
+     * Writes {@code error} after every frame already queued on the channel ({@link Outbound}), then closes the
+     * channel once they are written: answers to the frames before a fatal one are not lost with the connection.
+     * Call it on the channel's event loop.
+     */
+    public static void failAndClose(Channel channel, ByteBuf error) {
+        // The queue's drain task, if any, is already scheduled on this event loop (or is scheduled by this write):
+        // the close task runs after it, and the empty write completes once everything before it is written.
+        Outbound.of(channel).write(error);
+        channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
     }
 
     @Override
@@ -29,13 +43,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         while (in.readableBytes() >= Frames.LENGTH_FIELD) {
             int length = in.getInt(in.readerIndex());
             if (length > maxFrameSize || length < Frames.BODY_HEADER) {
+                if (!out.isEmpty()) {
+                    return; // the frames before it go first (this is called again), so their answers precede the error
+                }
                 failed = true;
                 in.skipBytes(in.readableBytes());
                 String code = length > maxFrameSize ? ErrorCodes.FRAME_TOO_LARGE : ErrorCodes.INVALID_FRAME;
                 String message = length > maxFrameSize
                         ? "frame of " + Integer.toUnsignedString(length) + " bytes exceeds the maximum of " + maxFrameSize
                         : "frame length " + length + " is shorter than the " + Frames.BODY_HEADER + "-byte body header";
-                ctx.writeAndFlush(Frames.error(0, code, message)).addListener(ChannelFutureListener.CLOSE);
+                failAndClose(ctx.channel(), Frames.error(0, code, message));
                 return;
             }
             if (in.readableBytes() < Frames.LENGTH_FIELD + length) {

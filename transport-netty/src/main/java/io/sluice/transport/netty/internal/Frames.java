@@ -190,10 +190,11 @@ public final class Frames {
         }
     }
 
+    /** Headers as the core allows them: any key (as UTF-8 bytes, no length limit but the frame's), a nullable value. */
     public static void writeHeaders(ByteBuf buf, Headers headers) {
-        buf.writeShort(headers.size());
+        buf.writeInt(headers.size());
         for (Header h : headers) {
-            writeString(buf, h.key());
+            writeBytes(buf, h.key().getBytes(StandardCharsets.UTF_8));
             writeBytes(buf, h.value());
         }
     }
@@ -369,21 +370,17 @@ public final class Frames {
         }
 
         public Headers readHeaders(String field) {
-            short n = readShort(field + " count");
-            if (n < 0) {
-                throw invalid(field + " count " + n);
-            }
+            int n = readCount(field + " count", 8);
             if (n == 0) {
                 return Headers.empty();
             }
             List<Header> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                String key = readRequiredString(field + " key");
-                byte[] value = readBytes(field + " value");
-                if (value == null) {
-                    throw invalid(field + " '" + key + "' has no value");
+                byte[] key = readBytes(field + " key");
+                if (key == null) {
+                    throw invalid(field + " key is missing");
                 }
-                list.add(new Header(key, value));
+                list.add(new Header(new String(key, StandardCharsets.UTF_8), readBytes(field + " value")));
             }
             return Headers.of(list);
         }

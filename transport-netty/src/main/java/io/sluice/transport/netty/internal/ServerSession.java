@@ -2,7 +2,6 @@ package io.sluice.transport.netty.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.sluice.Sluice;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
@@ -114,14 +113,22 @@ public final class ServerSession {
         }
         log.debug("Closing {} after a protocol error: {}", channel.remoteAddress(), e.getMessage());
         closed = true;
-        channel.writeAndFlush(Frames.error(stream, e.code(), e.getMessage())).addListener(ChannelFutureListener.CLOSE);
+        // after the answers queued before it (say CORRUPT_BATCH for the frame before), which would be lost otherwise
+        FrameDecoder.failAndClose(channel, Frames.error(stream, e.code(), e.getMessage()));
         release();
     }
 
     /** The connection is gone: every subscription leaves its group (its unacknowledged records go to others). */
     public void release() {
         closed = true;
-        subscriptions.values().forEach(ServerSubscription::leave);
+        for (ServerSubscription s : subscriptions.values()) {
+            try {
+                s.leave();
+            } catch (RuntimeException e) {
+                // one member failing to leave must not keep the others in their groups
+                log.warn("A subscription of {} failed to leave its group", channel.remoteAddress(), e);
+            }
+        }
         subscriptions.clear();
     }
 

@@ -35,6 +35,11 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     private long nextId;
     /** Credits held back while the channel is not writable; event loop only. */
     private long deferred;
+    /** Credits granted in all; event loop only. */
+    private long granted;
+    /** Records given to the client; written by the delivery thread. */
+    private volatile long sent;
+    private final int prefetch;
 
     // ---- the DELIVER frame being filled: guarded by this ----
     private ByteBuf pending;
@@ -50,6 +55,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
         this.channel = session.channel();
         this.id = id;
         this.consumer = consumer;
+        this.prefetch = consumer.options().prefetch();
     }
 
     void start() {
@@ -66,8 +72,18 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
         // nothing until the client grants credits
     }
 
-    /** The client granted {@code n} more records; called on the event loop. */
+    /**
+     * The client granted {@code n} more records; called on the event loop. A client may have at most its prefetch
+     * outstanding (granted and not yet sent); more is a protocol error, or a client that never reads could make the
+     * node buffer without bound.
+     */
     void credit(long n) {
+        long outstanding = granted + n - sent;
+        if (n > prefetch || outstanding > prefetch) {
+            throw new io.sluice.errors.ProtocolException(ErrorCodes.INVALID_FRAME, "invalid CREDIT frame: " + n + " more would let the"
+                    + " node send " + outstanding + " records ahead, beyond the subscription's prefetch of " + prefetch);
+        }
+        granted += n;
         if (session.isWritable()) {
             request(n);
         } else {
@@ -87,6 +103,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     @Override
     protected void hookOnNext(Delivery d) {
         long deliveryId = nextId++;
+        sent = deliveryId + 1;
         unacknowledged.put(deliveryId, d);
         Record r = d.record();
         synchronized (this) {

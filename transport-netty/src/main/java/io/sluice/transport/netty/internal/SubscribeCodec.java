@@ -25,6 +25,9 @@ final class SubscribeCodec {
             Assignors.sticky().toString(), Assignors::sticky,
             Assignors.weighted().toString(), Assignors::weighted);
 
+    /** The longest commit interval whose nanoseconds fit a long. */
+    static final long MAX_COMMIT_MILLIS = Long.MAX_VALUE / 1_000_000;
+
     /** Fails, naming the assignor, when it is not one of {@link Assignors}. */
     static String assignorName(Assignor assignor) {
         String name = assignor.toString();
@@ -69,6 +72,10 @@ final class SubscribeCodec {
         }
         if (topics.isEmpty()) {
             throw r.invalid("topics are missing");
+        }
+        if (commitMillis > MAX_COMMIT_MILLIS) {
+            // the engine schedules it in nanoseconds: a longer interval would overflow there (INTERNAL, not a clear error)
+            throw r.invalid("commit interval " + commitMillis + " ms exceeds the longest a node schedules, " + MAX_COMMIT_MILLIS + " ms");
         }
         try {
             StartPosition start = switch (StartPosition.Kind.values()[kind]) {

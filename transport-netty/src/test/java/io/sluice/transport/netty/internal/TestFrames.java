@@ -1,0 +1,103 @@
+package io.sluice.transport.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.sluice.admin.TopicSpec;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.log.BatchBuilder;
+import io.sluice.producer.Acks;
+import io.sluice.record.Headers;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * Whole client frames (length prefix included) as byte arrays, built with {@link Frames}' writers, for tests that
+ * talk to a node over a raw socket. Heap buffers, released here: nothing to release for the caller.
+ */
+public final class TestFrames {
+
+    private TestFrames() {
+    }
+
+    public static byte[] frame(byte kind, int stream, Consumer<ByteBuf> payload) {
+        ByteBuf b = Frames.begin(kind, stream, 64);
+        try {
+            payload.accept(b);
+            Frames.end(b);
+            byte[] out = new byte[b.readableBytes()];
+            b.readBytes(out);
+            return out;
+        } finally {
+            b.release();
+        }
+    }
+
+    public static byte[] empty(byte kind, int stream) {
+        return frame(kind, stream, b -> { });
+    }
+
+    public static byte[] hello(int stream, short version, String token) {
+        return frame(Frames.HELLO, stream, b -> {
+            b.writeShort(version);
+            Frames.writeString(b, token);
+            Frames.writeString(b, "raw-test-client");
+        });
+    }
+
+    public static byte[] hello(int stream, String token) {
+        return hello(stream, Frames.VERSION, token);
+    }
+
+    /** A batch of {@code count} records as the client's codec makes it. */
+    public static byte[] batch(int count, long producerId, int baseSequence, long timestamp) {
+        BatchBuilder builder = new BatchBuilder(64 * count);
+        for (int i = 0; i < count; i++) {
+            builder.append(timestamp + i, ("k" + i).getBytes(StandardCharsets.UTF_8), ("value-" + i).getBytes(StandardCharsets.UTF_8),
+                    i % 2 == 0 ? Headers.empty() : Headers.of("h", "v" + i));
+        }
+        return builder.build(producerId, baseSequence).array();
+    }
+
+    public static byte[] produce(int stream, String topic, int partition, Acks acks, byte[] batch) {
+        return frame(Frames.PRODUCE, stream, b -> {
+            Frames.writeString(b, topic);
+            b.writeInt(partition);
+            b.writeByte(acks.ordinal());
+            Frames.writeBytes(b, batch);
+        });
+    }
+
+    public static byte[] subscribe(int stream, ConsumerOptions options) {
+        return frame(Frames.SUBSCRIBE, stream, b -> SubscribeCodec.write(b, options));
+    }
+
+    public static byte[] credit(int stream, long n) {
+        return frame(Frames.CREDIT, stream, b -> b.writeLong(n));
+    }
+
+    public static byte[] ack(int stream, long... ids) {
+        return frame(Frames.ACK, stream, b -> {
+            b.writeInt(ids.length);
+            for (long id : ids) {
+                b.writeLong(id);
+            }
+        });
+    }
+
+    public static byte[] commit(int stream, int subscription, long deliveryId) {
+        return frame(Frames.COMMIT, stream, b -> b.writeInt(subscription).writeLong(deliveryId));
+    }
+
+    public static byte[] createTopic(int stream, TopicSpec spec) {
+        return frame(Frames.CREATE_TOPIC, stream, b -> Frames.writeTopicSpec(b, spec));
+    }
+
+    public static byte[] named(byte kind, int stream, String name) {
+        return frame(kind, stream, b -> Frames.writeString(b, name));
+    }
+
+    /** Reads a frame body received by a raw client. */
+    public static Frames.Reader reader(byte[] body) {
+        return new Frames.Reader(Unpooled.wrappedBuffer(body));
+    }
+}
