@@ -150,7 +150,9 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
                 failure = e;
             }
             // a partition whose window is full keeps filling its batch: the acknowledgement that frees a slot sends it
-            if (sender != null && !flushScheduled && acc != null && acc.count > 0 && acc.inFlight < maxInFlight) {
+            if (acc != null && acc.count > 0 && acc.inFlight >= maxInFlight) {
+                acc.heldByWindow = true;
+            } else if (sender != null && !flushScheduled && acc != null && acc.count > 0) {
                 flushScheduled = scheduleFlush = true;
             }
             closed = closedSinceLook;
@@ -301,7 +303,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
                 acc.listed = false;
                 open.remove(i);
             } else if (!force && acc.inFlight >= maxInFlight) {
-                // stays open and listed
+                acc.heldByWindow = true; // stays open and listed
             } else if (all || now - acc.openedAtNanos >= lingerNanos) {
                 close(acc);
                 acc.listed = false;
@@ -479,7 +481,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
                 while (acc.inFlight < maxInFlight && !acc.ready.isEmpty()) {
                     dispatch(acc.ready.poll());
                 }
-                if (acc.inFlight < maxInFlight && acc.count > 0 && !stopped) {
+                if (acc.heldByWindow && acc.inFlight < maxInFlight && acc.count > 0 && !stopped) {
                     // the batch that filled while the window was full: sent now, or when its linger is up
                     if (lingerNanos == 0 || timerScheduler.now(TimeUnit.NANOSECONDS) - acc.openedAtNanos >= lingerNanos) {
                         close(acc);
@@ -564,6 +566,8 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         int nextSequence;
         /** In the operator's list of open batches. */
         boolean listed;
+        /** The open batch stayed open because the window was full: the next acknowledgement closes it. */
+        boolean heldByWindow;
 
         Accumulator(SendTarget.Topic topic, SendTarget.Partition partition, int batchSize) {
             this.topic = topic;
@@ -587,6 +591,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         Batch close(SendOperator<?> owner, long producerId) {
             Batch b = new Batch(owner, this, builder.build(producerId, nextSequence), correlations, timestamps, count, bytes);
             nextSequence += count;
+            heldByWindow = false;
             int capacity = Math.max(16, count + (count >> 2)); // the next batch is likely as big: no regrowth
             correlations = new Object[capacity];
             timestamps = new long[capacity];
