@@ -149,7 +149,10 @@ public final class ClientConnection {
                 .addHandlerLast(Heartbeats.IDLE, Heartbeats.idleHandler(options.heartbeat()))
                 .addHandlerLast(Heartbeats.HANDLER, Heartbeats.handler(() -> log.warn("Node {} went silent; reconnecting", address)));
         c.onDispose(() -> disconnected(c));
-        c.inbound().receive().subscribe(body -> onFrame(c, body), e -> c.dispose(), c::dispose);
+        c.inbound().receive().subscribe(body -> onFrame(c, body), e -> {
+            log.warn("The connection to node {} failed", address, e);
+            c.dispose();
+        }, c::dispose);
         // the handshake: HELLO, then the topics, then the connection is ready
         int helloId = nextId();
         ByteBuf hello = Frames.begin(Frames.HELLO, helloId, 64);
