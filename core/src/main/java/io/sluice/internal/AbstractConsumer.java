@@ -11,12 +11,17 @@ import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.Producer;
 import io.sluice.record.Headers;
 import io.sluice.record.Record;
+import io.sluice.consumer.RebalanceEvent;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
+import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.core.publisher.Sinks;
 
 /**
  * What a {@link Consumer} does on top of its deliveries, the same for the embedded engine and the Netty client:
@@ -26,9 +31,63 @@ import reactor.core.publisher.Mono;
 public abstract class AbstractConsumer implements Consumer {
     protected final ConsumerOptions options;
     private volatile Producer deadLetters;
+    /** The one subscription a consumer takes at a time: a member of its group, here or on a node. */
+    private final AtomicReference<Membership> active = new AtomicReference<>();
+    private final Sinks.Many<RebalanceEvent> events = Sinks.many().multicast().onBackpressureBuffer(1024, false);
 
     protected AbstractConsumer(ConsumerOptions options) {
         this.options = options;
+    }
+
+    /** A subscription of this consumer: what {@link #commit()} commits. */
+    public interface Membership {
+        /** Commits the group's position in every partition the member owns. */
+        Mono<Void> commit();
+    }
+
+    /** Refuses consumer options without topics, naming the option; for {@code Sluice.consumer}. */
+    public static ConsumerOptions requireTopics(ConsumerOptions options) {
+        Check.notNull("options", options);
+        if (options.topics().isEmpty()) {
+            throw new IllegalArgumentException("ConsumerOptions.topics must name at least one topic");
+        }
+        return options;
+    }
+
+    /**
+     * Takes the consumer's one subscription for {@code m}; when another is active, ends {@code actual} with an
+     * error naming the group and returns false.
+     */
+    protected boolean claim(Membership m, CoreSubscriber<?> actual, String consumerName) {
+        if (active.compareAndSet(null, m)) {
+            return true;
+        }
+        Operators.error(actual, new IllegalStateException("consumer " + consumerName + " of group " + options.group()
+                + " is already subscribed; cancel that subscription first or create another consumer"));
+        return false;
+    }
+
+    /** {@code m} ended: the consumer may subscribe again. */
+    protected void release(Membership m) {
+        active.compareAndSet(m, null);
+    }
+
+    /** Tells {@link #rebalances()} subscribers of a rebalance that concerns this consumer. */
+    protected void announce(RebalanceEvent event) {
+        events.emitNext(event, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofMillis(100)));
+    }
+
+    @Override
+    public Flux<RebalanceEvent> rebalances() {
+        return events.asFlux();
+    }
+
+    @Override
+    public Mono<Void> commit() {
+        return Mono.defer(() -> {
+            Membership m = active.get();
+            return m == null ? Mono.empty() : m.commit();
+        });
     }
 
     /** Throws {@link io.sluice.errors.UnknownTopicException} naming {@code topic} when it does not exist. */

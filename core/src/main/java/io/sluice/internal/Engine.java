@@ -116,10 +116,7 @@ public final class Engine implements Sluice, SendTarget {
 
     @Override
     public Consumer consumer(ConsumerOptions options) {
-        Check.notNull("options", options);
-        if (options.topics().isEmpty()) {
-            throw new IllegalArgumentException("ConsumerOptions.topics must name at least one topic");
-        }
+        AbstractConsumer.requireTopics(options);
         ensureOpen();
         return new DefaultConsumer(this, options);
     }

@@ -7,6 +7,7 @@ import io.sluice.admin.Admin;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.errors.ClosedException;
+import io.sluice.internal.AbstractConsumer;
 import io.sluice.internal.Check;
 import io.sluice.internal.DefaultProducer;
 import io.sluice.producer.Producer;
@@ -86,10 +87,7 @@ public final class NettySluice implements Sluice {
 
     @Override
     public Consumer consumer(ConsumerOptions options) {
-        Check.notNull("options", options);
-        if (options.topics().isEmpty()) {
-            throw new IllegalArgumentException("ConsumerOptions.topics must name at least one topic");
-        }
+        AbstractConsumer.requireTopics(options);
         ensureOpen();
         return new RemoteConsumer(connection, options, registry,
                 () -> producer(ProducerOptions.create().clientId(options.clientId() + "-dlq")));

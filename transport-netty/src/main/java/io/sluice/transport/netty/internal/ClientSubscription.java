@@ -28,7 +28,7 @@ import reactor.util.concurrent.Queues;
  * this one again): the records buffered here are dropped, acknowledgements of earlier deliveries are ignored, and
  * once reconnected the subscription starts again with fresh credits.
  */
-final class ClientSubscription implements Subscription {
+final class ClientSubscription implements Subscription, io.sluice.internal.AbstractConsumer.Membership {
     final int id;
     private final ClientConnection connection;
     private final ConsumerOptions options;
@@ -331,6 +331,12 @@ final class ClientSubscription implements Subscription {
             long deliveryId = d == null ? -1 : d.id;
             return connection.request(Frames.COMMIT, b -> b.writeInt(id).writeLong(deliveryId), Frames.OK, r -> null);
         });
+    }
+
+    /** Commits every partition this member owns. */
+    @Override
+    public Mono<Void> commit() {
+        return commit(null);
     }
 
     /** A record delivered through this subscription. */

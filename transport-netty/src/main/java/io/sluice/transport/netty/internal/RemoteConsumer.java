@@ -5,18 +5,14 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
-import io.sluice.consumer.RebalanceEvent;
 import io.sluice.errors.UnknownTopicException;
 import io.sluice.internal.AbstractConsumer;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Producer;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import reactor.core.publisher.Sinks;
 
 /** A consumer of a remote node: each {@code receive()} is a {@link ClientSubscription}, a member of the group there. */
 public final class RemoteConsumer extends AbstractConsumer {
@@ -26,9 +22,7 @@ public final class RemoteConsumer extends AbstractConsumer {
     private final ClientConnection connection;
     private final MeterRegistry registry;
     private final Supplier<Producer> deadLetterProducer;
-    private final AtomicReference<ClientSubscription> active = new AtomicReference<>();
     private final DistributionSummary buffered;
-    private final Sinks.Many<RebalanceEvent> events = Sinks.many().multicast().onBackpressureBuffer(1024, false);
 
     public RemoteConsumer(ClientConnection connection, ConsumerOptions options, MeterRegistry registry, Supplier<Producer> deadLetterProducer) {
         super(options);
@@ -53,31 +47,15 @@ public final class RemoteConsumer extends AbstractConsumer {
                 }
                 ClientSubscription[] self = new ClientSubscription[1];
                 ClientSubscription s = new ClientSubscription(connection.nextId(), connection, options, actual,
-                        e -> events.emitNext(e, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofMillis(100))),
-                        () -> active.compareAndSet(self[0], null), buffered);
+                        RemoteConsumer.this::announce, () -> release(self[0]), buffered);
                 self[0] = s;
-                if (!active.compareAndSet(null, s)) {
-                    Operators.error(actual, new IllegalStateException("consumer of group " + options.group()
-                            + " is already subscribed; cancel that subscription first or create another consumer"));
+                if (!claim(s, actual, options.clientId())) {
                     return;
                 }
                 actual.onSubscribe(s);
                 connection.register(s);
             }
         };
-    }
-
-    @Override
-    public Flux<RebalanceEvent> rebalances() {
-        return events.asFlux();
-    }
-
-    @Override
-    public Mono<Void> commit() {
-        return Mono.defer(() -> {
-            ClientSubscription s = active.get();
-            return s == null ? Mono.empty() : s.commit(null);
-        });
     }
 
     @Override
