@@ -60,13 +60,22 @@ final class ChildJvm implements AutoCloseable {
      */
     static ChildJvm start(String subject, Path dir, String logName, List<String> flags, Class<?> main, List<String> args)
             throws IOException {
+        return start(subject, dir, logName, flags, absoluteClassPath(), main.getName(), args);
+    }
+
+    /**
+     * As {@link #start(String, Path, String, List, Class, List)}, with another class path: a peer's own tool
+     * ({@link PeerTools}) runs on its own dependencies, not this JVM's.
+     */
+    static ChildJvm start(String subject, Path dir, String logName, List<String> flags, String classPath, String main,
+                          List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(flags);
         command.add("-D" + PARENT_PID + "=" + ProcessHandle.current().pid());
         command.add("-cp");
-        command.add(absoluteClassPath());
-        command.add(main.getName());
+        command.add(classPath);
+        command.add(main);
         command.addAll(args);
         Path log = dir.resolve(logName);
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -118,6 +127,27 @@ final class ChildJvm implements AutoCloseable {
                 throw new TargetUnavailableException(subject + ": interrupted while starting", e);
             }
         }
+    }
+
+    /**
+     * Waits for the child to exit by itself (a tool that ends when its work is done) and returns its exit code.
+     *
+     * @throws TargetUnavailableException when it runs longer than {@code timeout} (it is then stopped); the message ends
+     *                                    with the tail of its log
+     */
+    int waitFor(Duration timeout) {
+        try {
+            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TargetUnavailableException(subject + ": interrupted while it ran", e);
+        }
+        String tail = logTail();
+        stop();
+        throw new TargetUnavailableException(subject + " did not finish within " + Durations.format(timeout)
+                + "; the end of its log:\n" + tail, null);
     }
 
     /** The lines of the log so far (none when it cannot be read). */

@@ -1,7 +1,6 @@
 package io.sluice.benchmarks.perf;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,7 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code sluice-perf compare}: the same workload against several targets, one after another, side by side. */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the same workload against each target in turn (in this JVM) and prints them side by side,"
-                + " with ratios against the first target.")
+                + " with ratios against the first target; --repeat runs them several times in alternating order and prints"
+                + " medians with min-max.")
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,6 +24,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "Comma-separated targets (reactor-raw, sluice-embedded, kafka, rabbitmq, nats); the first is the baseline of the ratios (default: ${DEFAULT-VALUE}).")
     List<String> targets;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Rounds: every target runs N times, in alternating order (A B C, C B A, ...); the table shows"
+                    + " medians with min-max and medians of the per-round ratios (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Mixin
     WorkloadOptions options;
 
@@ -31,24 +36,21 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         Workload workload = options.workload();
         PerfRunner.Settings settings = options.settings();
-        List<Target> ts = new ArrayList<>();
-        for (String name : new LinkedHashSet<>(targets)) {
-            ts.add(options.target(name, workload));
-        }
+        options.requireRepeat(repeat);
+        List<String> names = List.copyOf(new LinkedHashSet<>(targets));
         PrintWriter out = spec.commandLine().getOut();
-        out.println("sluice-perf compare: " + String.join(" vs ", targets));
-        for (Target t : ts) {
+        out.println("sluice-perf compare: " + String.join(" vs ", names));
+        for (String name : names) {
+            Target t = options.target(name, workload);
             out.println("  " + t.name() + ": " + t.description());
         }
         out.println("workload: " + workload.describe());
         out.flush();
-        List<RunResult> results = new ArrayList<>();
         PerfRunner runner = new PerfRunner(settings);
-        for (Target t : ts) {
-            results.add(runner.run(t, workload));
-        }
-        RunCommand.print(out, results);
-        boolean written = options.writeJson(workload, results, out);
-        return results.stream().anyMatch(RunResult::failed) || !written ? 1 : 0;
+        List<List<RunResult>> rounds = Rounds.run(names, repeat, name -> runner.run(options.target(name, workload), workload),
+                settings.progress());
+        RunCommand.print(out, rounds);
+        boolean written = options.writeJson(workload, rounds, out);
+        return rounds.stream().flatMap(List::stream).anyMatch(RunResult::failed) || !written ? 1 : 0;
     }
 }

@@ -13,7 +13,9 @@ import java.util.Map;
  * {@code {"workload": {...}, "results": [{"target", "throughput_msgs", "throughput_mb", "latency_us": {"p50",
  * "p90", "p99", "p999", "max"}, "sent", "acked", "received", "lost", "duplicated", "reordered", ...,
  * "throughput_timeline": [records/s in each second, ...]}]}}.
- * {@code acked} is null for targets without acknowledgements; {@code error} is null for a run that finished.
+ * {@code acked} is null for targets without acknowledgements; {@code error} is null for a run that finished;
+ * {@code cannot_sustain} says why a target could not keep up with a fixed rate (null when it did); with
+ * {@code --repeat} every run is there, each with its {@code round} (from 1).
  * Written by hand: the project has no JSON library, and this is one small, fixed shape.
  */
 final class JsonReport {
@@ -45,8 +47,36 @@ final class JsonReport {
         Files.writeString(file, json(workload, results, tune), StandardCharsets.UTF_8);
     }
 
+    /** Writes every run of repeated rounds, each result with its {@code "round"} (from 1). */
+    static void writeRounds(Path file, Workload workload, List<List<RunResult>> rounds) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, jsonRounds(workload, rounds), StandardCharsets.UTF_8);
+    }
+
     static String json(Workload workload, List<RunResult> results) {
         return json(workload, results, null);
+    }
+
+    /** The JSON of every round's results, each with its {@code "round"} (from 1). */
+    static String jsonRounds(Workload workload, List<List<RunResult>> rounds) {
+        JsonReport j = new JsonReport();
+        j.out.append("{\n  \"workload\": ");
+        j.workload(workload);
+        j.out.append(",\n  \"results\": [");
+        boolean first = true;
+        for (int round = 0; round < rounds.size(); round++) {
+            for (RunResult r : rounds.get(round)) {
+                j.out.append(first ? "\n    " : ",\n    ");
+                first = false;
+                j.result(r, rounds.size() > 1 ? round + 1 : 0);
+            }
+        }
+        j.out.append(first ? "]" : "\n  ]");
+        j.out.append("\n}\n");
+        return j.out.toString();
     }
 
     /** The JSON of {@code results} and, when {@code tune} is not null, its {@code "tune"} section. */
@@ -60,7 +90,7 @@ final class JsonReport {
         j.out.append(",\n  \"results\": [");
         for (int i = 0; i < results.size(); i++) {
             j.out.append(i == 0 ? "\n    " : ",\n    ");
-            j.result(results.get(i));
+            j.result(results.get(i), 0);
         }
         j.out.append(results.isEmpty() ? "]" : "\n  ]");
         if (tune != null) {
@@ -113,13 +143,26 @@ final class JsonReport {
         field("acks", w.acks().name().toLowerCase(Locale.ROOT)).append(", ");
         field("max_backlog", w.maxBacklog()).append(", ");
         field("keys", w.keys()).append(", ");
-        field("groups", w.groups());
-        out.append('}');
+        field("groups", w.groups()).append(", ");
+        field("in_flight_limit", w.inFlightLimit()).append(", ");
+        name("own_defaults").append('[');
+        boolean first = true;
+        for (Workload.Knob k : Workload.Knob.values()) {
+            if (w.ownDefault(k)) {
+                out.append(first ? "" : ", ").append(quote(k.name().toLowerCase(Locale.ROOT)));
+                first = false;
+            }
+        }
+        out.append("]}");
     }
 
-    private void result(RunResult r) {
+    /** One result; {@code round} from 1 is written as its {@code "round"}, 0 leaves it out. */
+    private void result(RunResult r, int round) {
         out.append('{');
         field("target", r.target()).append(", ");
+        if (round > 0) {
+            field("round", round).append(", ");
+        }
         field("throughput_msgs", r.msgsPerSec()).append(", ");
         field("throughput_mb", r.mbPerSec()).append(", ");
         name("latency_us").append('{');
@@ -137,6 +180,7 @@ final class JsonReport {
         field("reordered", r.reordered()).append(", ");
         field("elapsed_ms", r.elapsed().toNanos() / 1e6).append(", ");
         name("error").append(r.error() == null ? "null" : quote(r.error())).append(", ");
+        name("cannot_sustain").append(r.cannotSustain() == null ? "null" : quote(r.cannotSustain())).append(", ");
         name("details").append('{');
         boolean first = true;
         for (Map.Entry<String, String> d : r.details().entrySet()) {

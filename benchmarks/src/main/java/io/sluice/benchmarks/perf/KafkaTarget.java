@@ -92,10 +92,22 @@ final class KafkaTarget implements Target {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+    /**
+     * Kafka's own defaults of the settings the workload may leave to the target ({@link Workload#ownDefaults()}): they
+     * are not set, and the details say so.
+     */
+    static final Map<String, Object> PRODUCER_DEFAULTS = Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
+            ProducerConfig.BATCH_SIZE_CONFIG, 16_384);
+    /** As {@link #PRODUCER_DEFAULTS}, for the consumer. */
+    static final Map<String, Object> CONSUMER_DEFAULTS = Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+
     private final String bootstrap;
     private KafkaBroker broker;
     private String address;
     private Admin admin;
+    private String topic;
+    private Reader reader;
+    private KafkaProducer<byte[], byte[]> producer;
 
     /** @param bootstrap an existing broker's {@code host:port[,...]}, or null to start one in a child JVM */
     KafkaTarget(String bootstrap) {
@@ -153,48 +165,35 @@ final class KafkaTarget implements Target {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new TargetUnavailableException("kafka: cannot connect to " + address + ": " + TargetUnavailableException.oneLine(cause), cause);
         }
+        topic = PeerTargets.phaseName();
+        createTopic(topic, workload.partitions());
+        reader = new Reader(withClient(consumerSettings(workload), topic, "consumer", ConsumerConfig.GROUP_ID_CONFIG, topic),
+                topic, workload.partitions());
+        reader.awaitAssignment(TIMEOUT);
+        producer = new KafkaProducer<>(withClient(producerSettings(workload), topic, "producer"), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        awaitLeaders(producer, topic, workload.partitions());
     }
 
     @Override
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
-        String topic = PeerTargets.phaseName();
-        createTopic(topic, workload.partitions());
-        Map<String, Object> producerSettings = producerSettings(workload);
-        Map<String, Object> consumerSettings = consumerSettings(workload);
-        probe.detail("kafka", String.format(Locale.ROOT, "broker %s; topic %s, %d partitions, replication factor 1;"
-                        + " producer %s%s (other settings Kafka's defaults); consumer %s, commitAsync after each poll",
+        probe.detail("kafka", String.format(Locale.ROOT, "broker %s; topic %s, %d partitions, replication factor 1, for the"
+                        + " whole run; one producer and one consumer, created when the run opened and kept from the warm-up"
+                        + " into the measured phase; producer %s%s; consumer %s (everything else Kafka's defaults, offsets"
+                        + " committed by the consumer's auto-commit)",
                 broker != null ? broker.describe() : "at --bootstrap " + address, topic, workload.partitions(),
-                settings(producerSettings), producerSettings.containsKey(ProducerConfig.PARTITIONER_CLASS_CONFIG) ? ""
-                        : ", built-in partitioner (sticky for keyless records)", settings(consumerSettings)));
-        Reader reader = null;
-        KafkaProducer<byte[], byte[]> producer = null;
-        try {
-            reader = new Reader(withClient(consumerSettings, topic, "consumer", ConsumerConfig.GROUP_ID_CONFIG, topic),
-                    topic, workload.partitions(), probe);
-            reader.awaitAssignment(TIMEOUT);
-            producer = new KafkaProducer<>(withClient(producerSettings, topic, "producer"), new ByteArraySerializer(),
-                    new ByteArraySerializer());
-            awaitLeaders(producer, topic, workload.partitions());
-            Disposable sending = PeerTargets.publish(payloads, "sluice-perf-kafka-publisher", new Publisher(producer, topic, probe, Keys.of(workload)));
-            Reader r = reader;
-            KafkaProducer<byte[], byte[]> p = producer;
-            return () -> {
-                sending.dispose();
-                probe.detail("kafka producer", producerMetrics(p));
-                p.close(CLOSE_TIMEOUT);
-                r.stop();
-                deleteTopic(topic);
-            };
-        } catch (RuntimeException e) {
-            if (producer != null) {
-                producer.close(CLOSE_TIMEOUT);
-            }
-            if (reader != null) {
-                reader.stop();
-            }
-            deleteTopic(topic);
-            throw e;
-        }
+                settings(producerSettings(workload), PRODUCER_DEFAULTS),
+                producerSettings(workload).containsKey(ProducerConfig.PARTITIONER_CLASS_CONFIG) ? ""
+                        : ", built-in partitioner (sticky for keyless records)",
+                settings(consumerSettings(workload), CONSUMER_DEFAULTS)));
+        reader.phase(probe);
+        Disposable sending = PeerTargets.publish(payloads, "sluice-perf-kafka-publisher",
+                new Publisher(producer, topic, probe, Keys.of(workload)));
+        return () -> {
+            sending.dispose();
+            probe.detail("kafka producer", producerMetrics(producer));
+            reader.phase(null);
+        };
     }
 
     /**
@@ -233,7 +232,7 @@ final class KafkaTarget implements Target {
         return settings(wanted);
     }
 
-    /** The producer settings for {@code workload} (see the class comment). */
+    /** The producer settings for {@code workload} (see the class comment); knobs left to the target are not set. */
     static Map<String, Object> producerSettings(Workload workload) {
         Map<String, Object> s = new LinkedHashMap<>();
         String acks = switch (workload.acks()) {
@@ -243,26 +242,38 @@ final class KafkaTarget implements Target {
         };
         s.put(ProducerConfig.ACKS_CONFIG, acks);
         s.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, workload.acks() == Acks.STORED);
-        s.put(ProducerConfig.BATCH_SIZE_CONFIG, workload.batchSize());
-        long lingerNanos = workload.linger().toNanos();
-        s.put(ProducerConfig.LINGER_MS_CONFIG, (lingerNanos + 999_999) / 1_000_000);
-        s.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        if (!workload.ownDefault(Workload.Knob.BATCH_SIZE)) {
+            s.put(ProducerConfig.BATCH_SIZE_CONFIG, workload.batchSize());
+        }
+        if (!workload.ownDefault(Workload.Knob.LINGER)) {
+            long lingerNanos = workload.linger().toNanos();
+            s.put(ProducerConfig.LINGER_MS_CONFIG, (lingerNanos + 999_999) / 1_000_000);
+        }
         if (workload.partitioner() == PartitionerKind.ROUND_ROBIN) {
             s.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, RoundRobinPartitioner.class.getName());
         }
         return s;
     }
 
-    /** The consumer settings for {@code workload} (see the class comment). */
+    /** The consumer settings for {@code workload} (see the class comment); knobs left to the target are not set. */
     static Map<String, Object> consumerSettings(Workload workload) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
         s.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        s.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        s.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, workload.prefetch());
-        s.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
-        s.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+        if (!workload.ownDefault(Workload.Knob.PREFETCH)) {
+            s.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, workload.prefetch());
+        }
         return s;
+    }
+
+    /** {@code settings} as {@code key=value, ...}, then each of {@code defaults} not set as {@code key=value (default)}. */
+    private static String settings(Map<String, Object> settings, Map<String, Object> defaults) {
+        String set = settings(settings);
+        String left = defaults.entrySet().stream()
+                .filter(d -> !settings.containsKey(d.getKey()))
+                .map(d -> d.getKey() + "=" + d.getValue() + " (Kafka's default)")
+                .sorted()
+                .collect(Collectors.joining(", "));
+        return left.isEmpty() ? set : set + ", " + left;
     }
 
     /** {@code settings} as {@code key=value, ...}; for the details. */
@@ -328,6 +339,18 @@ final class KafkaTarget implements Target {
 
     @Override
     public void close() {
+        if (producer != null) {
+            producer.close(CLOSE_TIMEOUT);
+            producer = null;
+        }
+        if (reader != null) {
+            reader.stop();
+            reader = null;
+        }
+        if (topic != null && admin != null) {
+            deleteTopic(topic);
+            topic = null;
+        }
         if (admin != null) {
             admin.close(CLOSE_TIMEOUT);
             admin = null;
@@ -396,27 +419,37 @@ final class KafkaTarget implements Target {
         }
     }
 
-    /** Polls on a plain thread of its own; commits asynchronously after each poll that returned records. */
+    /**
+     * Polls on a plain thread of its own for the whole run, reporting each record to the probe of the current phase;
+     * offsets are committed by the consumer's auto-commit (Kafka's default: every 5 s, and on close).
+     */
     private static final class Reader implements Runnable, ConsumerRebalanceListener {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final String topic;
         private final int partitions;
-        private final Probe probe;
         private final CountDownLatch assigned = new CountDownLatch(1);
         private final Thread thread;
-        private final AtomicLong failedCommits = new AtomicLong();
+        private volatile Probe probe;
         private volatile boolean stopping;
         private volatile Throwable error;
         private int assignedPartitions;
 
-        Reader(Map<String, Object> settings, String topic, int partitions, Probe probe) {
+        Reader(Map<String, Object> settings, String topic, int partitions) {
             this.consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             this.topic = topic;
             this.partitions = partitions;
-            this.probe = probe;
             this.thread = new Thread(this, "sluice-perf-kafka-consumer");
             thread.setDaemon(true);
             thread.start();
+        }
+
+        /** The probe the records of the phase starting now go to; null between phases. */
+        void phase(Probe next) {
+            probe = next;
+            Throwable e = error;
+            if (next != null && e != null) {
+                next.failed(e);
+            }
         }
 
         @Override
@@ -425,16 +458,13 @@ final class KafkaTarget implements Target {
                 consumer.subscribe(List.of(topic), this);
                 while (!stopping) {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofSeconds(1));
+                    Probe p = probe;
+                    if (p == null) {
+                        continue; // between phases nothing is sent
+                    }
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         byte[] value = r.value();
-                        probe.received(r.partition(), Payload.seq(value), Payload.intendedNanos(value), System.nanoTime());
-                    }
-                    if (!records.isEmpty()) {
-                        consumer.commitAsync((offsets, e) -> {
-                            if (e != null) {
-                                failedCommits.incrementAndGet();
-                            }
-                        });
+                        p.received(r.partition(), Payload.seq(value), Payload.intendedNanos(value), System.nanoTime());
                     }
                 }
             } catch (WakeupException | InterruptException e) {
@@ -450,7 +480,10 @@ final class KafkaTarget implements Target {
 
         private void fail(Throwable e) {
             error = e;
-            probe.failed(e);
+            Probe p = probe;
+            if (p != null) {
+                p.failed(e);
+            }
             assigned.countDown();
         }
 
@@ -484,7 +517,7 @@ final class KafkaTarget implements Target {
             }
         }
 
-        /** Stops polling, waits for the thread (which closes the consumer) and reports failed commits, if any. */
+        /** Stops polling and waits for the thread, which closes the consumer (committing its position). */
         void stop() {
             stopping = true;
             consumer.wakeup();
@@ -492,10 +525,6 @@ final class KafkaTarget implements Target {
                 thread.join(CLOSE_TIMEOUT.toMillis() * 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-            long failed = failedCommits.get();
-            if (failed > 0) {
-                probe.detail("kafka commits", String.format(Locale.ROOT, "%,d asynchronous offset commits failed", failed));
             }
         }
     }

@@ -25,14 +25,18 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 
 /**
- * {@code nats}: a NATS server at {@code --nats}, driven as its documentation recommends for the workload.
+ * {@code nats}: a NATS server at {@code --nats}, driven as its own benchmark, {@code nats bench}, drives it.
  *
+ * <p>A publishing and a subscribing connection (as {@code nats bench}'s separate clients), the publisher without
+ * jnats' flush of every request ({@code dontForceFlushOnRequest}: each JetStream publish was its own socket write) and
+ * with an outgoing queue big enough for its window.
  * <ul>
  *   <li>acks {@code none}: core NATS, publish and subscribe on a subject (no acknowledgements, no flow control:
  *       the subscriber's pending limits are lifted so that a burst is not dropped as a slow consumer);</li>
  *   <li>{@code appended}: JetStream, a stream per phase in memory; asynchronous publishes with at most a window
- *       unacknowledged (the records in five batches, as {@code maxInFlight}); a consumer with explicit acks
- *       pulling {@code --prefetch} messages at a time;</li>
+ *       unacknowledged ({@code nats bench js pub}'s batch of 500 unless {@code --batch-size} is given: then the records
+ *       in five batches, as {@code maxInFlight}); a durable consumer with explicit acks, each message acknowledged as
+ *       it is handled, pulling {@code nats bench js consume}'s 500 messages at a time (or {@code --prefetch});</li>
  *   <li>{@code stored}: the same with the stream on file storage.</li>
  * </ul>
  * The settings used go into the result's details. Publishing may wait for the window, so it runs on a thread
@@ -41,8 +45,12 @@ import reactor.core.publisher.Flux;
 final class NatsTarget implements Target {
     static final String NAME = "nats";
 
+    /** {@code nats bench}'s default {@code --batch}, of its publisher and of its consumer. */
+    static final int NATS_BENCH_BATCH = 500;
+
     private final URI url;
     private Connection connection;
+    private Connection subscriber;
 
     NatsTarget(URI url) {
         this.url = url;
@@ -71,8 +79,10 @@ final class NatsTarget implements Target {
     @Override
     public void open(Workload workload) {
         try {
-            connection = Nats.connect(Options.builder().server(url.toString()).connectionTimeout(Duration.ofSeconds(3))
-                    .maxReconnects(0).noReconnect().errorListener(new QuietAtPhaseEnd()).build());
+            int window = window(workload);
+            connection = Nats.connect(options().connectionName("sluice-perf-publisher").dontForceFlushOnRequest()
+                    .maxMessagesInOutgoingQueue(Math.max(Options.DEFAULT_MAX_MESSAGES_IN_OUTGOING_QUEUE, 4 * window)).build());
+            subscriber = Nats.connect(options().connectionName("sluice-perf-subscriber").build());
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -81,12 +91,29 @@ final class NatsTarget implements Target {
         }
     }
 
+    private Options.Builder options() {
+        return Options.builder().server(url.toString()).connectionTimeout(Duration.ofSeconds(3))
+                .maxReconnects(0).noReconnect().errorListener(new QuietAtPhaseEnd());
+    }
+
+    /** Unacknowledged JetStream publishes: nats bench's batch, or the records in five of {@code --batch-size}. */
+    static int window(Workload workload) {
+        return workload.ownDefault(Workload.Knob.BATCH_SIZE) ? NATS_BENCH_BATCH
+                : Math.max(1, workload.batchSize() / workload.recordSize()) * 5;
+    }
+
+    /** Messages per pull: nats bench's batch, or {@code --prefetch}. */
+    static int pullBatch(Workload workload) {
+        return workload.ownDefault(Workload.Knob.PREFETCH) ? NATS_BENCH_BATCH : workload.prefetch();
+    }
+
     @Override
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
         String name = PeerTargets.phaseName();
         String subject = name.replace('-', '.');
         boolean jetStream = workload.acks() != Acks.NONE;
-        int window = Math.max(1, workload.batchSize() / workload.recordSize()) * 5;
+        int window = window(workload);
+        int pull = pullBatch(workload);
         try {
             Disposable consumer;
             Publisher publisher;
@@ -94,9 +121,9 @@ final class NatsTarget implements Target {
                 StorageType storage = workload.acks() == Acks.STORED ? StorageType.File : StorageType.Memory;
                 JetStreamManagement jsm = connection.jetStreamManagement();
                 jsm.addStream(StreamConfiguration.builder().name(name).subjects(subject).storageType(storage).build());
-                MessageConsumer mc = connection.getStreamContext(name)
-                        .createOrUpdateConsumer(ConsumerConfiguration.builder().name(name).ackPolicy(AckPolicy.Explicit).build())
-                        .consume(ConsumeOptions.builder().batchSize(workload.prefetch()).build(), msg -> {
+                MessageConsumer mc = subscriber.getStreamContext(name)
+                        .createOrUpdateConsumer(ConsumerConfiguration.builder().durable(name).ackPolicy(AckPolicy.Explicit).build())
+                        .consume(ConsumeOptions.builder().batchSize(pull).build(), msg -> {
                             byte[] body = msg.getData();
                             probe.received(0, Payload.seq(body), Payload.intendedNanos(body), System.nanoTime());
                             msg.ack();
@@ -110,19 +137,21 @@ final class NatsTarget implements Target {
                     }
                 };
                 publisher = new Publisher(connection.jetStream(), null, subject, probe, window);
-                probe.detail("nats", String.format("JetStream stream %s (%s storage), async publish window %,d,"
-                        + " consumer explicit acks, pull batch %,d", name, storage, window, workload.prefetch()));
+                probe.detail("nats", String.format("JetStream stream %s (%s storage); a publishing and a subscribing"
+                        + " connection; async publish window %,d, no flush per publish; durable consumer, explicit acks,"
+                        + " pull batch %,d", name, storage, window, pull));
             } else {
-                Dispatcher dispatcher = connection.createDispatcher(msg -> {
+                Dispatcher dispatcher = subscriber.createDispatcher(msg -> {
                     byte[] body = msg.getData();
                     probe.received(0, Payload.seq(body), Payload.intendedNanos(body), System.nanoTime());
                 });
                 dispatcher.subscribe(subject);
                 dispatcher.setPendingLimits(-1, -1);
-                connection.flush(Duration.ofSeconds(3)); // the subscription is in place before the first publish
-                consumer = () -> connection.closeDispatcher(dispatcher);
+                subscriber.flush(Duration.ofSeconds(3)); // the subscription is in place before the first publish
+                consumer = () -> subscriber.closeDispatcher(dispatcher);
                 publisher = new Publisher(null, connection, subject, probe, window);
-                probe.detail("nats", "core NATS subject " + subject + ", no acknowledgements, subscriber pending limits lifted");
+                probe.detail("nats", "core NATS subject " + subject + "; a publishing and a subscribing connection, no"
+                        + " acknowledgements, subscriber pending limits lifted");
             }
             Disposable sending = PeerTargets.publish(payloads, "sluice-perf-nats-publisher", publisher);
             return () -> {
@@ -139,13 +168,19 @@ final class NatsTarget implements Target {
 
     @Override
     public void close() {
-        if (connection != null) {
+        closeQuietly(connection);
+        closeQuietly(subscriber);
+        connection = null;
+        subscriber = null;
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
             try {
-                connection.close();
+                c.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            connection = null;
         }
     }
 

@@ -1,7 +1,13 @@
 package io.sluice.benchmarks.perf;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Scheduler;
 
@@ -11,14 +17,18 @@ import reactor.core.scheduler.Scheduler;
  * producer thread, driven by the target's demand so that it never runs ahead of backpressure.
  *
  * <ul>
- * <li>Unlimited rate: {@link Flux#generate} emits one record per unit of demand; the intended send time is the
- *     {@link System#nanoTime()} read when the record is built.</li>
+ * <li>Unlimited rate: one record per unit of demand, built and emitted on the producer thread; the intended send
+ *     time is the {@link System#nanoTime()} read when the record is built.</li>
  * <li>Fixed rate: record {@code i}'s slot is {@code start + i / rate}. Every {@code tick} (1 ms by default) the
  *     records whose slot has come are emitted, as far as demand allows; records held back by backpressure go
  *     out later but keep their slot as intended send time, so a stall shows in the latency instead of being
  *     hidden (no coordinated omission). The tick adds up to one tick of latency to every record (half a tick
  *     on average), a cost of the pacing that the results include.</li>
  * </ul>
+ * Either way the source also keeps to the {@linkplain Workload#inFlightLimit() in-flight limit}, the same for every
+ * target: it sends only while fewer than that many records are sent but not received ({@link Probe#inFlightRoom()}).
+ * At an unlimited rate a full window parks the source until the consumers have taken a little under one in 64 of it
+ * ({@link Probe#parkUntilRoom}); at a fixed rate the records held back wait for the next tick and keep their slots.
  * The source stops after {@link Workload#count()} records, or at the end of {@link Workload#duration()} (with a
  * rate: after the records whose slots fall within it), and reports to the {@link Probe}.
  */
@@ -33,6 +43,8 @@ public final class PayloadSource {
     private long startNanos;
     private long endNanos;
     private double nanosPerRecord;
+    /** Records the in-flight limit allowed at the last look; the room only grows until they are sent. */
+    private long credit;
     private volatile boolean finished;
 
     /**
@@ -59,7 +71,10 @@ public final class PayloadSource {
     public Flux<byte[]> flux() {
         Flux<byte[]> f;
         if (workload.rate() == 0) {
-            f = Flux.generate(this::nextUnlimited);
+            return Flux.from(subscriber -> {
+                Unlimited emitter = new Unlimited(subscriber);
+                subscriber.onSubscribe(emitter);
+            });
         } else {
             nanosPerRecord = 1e9 / workload.rate();
             f = Flux.interval(Duration.ZERO, tick, producer)
@@ -70,20 +85,95 @@ public final class PayloadSource {
         return f.subscribeOn(producer);
     }
 
-    private void nextUnlimited(SynchronousSink<byte[]> sink) {
-        long now = System.nanoTime();
-        long s = seq;
-        if (s == 0) {
-            begin(now);
+    /**
+     * The unlimited-rate source: emits on the producer thread as far as demand and the in-flight limit allow. A request
+     * or a wake-up from the consumers' side schedules a drain there; drains never overlap (a work-in-progress count).
+     */
+    private final class Unlimited implements Subscription, Runnable {
+        private final Subscriber<? super byte[]> actual;
+        private final AtomicLong requested = new AtomicLong();
+        private final AtomicInteger wip = new AtomicInteger();
+        private volatile boolean cancelled;
+        private boolean done;
+        private boolean endScheduled;
+
+        Unlimited(Subscriber<? super byte[]> actual) {
+            this.actual = actual;
         }
-        if (s >= limit || (!workload.countBased() && now - endNanos >= 0)) {
-            finish(sink, now);
-            return;
+
+        @Override
+        public void request(long n) {
+            if (Operators.validate(n)) {
+                requested.getAndUpdate(r -> Operators.addCap(r, n));
+                schedule();
+            }
         }
-        byte[] value = Payload.create(size, s, now);
-        seq = s + 1;
-        probe.sent(s + 1);
-        sink.next(value);
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        private void schedule() {
+            if (wip.getAndIncrement() == 0) {
+                producer.schedule(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            int missed = 1;
+            do {
+                drain();
+                missed = wip.addAndGet(-missed);
+            } while (missed != 0);
+        }
+
+        private void drain() {
+            long wanted = requested.get();
+            long emitted = 0;
+            while (emitted != wanted && !done && !cancelled) {
+                long now = System.nanoTime();
+                long s = seq;
+                if (s == 0) {
+                    begin(now);
+                }
+                if (s >= limit || (!workload.countBased() && now - endNanos >= 0)) {
+                    done = true;
+                    finished = true;
+                    probe.sourceCompleted(s, now);
+                    actual.onComplete();
+                    return;
+                }
+                if (credit <= 0) {
+                    credit = probe.inFlightRoom();
+                    if (credit <= 0) {
+                        if (probe.parkUntilRoom(this::schedule)) {
+                            wakeAtEnd(now);
+                            break; // a receipt (or the end of the duration) schedules the next drain
+                        }
+                        continue;
+                    }
+                }
+                byte[] value = Payload.create(size, s, now);
+                seq = s + 1;
+                credit--;
+                probe.sent(s + 1);
+                actual.onNext(value);
+                emitted++;
+            }
+            if (emitted != 0 && wanted != Long.MAX_VALUE) {
+                requested.addAndGet(-emitted);
+            }
+        }
+
+        /** A timed run that parks ends on time even if nothing arrives: a drain is scheduled for its end. */
+        private void wakeAtEnd(long now) {
+            if (!workload.countBased() && !endScheduled) {
+                endScheduled = true;
+                producer.schedule(this::schedule, Math.max(0, endNanos - now), TimeUnit.NANOSECONDS);
+            }
+        }
     }
 
     private void nextDue(SynchronousSink<byte[]> sink) {
@@ -105,7 +195,15 @@ public final class PayloadSource {
             sink.complete(); // nothing more due: wait for the next tick
             return;
         }
+        if (credit <= 0) {
+            credit = probe.inFlightRoom();
+            if (credit <= 0) {
+                sink.complete(); // the in-flight limit is reached: the record keeps its slot and waits for the next tick
+                return;
+            }
+        }
         byte[] value = Payload.create(size, s, slot);
+        credit--;
         seq = s + 1;
         probe.sent(s + 1);
         sink.next(value);

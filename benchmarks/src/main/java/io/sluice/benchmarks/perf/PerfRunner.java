@@ -99,6 +99,7 @@ public final class PerfRunner {
             running = target.start(workload, source.flux(), probe);
             long[] gcBefore = gc();
             error = await(target, probe, name, workload);
+            probe.end();
             probe.sampleLast();
             long[] gcAfter = gc();
             probe.detail("gc", String.format(Locale.ROOT, "%,d collections, %,d ms in total during the phase (whole JVM)",
@@ -106,6 +107,7 @@ public final class PerfRunner {
         } catch (RuntimeException e) {
             error = describe(e);
         } finally {
+            probe.end();
             if (running != null) {
                 try {
                     running.dispose();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -26,6 +27,11 @@ import org.HdrHistogram.Histogram;
  * thread reads them. Records fall into the order lanes of {@link Keys#lane}: per key, or per partition and
  * producer. With several consumer groups ({@code --groups}) each group must receive every record once. The phase is {@linkplain #isComplete() complete} when the source has finished, every
  * sent record has been received once and (for targets with acknowledgements) every send was acknowledged.
+ *
+ * <p>The probe also keeps the harness's flow control, the same for every target: at most
+ * {@link Workload#inFlightLimit()} records sent and not yet received by the slowest group. The source asks for
+ * {@link #inFlightRoom()} and, when there is none, {@linkplain #parkUntilRoom parks}; the receipt that makes room for
+ * a little over one in 64 of the limit wakes it.
  */
 public final class Probe {
     private final boolean expectsAcks;
@@ -36,6 +42,12 @@ public final class Probe {
     private final ThreadLocal<Receiver[]> receiver;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
+    private final long inFlightLimit;
+    /** The room a parked source waits for: a little over one in 64 of the limit, so that it is not woken per record. */
+    private final long resumeRoom;
+    private final AtomicReference<Runnable> parked = new AtomicReference<>();
+    /** Sent minus received by the slowest group, sampled with the throughput timeline while the source sends. */
+    private final List<Long> backlog = new ArrayList<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final Map<String, String> details = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile long startNanos;
@@ -43,6 +55,8 @@ public final class Probe {
     private volatile long sentFinal = Long.MAX_VALUE;
     private volatile boolean acksDone;
     private volatile Throwable error;
+    /** Set when the runner ends the phase: deliveries after that (a redelivery as the phase is torn down) are not counted. */
+    private volatile boolean ended;
     /** The throughput timeline (records/s per interval), where its last two intervals began; guarded by itself. */
     private final List<Long> timeline = new ArrayList<>();
     private long timelineNanos;
@@ -61,6 +75,8 @@ public final class Probe {
         this.groups = workload.groups();
         this.receiver = ThreadLocal.withInitial(() -> new Receiver[groups]);
         this.expectsAcks = expectsAcks;
+        this.inFlightLimit = workload.inFlightLimit();
+        this.resumeRoom = Math.max(1, inFlightLimit / 64);
     }
 
     /** A probe for keyless records of one producer over {@code partitions} partitions. */
@@ -146,6 +162,9 @@ public final class Probe {
      * {@link #received(int, long, long, long)}.
      */
     public void received(int group, int partition, long seq, long intendedNanos, long nowNanos) {
+        if (ended) {
+            return;
+        }
         Receiver r = receiver(group);
         Latency.record(r.latency, nowNanos - intendedNanos);
         if (r.tally.record(keys.lane(partition, seq), seq)) {
@@ -154,7 +173,59 @@ public final class Probe {
             if (sentFinal != Long.MAX_VALUE) {
                 checkDone();
             }
+            Runnable wake = parked.get();
+            if (wake != null && inFlightRoom() >= resumeRoom && parked.compareAndSet(wake, null)) {
+                wake.run();
+            }
         }
+    }
+
+    // ---- the in-flight limit ----
+
+    /** The most records that may be sent and not yet received by the slowest group ({@link Workload#inFlightLimit()}). */
+    public long inFlightLimit() {
+        return inFlightLimit;
+    }
+
+    /** Records sent and not yet received by the slowest group. */
+    public long inFlight() {
+        return sent.get() - slowestGroupReceived();
+    }
+
+    /** How many more records the source may send now; zero or less when the limit is reached. */
+    public long inFlightRoom() {
+        return inFlightLimit - inFlight();
+    }
+
+    /**
+     * Called by the source when {@link #inFlightRoom()} is gone: {@code wake} runs (on a consumer's thread, so it must
+     * only hand work to the source's thread) once receipts have made room. Returns false, without parking, when there
+     * is room again by now; true when parked (or when a receipt already ran {@code wake}).
+     */
+    public boolean parkUntilRoom(Runnable wake) {
+        parked.set(wake);
+        if (inFlightRoom() > 0 && parked.compareAndSet(wake, null)) {
+            return false;
+        }
+        return true;
+    }
+
+    /** Distinct records received by the group that has received fewest. */
+    private long slowestGroupReceived() {
+        if (groups == 1) {
+            return distinctReceived();
+        }
+        long slowest = Long.MAX_VALUE;
+        for (int g = 0; g < groups; g++) {
+            long d = 0;
+            for (Receiver r : receivers) {
+                if (r.group == g) {
+                    d += r.distinct.get();
+                }
+            }
+            slowest = Math.min(slowest, d);
+        }
+        return slowest;
     }
 
     // ---- any side ----
@@ -206,10 +277,21 @@ public final class Probe {
 
     // ---- the runner ----
 
+    /**
+     * The phase is over (complete, failed or cut short): what arrives from now on is not counted. Stopping a phase
+     * cancels its consumers, and a record whose receipt completed the phase may be delivered again to another member of
+     * its group before its acknowledgement lands (at least once); that is teardown, not a duplicate of the measured
+     * phase.
+     */
+    public void end() {
+        ended = true;
+    }
+
     /** Starts the throughput timeline at {@code nanos}: the first {@link #sample} covers the time since. */
     public void timelineStart(long nanos) {
         synchronized (timeline) {
             timeline.clear();
+            backlog.clear();
             timelineNanos = nanos;
             timelineReceived = distinctReceived();
         }
@@ -223,6 +305,9 @@ public final class Probe {
     public void sample(long nanos) {
         long received = distinctReceived();
         synchronized (timeline) {
+            if (!sourceDone() && startNanos != 0) {
+                backlog.add(inFlight());
+            }
             long from = timelineNanos;
             long first = startNanos;
             if (timeline.isEmpty() && first != 0 && first - from > 0) {
@@ -270,6 +355,16 @@ public final class Probe {
     public List<Long> throughputTimeline() {
         synchronized (timeline) {
             return List.copyOf(timeline);
+        }
+    }
+
+    /**
+     * Records sent and not yet received by the slowest group, once a second ({@link #sample}) from the first send
+     * until the source finished: a target that keeps up with a fixed rate holds it level.
+     */
+    public List<Long> backlogTimeline() {
+        synchronized (timeline) {
+            return List.copyOf(backlog);
         }
     }
 

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.NavigableSet;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
@@ -20,7 +22,10 @@ import reactor.core.publisher.Flux;
 /**
  * {@code rabbitmq}: a RabbitMQ broker at {@code --amqp}, driven as its documentation recommends for the workload.
  *
- * <p>Per phase a new queue, one publishing channel and one consuming channel on one connection.
+ * <p>As RabbitMQ's PerfTest and the OpenMessaging Benchmark drive it: a publishing connection and a consuming
+ * connection (RabbitMQ's flow control blocks the reads of a connection that publishes too fast, which would stall the
+ * consumer's acknowledgements on a shared one), the consumer's deliveries on one thread of its own (PerfTest's
+ * consumer executor: one thread per channel). Per phase a new queue, one channel on each connection.
  * <ul>
  *   <li>acks {@code none}: no publisher confirms, the consumer in auto-ack mode;</li>
  *   <li>{@code appended}: publisher confirms with a window of outstanding publishes (the number of records in
@@ -36,6 +41,8 @@ final class RabbitMqTarget implements Target {
 
     private final URI uri;
     private Connection connection;
+    private Connection consumerConnection;
+    private ExecutorService consumerThread;
 
     RabbitMqTarget(URI uri) {
         this.uri = uri;
@@ -49,6 +56,16 @@ final class RabbitMqTarget implements Target {
     @Override
     public String description() {
         return "RabbitMQ at " + Peers.safe(uri) + ": publisher confirms and consumer acks as --acks says, qos = --prefetch";
+    }
+
+    /** Unconfirmed publishes at most: the records in five batches of {@code --batch-size}, as {@code maxInFlight}. */
+    static int window(Workload workload) {
+        return Math.max(1, workload.batchSize() / workload.recordSize()) * 5;
+    }
+
+    /** The consumer acknowledges (with {@code multiple}) every quarter of its prefetch. */
+    static int ackEvery(Workload workload) {
+        return Math.max(1, workload.prefetch() / 4);
     }
 
     @Override
@@ -72,7 +89,13 @@ final class RabbitMqTarget implements Target {
         factory.setConnectionTimeout(3_000);
         factory.setAutomaticRecoveryEnabled(false);
         try {
-            connection = factory.newConnection("sluice-perf");
+            connection = factory.newConnection("sluice-perf-publisher");
+            consumerThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "sluice-perf-rabbitmq-consumer");
+                t.setDaemon(true);
+                return t;
+            });
+            consumerConnection = factory.newConnection(consumerThread, "sluice-perf-consumer");
         } catch (Exception e) {
             throw new TargetUnavailableException("rabbitmq: cannot connect to " + Peers.safe(uri) + ": " + e, e);
         }
@@ -83,14 +106,15 @@ final class RabbitMqTarget implements Target {
         String queue = PeerTargets.phaseName();
         boolean confirms = workload.acks() != Acks.NONE;
         boolean durable = workload.acks() == Acks.STORED;
-        int window = Math.max(1, workload.batchSize() / workload.recordSize()) * 5;
-        int ackEvery = Math.max(1, workload.prefetch() / 4);
-        probe.detail("rabbitmq", String.format("queue %s, durable %s, persistent %s, publisher confirms %s (window %,d),"
-                + " consumer qos %,d, %s", queue, durable, durable, confirms, window, workload.prefetch(),
+        int window = window(workload);
+        int ackEvery = ackEvery(workload);
+        probe.detail("rabbitmq", String.format("queue %s, durable %s, persistent %s; a publishing and a consuming connection,"
+                + " a channel each, the consumer on one thread; publisher confirms %s (window %,d), consumer qos %,d, %s",
+                queue, durable, durable, confirms, window, workload.prefetch(),
                 confirms ? "manual acks every " + ackEvery + " (multiple)" : "auto-ack"));
         try {
             Channel publishing = connection.createChannel();
-            Channel consuming = connection.createChannel();
+            Channel consuming = consumerConnection.createChannel();
             publishing.queueDeclare(queue, durable, false, false, null);
             consuming.basicQos(workload.prefetch());
             consuming.basicConsume(queue, !confirms, new Reader(consuming, probe, confirms, ackEvery));
@@ -123,13 +147,23 @@ final class RabbitMqTarget implements Target {
 
     @Override
     public void close() {
-        if (connection != null) {
+        closeQuietly(connection);
+        closeQuietly(consumerConnection);
+        connection = null;
+        consumerConnection = null;
+        if (consumerThread != null) {
+            consumerThread.shutdownNow();
+            consumerThread = null;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
             try {
-                connection.close(3_000);
+                c.close(3_000);
             } catch (Exception e) {
                 // the broker may be gone already
             }
-            connection = null;
         }
     }
 

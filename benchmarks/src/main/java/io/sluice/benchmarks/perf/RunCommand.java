@@ -21,6 +21,10 @@ final class RunCommand implements Callable<Integer> {
             description = "reactor-raw, sluice-embedded, kafka, rabbitmq or nats (default: ${DEFAULT-VALUE}).")
     String target;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run N times; the table shows the median with min-max (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Mixin
     WorkloadOptions options;
 
@@ -28,23 +32,42 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Workload workload = options.workload();
         PerfRunner.Settings settings = options.settings();
+        options.requireRepeat(repeat);
         Target t = options.target(target, workload);
         PrintWriter out = spec.commandLine().getOut();
         out.println("sluice-perf run: " + t.name() + " (" + t.description() + ")");
         out.println("workload: " + workload.describe());
         out.flush();
-        RunResult result = new PerfRunner(settings).run(t, workload);
-        print(out, List.of(result));
-        boolean written = options.writeJson(workload, List.of(result), out);
-        return result.failed() || !written ? 1 : 0;
+        PerfRunner runner = new PerfRunner(settings);
+        List<List<RunResult>> rounds = Rounds.run(List.of(target), repeat, name -> runner.run(options.target(name, workload), workload),
+                settings.progress());
+        print(out, rounds);
+        boolean written = options.writeJson(workload, rounds, out);
+        return rounds.stream().flatMap(List::stream).anyMatch(RunResult::failed) || !written ? 1 : 0;
     }
 
-    static void print(PrintWriter out, List<RunResult> results) {
+    /** One round: its table; several: each round's throughput in a line, then the table of medians. Then every summary. */
+    static void print(PrintWriter out, List<List<RunResult>> rounds) {
         out.println();
-        out.print(Report.table(results).render());
+        if (rounds.size() == 1) {
+            out.print(Report.table(rounds.get(0)).render());
+        } else {
+            for (int i = 0; i < rounds.size(); i++) {
+                StringBuilder line = new StringBuilder("round " + (i + 1) + ":");
+                for (RunResult r : rounds.get(i)) {
+                    line.append(String.format(java.util.Locale.ROOT, "  %s %,.0f msgs/s%s", r.target(), r.msgsPerSec(),
+                            r.failed() ? " (FAILED)" : r.sustained() ? "" : " (cannot sustain)"));
+                }
+                out.println(line);
+            }
+            out.println();
+            out.print(Report.repeated(rounds).render());
+        }
         out.println();
-        for (RunResult r : results) {
-            out.println(Report.summary(r));
+        for (List<RunResult> round : rounds) {
+            for (RunResult r : round) {
+                out.println(Report.summary(r));
+            }
         }
         out.flush();
     }

@@ -31,14 +31,30 @@ import java.util.Map;
  * @param details    further observations of the runner and the target (e.g. GC during the phase), in order
  * @param throughputTimeline distinct records received per second, second by second over the phase (the last entry
  *                   may cover a little less or more than a second: {@link Probe#throughputTimeline()}); empty if unknown
+ * @param cannotSustain at a fixed rate, why the target could not sustain it ({@link Sustain}): its percentiles are
+ *                   then schedule lag, not latency, and reports say so instead of printing them; null when it kept up
+ *                   or the rate was unlimited
  */
 public record RunResult(String target, Workload workload, long sent, long acked, long received, long lost, long duplicated,
                         long reordered, Duration elapsed, Duration sendTime, double msgsPerSec, double mbPerSec,
                         Latency latency, String error, Map<String, String> details,
-                        List<Long> throughputTimeline) {
+                        List<Long> throughputTimeline, String cannotSustain) {
 
     public RunResult {
         throughputTimeline = List.copyOf(throughputTimeline);
+    }
+
+    /** A result of a target that kept up with its rate (or ran at an unlimited one). */
+    public RunResult(String target, Workload workload, long sent, long acked, long received, long lost, long duplicated,
+                     long reordered, Duration elapsed, Duration sendTime, double msgsPerSec, double mbPerSec,
+                     Latency latency, String error, Map<String, String> details, List<Long> throughputTimeline) {
+        this(target, workload, sent, acked, received, lost, duplicated, reordered, elapsed, sendTime, msgsPerSec, mbPerSec,
+                latency, error, details, throughputTimeline, null);
+    }
+
+    /** True when the percentiles measure latency: the run was at an unlimited rate or the target kept up with it. */
+    public boolean sustained() {
+        return cannotSustain == null;
     }
 
     /** A result without a throughput timeline. */
@@ -57,7 +73,7 @@ public record RunResult(String target, Workload workload, long sent, long acked,
     /** A failure before or during the run, with what was measured until then. */
     public static RunResult failure(String target, Workload workload, String error) {
         return new RunResult(target, workload, 0, -1, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, 0, 0, Latency.NONE, error, Map.of(),
-                List.of());
+                List.of(), null);
     }
 
     /** The readings of a finished phase. */
@@ -80,8 +96,10 @@ public record RunResult(String target, Workload workload, long sent, long acked,
         long elapsedNanos = distinct == 0 ? 0 : Math.max(1, probe.lastReceiveNanos() - start);
         long sendNanos = probe.sourceDone() ? Math.max(0, probe.sourceEndNanos() - start) : 0;
         double msgs = elapsedNanos == 0 ? 0 : distinct * 1e9 / elapsedNanos;
+        double perGroup = msgs / probe.groups();
         return new RunResult(target, workload, sent, probe.ackedCount(), received, lost, duplicated, reordered,
                 Duration.ofNanos(elapsedNanos), Duration.ofNanos(sendNanos), msgs, msgs * workload.recordSize() / 1e6,
-                Latency.of(probe.latencyHistogram()), error, probe.details(), probe.throughputTimeline());
+                Latency.of(probe.latencyHistogram()), error, probe.details(), probe.throughputTimeline(),
+                Sustain.judge(workload.rate(), perGroup, probe.backlogTimeline()));
     }
 }

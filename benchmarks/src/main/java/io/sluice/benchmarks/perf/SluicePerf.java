@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 success, 1 a run failed, 2 bad options (a one-line message naming the option).
  */
 @Command(name = "sluice-perf", mixinStandardHelpOptions = true, version = "sluice-perf 0",
-        subcommands = {RunCommand.class, CompareCommand.class, TuneCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, CompareCommand.class, ParityCommand.class, TuneCommand.class, ReportCommand.class,
+                CommandLine.HelpCommand.class},
         description = "Measures message throughput, end-to-end latency and delivery reliability of Sluice and its peers, and tunes their knobs;"
                 + " report turns JSON results into an HTML page with charts."
                 + " Without a command: a 5-second demo comparing reactor-raw and sluice-embedded.")

@@ -277,19 +277,9 @@ final class Tuner {
         return best.p99Micros() < defaults.p99Micros();
     }
 
-    /** The median of {@code values} (the mean of the middle two for an even count). */
-    static double median(List<Double> values) {
-        if (values.isEmpty()) {
-            throw new IllegalArgumentException("no values");
-        }
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
     Tune.Stats stats(List<RunResult> runs) {
-        double msgs = median(runs.stream().map(r -> r.failed() ? 0.0 : r.msgsPerSec()).toList());
-        double p99 = median(runs.stream().map(r -> r.failed() ? Double.POSITIVE_INFINITY : r.latency().p99()).toList());
+        double msgs = Stats.median(runs.stream().map(r -> r.failed() ? 0.0 : r.msgsPerSec()).toList());
+        double p99 = Stats.median(runs.stream().map(r -> r.failed() ? Double.POSITIVE_INFINITY : r.latency().p99()).toList());
         boolean meets = Double.isFinite(p99) && (p99Target == null || p99 <= targetMicros());
         return new Tune.Stats(msgs, p99, meets);
     }

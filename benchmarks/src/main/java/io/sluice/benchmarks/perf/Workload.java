@@ -2,7 +2,10 @@ package io.sluice.benchmarks.perf;
 
 import io.sluice.producer.Acks;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One workload: what to send (record size, how many or for how long, at what rate) and the knobs of the
@@ -27,11 +30,25 @@ import java.util.Objects;
  *                    ({@code --keys}); see {@link Keys}
  * @param groups      consumer groups, each with {@code consumers} members and each receiving every record
  *                    ({@code --groups})
+ * @param ownDefaults the knobs the user left unset: there every target runs its own documented default (Kafka 4's
+ *                    {@code linger.ms=5}, {@code batch.size=16384}, {@code max.poll.records=500}; nats bench's batches
+ *                    of 500; ...), and {@link #batchSize}, {@link #linger}, {@link #prefetch} hold Sluice's own
+ *                    defaults. Each target says in its result's details what it ran with.
  */
 public record Workload(int recordSize, long count, Duration duration, long rate, int partitions, int producers,
                        int consumers, int prefetch, int concurrency, int batchSize, Duration linger,
                        PartitionerKind partitioner, Acks acks, long maxBacklog, int keys,
-                       int groups) {
+                       int groups, Set<Knob> ownDefaults) {
+
+    /** The knobs that each target may leave at its own default when the user does not set them. */
+    public enum Knob {
+        /** {@code --batch-size} */
+        BATCH_SIZE,
+        /** {@code --linger} */
+        LINGER,
+        /** {@code --prefetch} */
+        PREFETCH
+    }
 
     /** The largest value size accepted. */
     public static final int MAX_RECORD_SIZE = 64 * 1024 * 1024;
@@ -80,6 +97,21 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         if (groups < 1 || groups > MAX_GROUPS) {
             throw new IllegalArgumentException("--groups must be between 1 and " + MAX_GROUPS + ", was " + groups);
         }
+        ownDefaults = ownDefaults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(ownDefaults));
+    }
+
+    /** True when the user left {@code knob} unset, so that each target runs its own default there. */
+    public boolean ownDefault(Knob knob) {
+        return ownDefaults.contains(knob);
+    }
+
+    /**
+     * The most records the harness lets be sent but not yet received, for every target alike: {@link #maxBacklog}
+     * per partition, times the partitions. At an unlimited rate every producer runs until it meets this bound (or its
+     * own system's, if that comes first), so that throughput and latency compare like with like.
+     */
+    public long inFlightLimit() {
+        return Math.multiplyExact(maxBacklog, (long) partitions);
     }
 
     private static void positive(String option, int value) {
@@ -113,10 +145,14 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         String amount = countBased() ? String.format(java.util.Locale.ROOT, "%,d records", count) : "for " + Durations.format(duration);
         String r = rate == 0 ? "unlimited rate" : String.format(java.util.Locale.ROOT, "%,d msgs/s", rate);
         return String.format(java.util.Locale.ROOT,
-                "%d B records %s, %s, %d partitions, %d producer(s), %d consumer(s), prefetch %d, concurrency %d,"
-                        + " batch %d B, linger %s, partitioner %s, acks %s, max backlog %,d, %s, %d group(s)",
-                recordSize, amount, r, partitions, producers, consumers, prefetch, concurrency, batchSize,
-                Durations.format(linger), partitioner.cliName(), acks.name().toLowerCase(java.util.Locale.ROOT), maxBacklog,
+                "%d B records %s, %s, %d partitions, %d producer(s), %d consumer(s), prefetch %s, concurrency %d,"
+                        + " batch %s, linger %s, partitioner %s, acks %s, max backlog %,d (at most %,d records in flight),"
+                        + " %s, %d group(s)",
+                recordSize, amount, r, partitions, producers, consumers,
+                ownDefault(Knob.PREFETCH) ? "each target's default" : Integer.toString(prefetch), concurrency,
+                ownDefault(Knob.BATCH_SIZE) ? "each target's default" : batchSize + " B",
+                ownDefault(Knob.LINGER) ? "each target's default" : Durations.format(linger), partitioner.cliName(),
+                acks.name().toLowerCase(Locale.ROOT), maxBacklog, inFlightLimit(),
                 keys == 0 ? "keyless" : String.format(java.util.Locale.ROOT, "%,d keys", keys), groups);
     }
 
@@ -138,6 +174,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         private long maxBacklog = io.sluice.admin.TopicSpec.of("defaults").maxBacklog(); // the engine's default
         private int keys = 0;
         private int groups = 1;
+        private final EnumSet<Knob> ownDefaults = EnumSet.noneOf(Knob.class);
 
         private Builder() {
         }
@@ -159,6 +196,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
             maxBacklog = w.maxBacklog;
             keys = w.keys;
             groups = w.groups;
+            ownDefaults.addAll(w.ownDefaults);
         }
 
         public Builder recordSize(int bytes) {
@@ -199,6 +237,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
 
         public Builder prefetch(int prefetch) {
             this.prefetch = prefetch;
+            ownDefaults.remove(Knob.PREFETCH);
             return this;
         }
 
@@ -209,11 +248,13 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
 
         public Builder batchSize(int bytes) {
             this.batchSize = bytes;
+            ownDefaults.remove(Knob.BATCH_SIZE);
             return this;
         }
 
         public Builder linger(Duration linger) {
             this.linger = linger;
+            ownDefaults.remove(Knob.LINGER);
             return this;
         }
 
@@ -244,9 +285,18 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
             return this;
         }
 
+        /**
+         * Leaves {@code knob} to each target's own default (Sluice's default value stays in the workload for the Sluice
+         * targets); setting the knob's value afterwards takes it back.
+         */
+        public Builder ownDefault(Knob knob) {
+            ownDefaults.add(knob);
+            return this;
+        }
+
         public Workload build() {
             return new Workload(recordSize, count, duration, rate, partitions, producers, consumers, prefetch, concurrency,
-                    batchSize, linger, partitioner, acks, maxBacklog, keys, groups);
+                    batchSize, linger, partitioner, acks, maxBacklog, keys, groups, ownDefaults);
         }
     }
 }

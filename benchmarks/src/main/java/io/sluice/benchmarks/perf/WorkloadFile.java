@@ -77,6 +77,15 @@ final class WorkloadFile implements CommandLine.IDefaultValueProvider {
         return null;
     }
 
+    /** True when {@code command}'s option {@code option} (e.g. {@code --linger}) takes its value from a workload file. */
+    static boolean supplies(CommandSpec command, String option) {
+        if (command.commandLine().getDefaultValueProvider() instanceof WorkloadFile f) {
+            OptionSpec o = command.findOption(option);
+            return o != null && f.properties.containsKey(key(o));
+        }
+        return false;
+    }
+
     private static String key(OptionSpec o) {
         return o.longestName().replaceFirst("^-+", "");
     }

@@ -47,18 +47,18 @@ final class WorkloadOptions {
     int consumers;
 
     @Option(names = "--prefetch", paramLabel = "N", defaultValue = "512",
-            description = "Records a consumer reads ahead of demand (default: ${DEFAULT-VALUE}).")
+            description = "Records a consumer reads ahead of demand (default: each target's own; Sluice's is ${DEFAULT-VALUE}).")
     int prefetch;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "1", description = "Handlers per consumer; order is kept per key (--keys) or else per partition (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--batch-size", paramLabel = "BYTES", defaultValue = "65536",
-            description = "Producer batch size in bytes (default: ${DEFAULT-VALUE}).")
+            description = "Producer batch size in bytes (default: each target's own; Sluice's is ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--linger", paramLabel = "TIME", defaultValue = "0", converter = DurationConverter.class,
-            description = "How long a producer batch waits to fill (default: ${DEFAULT-VALUE}).")
+            description = "How long a producer batch waits to fill (default: each target's own, e.g. Kafka 4's 5ms; Sluice's is ${DEFAULT-VALUE}).")
     Duration linger;
 
     @Option(names = "--partitioner", paramLabel = "NAME", defaultValue = "key-hash", converter = PartitionerConverter.class,
@@ -70,7 +70,8 @@ final class WorkloadOptions {
     Acks acks;
 
     @Option(names = "--max-backlog", paramLabel = "N", defaultValue = "100000",
-            description = "Unconsumed records per partition before producers wait; Sluice also retains this many"
+            description = "Unconsumed records per partition before producers wait; Sluice also retains this many, and the"
+                    + " harness holds every target to this many times --partitions records sent but not received"
                     + " (default: ${DEFAULT-VALUE}, the engine's own default).")
     long maxBacklog;
 
@@ -148,7 +149,7 @@ final class WorkloadOptions {
             throw error("Invalid value for option '--count': must be >= 1, was " + count);
         }
         try {
-            return Workload.builder()
+            Workload.Builder builder = Workload.builder()
                     .recordSize(size)
                     .count(count == null ? 0 : count)
                     .duration(duration == null ? Duration.ofSeconds(10) : duration)
@@ -164,10 +165,21 @@ final class WorkloadOptions {
                     .acks(acks)
                     .maxBacklog(maxBacklog)
                     .keys(keys)
-                    .groups(groups)
-                    .build();
+                    .groups(groups);
+            leaveUnset(builder, "--batch-size", Workload.Knob.BATCH_SIZE);
+            leaveUnset(builder, "--linger", Workload.Knob.LINGER);
+            leaveUnset(builder, "--prefetch", Workload.Knob.PREFETCH);
+            return builder.build();
         } catch (IllegalArgumentException e) {
             throw invalid(e);
+        }
+    }
+
+    /** Leaves {@code knob} to each target's own default when neither the command line nor a workload file sets it. */
+    private void leaveUnset(Workload.Builder builder, String option, Workload.Knob knob) {
+        CommandSpec command = spec.commandLine().getCommandSpec();
+        if (!spec.commandLine().getParseResult().hasMatchedOption(option) && !WorkloadFile.supplies(command, option)) {
+            builder.ownDefault(knob);
         }
     }
 
@@ -209,13 +221,23 @@ final class WorkloadOptions {
         return new Peers(amqp, nats, bootstrap, postgres, node);
     }
 
-    /** Writes the results to the {@code --json} file, if one was given; returns false (and says why) when it cannot. */
-    boolean writeJson(Workload workload, List<RunResult> results, java.io.PrintWriter out) {
+    /** Checks {@code --repeat}. @throws ParameterException naming it */
+    void requireRepeat(int repeat) {
+        if (repeat < 1 || repeat > 1000) {
+            throw error("Invalid value for option '--repeat': must be between 1 and 1000, was " + repeat);
+        }
+    }
+
+    /**
+     * Writes every round's results to the {@code --json} file, if one was given; returns false (and says why) when it
+     * cannot.
+     */
+    boolean writeJson(Workload workload, List<List<RunResult>> rounds, java.io.PrintWriter out) {
         if (json == null) {
             return true;
         }
         try {
-            JsonReport.write(json, workload, results);
+            JsonReport.writeRounds(json, workload, rounds);
             out.println("results written to " + json);
             return true;
         } catch (java.io.IOException | RuntimeException e) {

@@ -116,9 +116,32 @@ class CommandLineTest {
         assertThat(w.partitioner()).isEqualTo(PartitionerKind.ROUND_ROBIN);
         assertThat(w.acks()).isEqualTo(Acks.NONE);
         assertThat(w.maxBacklog()).isEqualTo(5000);
+        assertThat(w.ownDefaults()).isEmpty();
+        assertThat(w.inFlightLimit()).isEqualTo(5000L * 8);
         PerfRunner.Settings s = run.options.settings();
         assertThat(s.warmup()).isZero();
         assertThat(s.tick()).isEqualTo(Duration.ofNanos(500_000));
+    }
+
+    @Test
+    void knobsLeftUnsetAreLeftToEachTargetsOwnDefaultAndAWorkloadFileSetsThem(@TempDir Path dir) throws IOException {
+        Workload unset = parse(RunCommand.class, "run", "--count", "10").options.workload();
+        assertThat(unset.ownDefaults()).containsExactlyInAnyOrder(Workload.Knob.BATCH_SIZE, Workload.Knob.LINGER,
+                Workload.Knob.PREFETCH);
+        assertThat(unset.linger()).isZero(); // Sluice's own default stays for the Sluice targets
+        assertThat(unset.describe()).contains("linger each target's default");
+        Path file = dir.resolve("w.properties");
+        Files.writeString(file, "linger=5ms\n");
+        Workload fromFile = parse(RunCommand.class, "run", "--workload", file.toString(), "--count", "10", "--prefetch", "8")
+                .options.workload();
+        assertThat(fromFile.ownDefaults()).containsExactly(Workload.Knob.BATCH_SIZE);
+        assertThat(fromFile.linger()).isEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
+    void repeatMustBePositive() {
+        assertThat(execute("compare", "--repeat", "0", "--count", "10")).isEqualTo(2);
+        assertThat(errLine()).contains("'--repeat'").contains("was 0");
     }
 
     @Test

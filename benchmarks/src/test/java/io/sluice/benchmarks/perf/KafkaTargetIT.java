@@ -63,10 +63,20 @@ class KafkaTargetIT {
         assertThat(r.details().get("kafka"))
                 .contains("at --bootstrap " + broker.bootstrap())
                 .contains("4 partitions, replication factor 1")
-                .contains("acks=1, enable.idempotence=false, batch.size=65536, linger.ms=0, compression.type=none")
+                .contains("acks=1, enable.idempotence=false, batch.size=65536, linger.ms=0")
                 .contains("built-in partitioner")
-                .contains("auto.offset.reset=earliest").contains("enable.auto.commit=false").contains("max.poll.records=512")
-                .contains("commitAsync");
+                .contains("auto.offset.reset=earliest, max.poll.records=512").contains("auto-commit")
+                .contains("kept from the warm-up into the measured phase");
+    }
+
+    @Test
+    void knobsLeftToTheTargetAreKafkasOwnDefaults() {
+        RunResult r = run(Workload.builder().count(2_000).ownDefault(Workload.Knob.BATCH_SIZE).ownDefault(Workload.Knob.LINGER)
+                .ownDefault(Workload.Knob.PREFETCH).build());
+        deliveredEveryRecordOnce(r, 2_000);
+        assertThat(r.details().get("kafka"))
+                .contains("batch.size=16384 (Kafka's default), linger.ms=5 (Kafka's default)")
+                .contains("max.poll.records=500 (Kafka's default)");
     }
 
     @Test

@@ -284,9 +284,9 @@ class TunerTest {
         assertThat(Tuner.wins(slowMeets, slowMeets)).as("a tie keeps the default").isFalse();
         assertThat(Tuner.wins(new Tune.Stats(1, 8000, false), fastMisses)).as("both miss: lower p99").isTrue();
 
-        assertThat(Tuner.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
-        assertThat(Tuner.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
-        assertThatThrownBy(() -> Tuner.median(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Stats.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(Stats.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
+        assertThatThrownBy(() -> Stats.median(List.of())).isInstanceOf(IllegalArgumentException.class);
 
         Tuner tuner = new Tuner(Duration.ofMillis(1), 10, 3);
         Tune.Stats s = tuner.stats(List.of(result(DEFAULT, 100, 500), RunResult.failure("fake", DEFAULT, "x"), result(DEFAULT, 300, 700)));

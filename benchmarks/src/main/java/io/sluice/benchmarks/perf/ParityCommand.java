@@ -1,0 +1,374 @@
+package io.sluice.benchmarks.perf;
+
+import io.sluice.benchmarks.reference.NatsBenchRecipe;
+import io.sluice.producer.Acks;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.GroupState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice-perf parity}: proof that {@code sluice-perf} drives each peer as fast as the peer's own benchmark tool
+ * does. For each peer it runs {@code sluice-perf}'s driver on the workload (warm-up, then the measured phase), then the
+ * peer's own tool as a child process on the same server with the same settings, about as long (the driver's record
+ * count, or its duration), and prints both end-to-end rates and their ratio (driver / tool):
+ * <ul>
+ * <li>{@code rabbitmq}: RabbitMQ's PerfTest ({@code com.rabbitmq:perf-test}), one producer and one consumer, the
+ *     driver's confirm window, qos and multi-ack; the figure is its "receiving rate avg".</li>
+ * <li>{@code kafka}: Kafka's ConsumerPerformance and ProducerPerformance ({@code kafka-tools}) at the same time on one
+ *     new topic of the same broker (started here unless {@code --bootstrap} names one), the producer with the driver's
+ *     settings; the figure is the consumer's, from its per-second reports (first report with records to the last).</li>
+ * <li>{@code nats}: no NATS tool is packaged for this machine, so {@link NatsBenchRecipe}, nats bench's documented
+ *     recipe reproduced in Java without sharing code with the driver; labelled as such. Its figure is the
+ *     subscriber's rate from its first message to its last.</li>
+ * </ul>
+ */
+@Command(name = "parity", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs sluice-perf's driver of each peer and then the peer's own benchmark tool (PerfTest, Kafka's"
+                + " ProducerPerformance + ConsumerPerformance, nats bench's recipe) on the same server with the same"
+                + " settings, and prints both end-to-end rates and their ratio.")
+final class ParityCommand implements Callable<Integer> {
+    /** The peers parity knows how to check. */
+    static final List<String> PEERS = List.of(RabbitMqTarget.NAME, KafkaTarget.NAME, NatsTarget.NAME);
+    /** How much longer than the driver's measured phase a tool may take before it counts as hung. */
+    private static final Duration TOOL_SLACK = Duration.ofMinutes(3);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--peers", paramLabel = "NAME", split = ",", defaultValue = "rabbitmq,kafka,nats",
+            description = "Comma-separated peers: rabbitmq, kafka, nats (default: ${DEFAULT-VALUE}).")
+    List<String> peers;
+
+    @Option(names = "--tools", paramLabel = "DIR",
+            description = "The folder of the peers' tools' jars (default: benchmarks/" + PeerTools.LIB + ", built by mvn package).")
+    Path tools;
+
+    @Mixin
+    WorkloadOptions options;
+
+    /**
+     * One peer's parity.
+     *
+     * @param peer   the target name
+     * @param tool   what ran as the peer's own tool, with its settings
+     * @param native_ the tool's end-to-end rate (msgs/s), or 0 when it failed
+     * @param driver the driver's run
+     * @param error  why the tool failed, or null
+     */
+    record Parity(String peer, String tool, double native_, RunResult driver, String error) {
+        /** driver / tool, or NaN when either failed. */
+        double ratio() {
+            return native_ > 0 && !driver.failed() ? driver.msgsPerSec() / native_ : Double.NaN;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Workload workload = options.workload();
+        PerfRunner.Settings settings = options.settings();
+        for (String p : peers) {
+            if (!PEERS.contains(p)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--peers': unknown"
+                        + " peer '" + p + "'; parity knows " + String.join(", ", PEERS));
+            }
+            options.target(p, workload); // validates the workload for it
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PeerTools tools;
+        try {
+            tools = PeerTools.find(this.tools);
+        } catch (TargetUnavailableException e) {
+            out.println("sluice-perf parity: " + e.getMessage());
+            out.flush();
+            return 1;
+        }
+        out.println("sluice-perf parity: " + String.join(", ", peers) + " (driver first, then the peer's own tool)");
+        out.println("workload: " + workload.describe());
+        out.println("tools: " + tools.lib());
+        out.flush();
+        PerfRunner runner = new PerfRunner(settings);
+        List<Parity> results = new ArrayList<>();
+        for (String peer : new LinkedHashSet<>(peers)) {
+            Parity p = switch (peer) {
+                case RabbitMqTarget.NAME -> rabbitmq(workload, runner, tools);
+                case KafkaTarget.NAME -> kafka(workload, runner, tools);
+                default -> nats(workload, runner, tools);
+            };
+            results.add(p);
+            out.printf(Locale.ROOT, "[%s] driver %,.0f msgs/s, tool %,.0f msgs/s%n", peer, p.driver().msgsPerSec(), p.native_());
+            out.flush();
+        }
+        print(out, results);
+        return results.stream().anyMatch(p -> Double.isNaN(p.ratio())) ? 1 : 0;
+    }
+
+    static void print(PrintWriter out, List<Parity> results) {
+        Table t = new Table("peer", "own tool (msgs/s)", "sluice-perf driver (msgs/s)", "driver / tool", "");
+        for (Parity p : results) {
+            double r = p.ratio();
+            t.row(p.peer(), p.native_() > 0 ? String.format(Locale.ROOT, "%,.0f", p.native_()) : "FAILED",
+                    p.driver().failed() ? "FAILED" : String.format(Locale.ROOT, "%,.0f", p.driver().msgsPerSec()),
+                    Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.3f", r),
+                    Double.isNaN(r) ? "" : r >= 0.9 ? "ok (>= 0.9)" : "BELOW 0.9: the driver is slower than the tool");
+        }
+        out.println();
+        out.print(t.render());
+        out.println();
+        for (Parity p : results) {
+            out.println(p.peer() + " own tool: " + p.tool());
+            if (p.error() != null) {
+                out.println("  FAILED: " + p.error().replace("\n", "\n    "));
+            }
+            out.println("  driver: " + Report.summary(p.driver()));
+        }
+        out.flush();
+    }
+
+    // ---- RabbitMQ: PerfTest ----
+
+    private Parity rabbitmq(Workload workload, PerfRunner runner, PeerTools tools) {
+        Peers where = options.peers();
+        RunResult driver = runner.run(Targets.create(RabbitMqTarget.NAME, where), workload);
+        long seconds = Math.max(1, Math.round(phaseNanos(workload, driver) / 1e9));
+        List<String> args = new ArrayList<>(List.of("--uri", where.amqp().toString(), "--producers", "1", "--consumers", "1",
+                "--size", Integer.toString(workload.recordSize()), "--time", Long.toString(seconds),
+                "--queue", PeerTargets.phaseName(), "--auto-delete", "true",
+                "--qos", Integer.toString(workload.prefetch())));
+        if (workload.acks() == Acks.NONE) {
+            args.add("--autoack");
+        } else {
+            args.addAll(List.of("--confirm", Integer.toString(RabbitMqTarget.window(workload)),
+                    "--multi-ack-every", Integer.toString(RabbitMqTarget.ackEvery(workload))));
+        }
+        if (workload.acks() == Acks.STORED) {
+            args.addAll(List.of("--flag", "persistent"));
+        }
+        String tool = "PerfTest " + String.join(" ", args).replace(where.amqp().toString(), Peers.safe(where.amqp()));
+        try {
+            List<String> lines = tools.run("rabbitmq: PerfTest", ChildJvm.SERVER_FLAGS, "com.rabbitmq.perf.PerfTest", args,
+                    Duration.ofSeconds(seconds).plus(TOOL_SLACK));
+            return new Parity(RabbitMqTarget.NAME, tool, perfTestRate(lines), driver, null);
+        } catch (RuntimeException e) {
+            return new Parity(RabbitMqTarget.NAME, tool, 0, driver, TargetUnavailableException.oneLine(e));
+        }
+    }
+
+    private static final Pattern PERF_TEST_RECEIVED = Pattern.compile("receiving rate avg: (\\d+) msg/s");
+
+    /** PerfTest's "receiving rate avg: N msg/s". */
+    static double perfTestRate(List<String> lines) {
+        for (String line : lines) {
+            Matcher m = PERF_TEST_RECEIVED.matcher(line);
+            if (m.find()) {
+                return Double.parseDouble(m.group(1));
+            }
+        }
+        throw new IllegalStateException("PerfTest printed no 'receiving rate avg'");
+    }
+
+    // ---- Kafka: ProducerPerformance + ConsumerPerformance ----
+
+    private Parity kafka(Workload workload, PerfRunner runner, PeerTools tools) {
+        Peers where = options.peers();
+        KafkaBroker broker = where.bootstrap() == null ? KafkaBroker.start() : null;
+        try {
+            String bootstrap = broker != null ? broker.bootstrap() : where.bootstrap();
+            RunResult driver = runner.run(Targets.create(KafkaTarget.NAME, where.withBootstrap(bootstrap)), workload);
+            long records = Math.max(1, driver.sent());
+            String topic = PeerTargets.phaseName();
+            String group = topic + "-group";
+            List<String> producer = new ArrayList<>(List.of("--topic", topic, "--num-records", Long.toString(records),
+                    "--record-size", Integer.toString(workload.recordSize()), "--throughput", "-1", "--producer-props",
+                    "bootstrap.servers=" + bootstrap));
+            KafkaTarget.producerSettings(workload).forEach((k, v) -> {
+                if (!k.equals(org.apache.kafka.clients.producer.ProducerConfig.PARTITIONER_CLASS_CONFIG)) {
+                    producer.add(k + "=" + v);
+                }
+            });
+            List<String> consumer = new ArrayList<>(List.of("--bootstrap-server", bootstrap, "--topic", topic, "--messages",
+                    Long.toString(records), "--group", group, "--timeout", "60000", "--show-detailed-stats",
+                    "--reporting-interval", "1000"));
+            String tool = String.format(Locale.ROOT, "ConsumerPerformance %s & ProducerPerformance %s (Kafka %s, topic of %d"
+                            + " partitions, consumer settings Kafka's defaults%s)", String.join(" ", consumer),
+                    String.join(" ", producer), org.apache.kafka.common.utils.AppInfoParser.getVersion(), workload.partitions(),
+                    workload.ownDefault(Workload.Knob.PREFETCH) ? "" : "; --prefetch is not passed: ConsumerPerformance"
+                            + " keeps max.poll.records=500");
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                admin.createTopics(List.of(new NewTopic(topic, workload.partitions(), (short) 1))).all()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                Duration limit = Duration.ofNanos(phaseNanos(workload, driver)).multipliedBy(3).plus(TOOL_SLACK);
+                try (ChildJvm reader = tools.start("kafka: ConsumerPerformance", ChildJvm.SERVER_FLAGS,
+                        "org.apache.kafka.tools.ConsumerPerformance", consumer)) {
+                    awaitMember(admin, group, workload.partitions(), reader);
+                    tools.run("kafka: ProducerPerformance", ChildJvm.SERVER_FLAGS, "org.apache.kafka.tools.ProducerPerformance",
+                            producer, limit);
+                    List<String> lines = PeerTools.finish(reader, "kafka: ConsumerPerformance", limit);
+                    return new Parity(KafkaTarget.NAME, tool, consumerPerformanceRate(lines), driver, null);
+                } finally {
+                    admin.deleteTopics(List.of(topic));
+                }
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Parity(KafkaTarget.NAME, tool, 0, driver, TargetUnavailableException.oneLine(e));
+            }
+        } catch (TargetUnavailableException e) {
+            return new Parity(KafkaTarget.NAME, "ConsumerPerformance & ProducerPerformance", 0,
+                    RunResult.failure(KafkaTarget.NAME, workload, e.getMessage()), e.getMessage());
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    /** Waits until ConsumerPerformance's group is stable with every partition assigned, so that the producer starts then. */
+    private static void awaitMember(Admin admin, String group, int partitions, ChildJvm reader) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (;;) {
+            try {
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(group);
+                int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+                if (d.groupState() == GroupState.STABLE && assigned == partitions) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+                    throw e;
+                }
+                // the consumer has not reached the broker yet
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("ConsumerPerformance did not join its group within " + Durations.format(TIMEOUT)
+                        + "; the end of its log:\n" + reader.logTail());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static final DateTimeFormatter CONSUMER_PERF_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss:SSS", Locale.ROOT);
+
+    /**
+     * The rate in ConsumerPerformance's per-second reports ({@code --show-detailed-stats}: {@code time, threadId,
+     * MB, MB.sec, nMsg, nMsg.sec, ...}, cumulative counts): the records counted from its first report with records to
+     * its last, over the time between them. The first report's interval is left out: it includes the wait for the
+     * producer's first batch.
+     */
+    static double consumerPerformanceRate(List<String> lines) {
+        LocalDateTime firstTime = null;
+        LocalDateTime lastTime = null;
+        long firstCount = 0;
+        long lastCount = 0;
+        for (String line : lines) {
+            String[] f = line.split(",\\s*");
+            if (f.length < 6 || !f[0].matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d:\\d{3}")) {
+                continue;
+            }
+            long count = Long.parseLong(f[4].trim());
+            if (count == 0) {
+                continue;
+            }
+            LocalDateTime time = LocalDateTime.parse(f[0].trim(), CONSUMER_PERF_TIME);
+            if (firstTime == null) {
+                firstTime = time;
+                firstCount = count;
+            }
+            lastTime = time;
+            lastCount = count;
+        }
+        if (firstTime == null || !lastTime.isAfter(firstTime)) {
+            throw new IllegalStateException("ConsumerPerformance printed fewer than two reports with records");
+        }
+        return (lastCount - firstCount) * 1000.0 / ChronoUnit.MILLIS.between(firstTime, lastTime);
+    }
+
+    // ---- NATS: nats bench's recipe ----
+
+    private Parity nats(Workload workload, PerfRunner runner, PeerTools tools) {
+        Peers where = options.peers();
+        RunResult driver = runner.run(Targets.create(NatsTarget.NAME, where), workload);
+        long records = Math.max(1, driver.sent());
+        String mode = switch (workload.acks()) {
+            case NONE -> "core";
+            case APPENDED -> "js-memory";
+            case STORED -> "js-file";
+        };
+        List<String> args = List.of(where.nats().toString(), mode, PeerTargets.phaseName(), Long.toString(records),
+                Integer.toString(workload.recordSize()), Integer.toString(NatsTarget.window(workload)),
+                Integer.toString(NatsTarget.pullBatch(workload)));
+        String tool = String.format(Locale.ROOT, "nats bench's recipe reproduced in Java (NOT the nats tool, which is not"
+                        + " packaged here; io.sluice.benchmarks.reference.NatsBenchRecipe, no code shared with the driver):"
+                        + " %s, %,d msgs of %d B, separate publishing and subscribing connections, async publish batches of %d"
+                        + " waited for in full, %s", mode, records, workload.recordSize(), NatsTarget.window(workload),
+                mode.equals("core") ? "subscriber pending limits lifted"
+                        : "durable consumer with explicit acks, pull batch " + NatsTarget.pullBatch(workload));
+        try {
+            Duration limit = Duration.ofNanos(phaseNanos(workload, driver)).multipliedBy(3).plus(TOOL_SLACK);
+            List<String> lines = runReference(tools, args, limit);
+            return new Parity(NatsTarget.NAME, tool, natsRecipeRate(lines), driver, null);
+        } catch (RuntimeException e) {
+            return new Parity(NatsTarget.NAME, tool, 0, driver, TargetUnavailableException.oneLine(e));
+        }
+    }
+
+    /** The reference loop runs from this tool's own class path (jnats), in a child JVM like the peers' tools. */
+    private static List<String> runReference(PeerTools tools, List<String> args, Duration limit) {
+        Path dir = null;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("sluice-perf-nats-recipe-");
+            try (ChildJvm child = ChildJvm.start("nats: nats bench's recipe", dir, "tool.log", ChildJvm.SERVER_FLAGS,
+                    NatsBenchRecipe.class, args)) {
+                return PeerTools.finish(child, "nats: nats bench's recipe", limit);
+            }
+        } catch (java.io.IOException e) {
+            TempDirectories.delete(dir);
+            throw new TargetUnavailableException("nats: cannot start nats bench's recipe: " + e, e);
+        }
+    }
+
+    private static final Pattern NATS_RECIPE = Pattern.compile("nats-bench-recipe received \\d+ msgs in [0-9.]+ s: ([0-9.]+) msgs/s");
+
+    static double natsRecipeRate(List<String> lines) {
+        for (String line : lines) {
+            Matcher m = NATS_RECIPE.matcher(line);
+            if (m.find()) {
+                return Double.parseDouble(m.group(1));
+            }
+        }
+        throw new IllegalStateException("the reference loop printed no rate");
+    }
+
+    /** How long the driver's measured phase sent for: its send time, or the workload's duration when it failed early. */
+    private static long phaseNanos(Workload workload, RunResult driver) {
+        long sent = driver.sendTime().toNanos();
+        if (sent > 0) {
+            return sent;
+        }
+        return workload.countBased() ? Duration.ofSeconds(10).toNanos() : workload.duration().toNanos();
+    }
+}
