@@ -46,21 +46,21 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 
 /**
- * {@code kafka}: Apache Kafka, driven with the settings its documentation gives for the workload's knobs.
+ * {@code kafka}: Apache Kafka, driven as its own tools and a running application drive it.
  *
  * <p>The broker is a single-node KRaft broker that the target starts in a child JVM ({@link KafkaBroker}: its CPU
  * and GC are its own, its data in a temporary directory, removed afterwards), or an existing one at
- * {@code --bootstrap}. Per phase a new topic with {@code --partitions} partitions (replication factor 1), one
- * {@link KafkaProducer} and one {@link KafkaConsumer} in a new group; the topic is deleted at the phase's end.
+ * {@code --bootstrap}. When the run opens: a new topic with {@code --partitions} partitions (replication factor 1), one
+ * {@link KafkaConsumer} in a new group that owns every partition, and one {@link KafkaProducer} that knows every
+ * partition's leader. Both are kept from the warm-up into the measured phase (a new client per phase made the
+ * measured phase start cold); the topic is deleted when the run closes.
  *
  * <p>Producer settings (everything else is Kafka's default: {@code max.in.flight.requests.per.connection} 5,
  * {@code buffer.memory} 32 MiB, {@code compression.type} none):
  * <ul>
- *   <li>{@code batch.size} = {@code --batch-size} (bytes, the same unit); {@code linger.ms} = {@code --linger},
- *       rounded up to whole milliseconds. Kafka 4's own default is 5 ms (KIP-1030: a little lingering raises
- *       throughput for little latency); the workload's value is passed as it is, so {@code --linger 0} means
- *       {@code linger.ms=0} (records that pile up while a request is in flight still go out as one batch), and
- *       Kafka's default is {@code --linger 5ms}.</li>
+ *   <li>{@code batch.size} = {@code --batch-size} (bytes, the same unit) and {@code linger.ms} = {@code --linger},
+ *       rounded up to whole milliseconds, when the workload gives them; otherwise Kafka's own defaults, 16384 and
+ *       5 ms (KIP-1030), which the details mark as such.</li>
  *   <li>{@code --acks none} = {@code acks=0}, {@code appended} = {@code acks=1} (the leader appended it),
  *       {@code stored} = {@code acks=all} with {@code enable.idempotence=true} (which Kafka requires acks=all for;
  *       the other two set it false). Kafka does not fsync each write by default: it counts on replication, so on
@@ -74,13 +74,11 @@ import reactor.core.publisher.Flux;
  * ({@link PeerTargets#publish}). Each send's callback counts an acknowledgement (with {@code acks=0} too: the
  * callback then comes once the request is written).
  *
- * <p>Consumer settings: {@code auto.offset.reset=earliest}, {@code max.poll.records} = {@code --prefetch},
- * {@code fetch.min.bytes=1} (a waiting fetch is answered as soon as one record arrives, so the default
- * {@code fetch.max.wait.ms} of 500 ms bounds only an idle wait and adds no latency), the classic group protocol
- * (the client's default), and offsets committed as an at-least-once consumer does: {@code enable.auto.commit=false}
- * and {@code commitAsync()} after each poll that returned records. It polls on a plain thread of its own and has
- * its partitions, and the producer knows every partition's leader, before the first record is sent. The settings
- * used, and at the phase's end the producer's own batching, retry and error metrics, go into the result's details.
+ * <p>Consumer settings: {@code auto.offset.reset=earliest}, {@code max.poll.records} = {@code --prefetch} when given
+ * (else Kafka's 500), and everything else Kafka's defaults, as ConsumerPerformance runs it: offsets committed by the
+ * auto-commit every 5 s and on close, the classic group protocol, {@code fetch.min.bytes=1}. It polls on a plain
+ * thread of its own, reporting to the probe of the current phase. The settings used, and at each phase's end the
+ * producer's own batching, retry and error metrics, go into the result's details.
  */
 final class KafkaTarget implements Target {
     static final String NAME = "kafka";
@@ -122,7 +120,8 @@ final class KafkaTarget implements Target {
     @Override
     public String description() {
         return "Kafka " + (bootstrap == null ? "(a single-node KRaft broker in a child JVM)" : "at " + bootstrap)
-                + ": a topic per phase, batch.size/linger.ms from --batch-size/--linger, acks 0/1/all as --acks says";
+                + ": a topic and a producer and consumer per run, batch.size/linger.ms/max.poll.records from --batch-size/"
+                + "--linger/--prefetch (else Kafka's defaults), acks 0/1/all as --acks says";
     }
 
     @Override
@@ -216,7 +215,7 @@ final class KafkaTarget implements Target {
         }
     }
 
-    /** What the producer's own metrics say about the phase: batching, retries, errors; for the details. */
+    /** What the producer's own metrics say so far (the run's producer): batching, retries, errors; for the details. */
     private static String producerMetrics(KafkaProducer<byte[], byte[]> producer) {
         Map<String, Object> wanted = new LinkedHashMap<>();
         for (String name : List.of("batch-size-avg", "records-per-request-avg", "record-retry-total", "record-error-total")) {
@@ -292,7 +291,7 @@ final class KafkaTarget implements Target {
         return all;
     }
 
-    /** Creates the phase's topic; retries while the broker is still getting ready (a fresh broker may be). */
+    /** Creates the run's topic; retries while the broker is still getting ready (a fresh broker may be). */
     private void createTopic(String topic, int partitions) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         for (;;) {

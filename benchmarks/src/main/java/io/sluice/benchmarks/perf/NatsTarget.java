@@ -10,6 +10,7 @@ import io.nats.client.MessageConsumer;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.AckPolicy;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -18,7 +19,12 @@ import io.nats.client.support.Status;
 import io.sluice.producer.Acks;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
@@ -33,10 +39,11 @@ import reactor.core.publisher.Flux;
  * <ul>
  *   <li>acks {@code none}: core NATS, publish and subscribe on a subject (no acknowledgements, no flow control:
  *       the subscriber's pending limits are lifted so that a burst is not dropped as a slow consumer);</li>
- *   <li>{@code appended}: JetStream, a stream per phase in memory; asynchronous publishes with at most a window
- *       unacknowledged ({@code nats bench js pub}'s batch of 500 unless {@code --batch-size} is given: then the records
- *       in five batches, as {@code maxInFlight}); a durable consumer with explicit acks, each message acknowledged as
- *       it is handled, pulling {@code nats bench js consume}'s 500 messages at a time (or {@code --prefetch});</li>
+ *   <li>{@code appended}: JetStream, a stream per phase in memory; asynchronous publishes in batches, each batch's
+ *       acknowledgements all awaited before the next ({@code nats bench js pub}'s batch of 500 unless
+ *       {@code --batch-size} is given: then the records in five batches, as {@code maxInFlight}); a durable consumer
+ *       with explicit acks, each message acknowledged as it is handled, pulling {@code nats bench js consume}'s 500
+ *       messages at a time (or {@code --prefetch});</li>
  *   <li>{@code stored}: the same with the stream on file storage.</li>
  * </ul>
  * The settings used go into the result's details. Publishing may wait for the window, so it runs on a thread
@@ -63,7 +70,8 @@ final class NatsTarget implements Target {
 
     @Override
     public String description() {
-        return "NATS at " + Peers.safe(url) + ": JetStream with acks when --acks asks for them, core NATS otherwise";
+        return "NATS at " + Peers.safe(url) + ": a publishing and a subscribing connection as nats bench, JetStream with acks"
+                + " when --acks asks for them, core NATS otherwise";
     }
 
     @Override
@@ -96,7 +104,7 @@ final class NatsTarget implements Target {
                 .maxReconnects(0).noReconnect().errorListener(new QuietAtPhaseEnd());
     }
 
-    /** Unacknowledged JetStream publishes: nats bench's batch, or the records in five of {@code --batch-size}. */
+    /** JetStream publishes per awaited batch: nats bench's batch, or the records in five of {@code --batch-size}. */
     static int window(Workload workload) {
         return workload.ownDefault(Workload.Knob.BATCH_SIZE) ? NATS_BENCH_BATCH
                 : Math.max(1, workload.batchSize() / workload.recordSize()) * 5;
@@ -138,7 +146,8 @@ final class NatsTarget implements Target {
                 };
                 publisher = new Publisher(connection.jetStream(), null, subject, probe, window);
                 probe.detail("nats", String.format("JetStream stream %s (%s storage); a publishing and a subscribing"
-                        + " connection; async publish window %,d, no flush per publish; durable consumer, explicit acks,"
+                        + " connection; async publishes in batches of %,d, each awaited in full, no flush per publish;"
+                        + " durable consumer, explicit acks,"
                         + " pull batch %,d", name, storage, window, pull));
             } else {
                 Dispatcher dispatcher = subscriber.createDispatcher(msg -> {
@@ -184,13 +193,20 @@ final class NatsTarget implements Target {
         }
     }
 
-    /** Publishes on its own thread; with JetStream at most {@code window} unacknowledged, each ack counted. */
+    /**
+     * Publishes on its own thread. With JetStream as {@code nats bench js pub} does: asynchronous publishes in batches
+     * of {@code window}, waiting for every acknowledgement of a batch before the next (one wait per batch: a window
+     * that slides by one woke the publishing thread for every acknowledgement). Each acknowledgement is counted.
+     */
     private static final class Publisher extends BaseSubscriber<byte[]> {
+        private static final long BATCH_TIMEOUT_S = 60;
+
         private final JetStream js;
         private final Connection core;
         private final String subject;
         private final Probe probe;
-        private final Semaphore window;
+        private final int window;
+        private final List<CompletableFuture<PublishAck>> batch = new ArrayList<>();
         private final AtomicLong outstanding = new AtomicLong();
         private volatile boolean sourceDone;
 
@@ -199,7 +215,7 @@ final class NatsTarget implements Target {
             this.core = core;
             this.subject = subject;
             this.probe = probe;
-            this.window = new Semaphore(window);
+            this.window = window;
         }
 
         @Override
@@ -209,25 +225,31 @@ final class NatsTarget implements Target {
                 probe.acked();
                 return;
             }
-            try {
-                window.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                cancel();
-                return;
-            }
             outstanding.incrementAndGet();
-            js.publishAsync(subject, value).whenComplete((ack, error) -> {
+            CompletableFuture<PublishAck> ack = js.publishAsync(subject, value);
+            ack.whenComplete((a, error) -> {
                 if (error != null) {
                     probe.failed(error);
                     return;
                 }
                 probe.acked();
-                window.release();
                 if (outstanding.decrementAndGet() == 0 && sourceDone) {
                     probe.acksCompleted();
                 }
             });
+            batch.add(ack);
+            if (batch.size() >= window) {
+                try {
+                    CompletableFuture.allOf(batch.toArray(new CompletableFuture<?>[0])).get(BATCH_TIMEOUT_S, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancel();
+                } catch (ExecutionException | TimeoutException e) {
+                    probe.failed(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+                    cancel();
+                }
+                batch.clear();
+            }
         }
 
         @Override

@@ -31,17 +31,20 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sluice-perf parity}: proof that {@code sluice-perf} drives each peer as fast as the peer's own benchmark tool
  * does. For each peer it runs {@code sluice-perf}'s driver on the workload (warm-up, then the measured phase), then the
- * peer's own tool as a child process on the same server with the same settings, about as long (the driver's record
- * count, or its duration), and prints both end-to-end rates and their ratio (driver / tool):
+ * peer's own tool as a child process on the same server with the same settings, for as long (the driver's warm-up and
+ * duration, or as many records as the driver sent in them), and prints both end-to-end rates and their ratio (driver /
+ * tool). The tools have no warm-up of their own, so their figure is taken from their own periodic reports after the
+ * same warm-up as the driver's, not from their start (a cold client JVM ran Kafka's tools at half their later rate):
  * <ul>
  * <li>{@code rabbitmq}: RabbitMQ's PerfTest ({@code com.rabbitmq:perf-test}), one producer and one consumer, the
- *     driver's confirm window, qos and multi-ack; the figure is its "receiving rate avg".</li>
+ *     driver's confirm window, qos and multi-ack; the figure is the mean of its per-second "received" rates after the
+ *     warm-up.</li>
  * <li>{@code kafka}: Kafka's ConsumerPerformance and ProducerPerformance ({@code kafka-tools}) at the same time on one
  *     new topic of the same broker (started here unless {@code --bootstrap} names one), the producer with the driver's
- *     settings; the figure is the consumer's, from its per-second reports (first report with records to the last).</li>
+ *     settings; the figure is the consumer's, from its per-second reports from the warm-up's end to the last.</li>
  * <li>{@code nats}: no NATS tool is packaged for this machine, so {@link NatsBenchRecipe}, nats bench's documented
  *     recipe reproduced in Java without sharing code with the driver; labelled as such. Its figure is the
- *     subscriber's rate from its first message to its last.</li>
+ *     subscriber's rate from the warm-up's end to its last message.</li>
  * </ul>
  */
 @Command(name = "parity", mixinStandardHelpOptions = true, sortOptions = false,
@@ -62,6 +65,11 @@ final class ParityCommand implements Callable<Integer> {
             description = "Comma-separated peers: rabbitmq, kafka, nats (default: ${DEFAULT-VALUE}).")
     List<String> peers;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Rounds: each peer's driver and tool run N times, the peers in alternating order; the table shows"
+                    + " medians with min-max and the median of the per-round ratios (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Option(names = "--tools", paramLabel = "DIR",
             description = "The folder of the peers' tools' jars (default: benchmarks/" + PeerTools.LIB + ", built by mvn package).")
     Path tools;
@@ -72,16 +80,16 @@ final class ParityCommand implements Callable<Integer> {
     /**
      * One peer's parity.
      *
-     * @param peer   the target name
-     * @param tool   what ran as the peer's own tool, with its settings
-     * @param native_ the tool's end-to-end rate (msgs/s), or 0 when it failed
-     * @param driver the driver's run
-     * @param error  why the tool failed, or null
+     * @param peer     the target name
+     * @param tool     what ran as the peer's own tool, with its settings
+     * @param toolRate the tool's end-to-end rate (msgs/s), or 0 when it failed
+     * @param driver   the driver's run
+     * @param error    why the tool failed, or null
      */
-    record Parity(String peer, String tool, double native_, RunResult driver, String error) {
+    record Parity(String peer, String tool, double toolRate, RunResult driver, String error) {
         /** driver / tool, or NaN when either failed. */
         double ratio() {
-            return native_ > 0 && !driver.failed() ? driver.msgsPerSec() / native_ : Double.NaN;
+            return toolRate > 0 && !driver.failed() ? driver.msgsPerSec() / toolRate : Double.NaN;
         }
     }
 
@@ -96,6 +104,7 @@ final class ParityCommand implements Callable<Integer> {
             }
             options.target(p, workload); // validates the workload for it
         }
+        options.requireRepeat(repeat);
         PrintWriter out = spec.commandLine().getOut();
         PeerTools tools;
         try {
@@ -110,34 +119,47 @@ final class ParityCommand implements Callable<Integer> {
         out.println("tools: " + tools.lib());
         out.flush();
         PerfRunner runner = new PerfRunner(settings);
-        List<Parity> results = new ArrayList<>();
-        for (String peer : new LinkedHashSet<>(peers)) {
-            Parity p = switch (peer) {
-                case RabbitMqTarget.NAME -> rabbitmq(workload, runner, tools);
-                case KafkaTarget.NAME -> kafka(workload, runner, tools);
-                default -> nats(workload, runner, tools);
-            };
-            results.add(p);
-            out.printf(Locale.ROOT, "[%s] driver %,.0f msgs/s, tool %,.0f msgs/s%n", peer, p.driver().msgsPerSec(), p.native_());
-            out.flush();
+        List<String> order = List.copyOf(new LinkedHashSet<>(peers));
+        List<Parity> all = new ArrayList<>();
+        for (int round = 0; round < repeat; round++) {
+            for (String peer : Rounds.order(order, round)) {
+                Parity p = switch (peer) {
+                    case RabbitMqTarget.NAME -> rabbitmq(workload, runner, tools);
+                    case KafkaTarget.NAME -> kafka(workload, runner, tools);
+                    default -> nats(workload, runner, tools);
+                };
+                all.add(p);
+                out.printf(Locale.ROOT, "%s[%s] driver %,.0f msgs/s, tool %,.0f msgs/s%n",
+                        repeat > 1 ? "round " + (round + 1) + " " : "", peer, p.driver().msgsPerSec(), p.toolRate());
+                out.flush();
+            }
         }
-        print(out, results);
-        return results.stream().anyMatch(p -> Double.isNaN(p.ratio())) ? 1 : 0;
+        print(out, order, all);
+        return all.stream().anyMatch(p -> Double.isNaN(p.ratio())) ? 1 : 0;
     }
 
-    static void print(PrintWriter out, List<Parity> results) {
+    /**
+     * The table (per peer: the tool's rate, the driver's and driver / tool; with several rounds their medians with
+     * [min-max] and the median of the per-round ratios), then what ran and each driver run's summary.
+     */
+    static void print(PrintWriter out, List<String> peers, List<Parity> all) {
         Table t = new Table("peer", "own tool (msgs/s)", "sluice-perf driver (msgs/s)", "driver / tool", "");
-        for (Parity p : results) {
-            double r = p.ratio();
-            t.row(p.peer(), p.native_() > 0 ? String.format(Locale.ROOT, "%,.0f", p.native_()) : "FAILED",
-                    p.driver().failed() ? "FAILED" : String.format(Locale.ROOT, "%,.0f", p.driver().msgsPerSec()),
-                    Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.3f", r),
+        for (String peer : peers) {
+            List<Parity> runs = all.stream().filter(p -> p.peer().equals(peer)).toList();
+            List<Double> tool = runs.stream().filter(p -> p.toolRate() > 0).map(Parity::toolRate).toList();
+            List<Double> driver = runs.stream().filter(p -> !p.driver().failed()).map(p -> p.driver().msgsPerSec()).toList();
+            List<Double> ratios = runs.stream().map(Parity::ratio).filter(r -> !Double.isNaN(r)).toList();
+            double r = ratios.isEmpty() ? Double.NaN : Stats.median(ratios);
+            t.row(peer, tool.isEmpty() ? "FAILED" : Stats.spread(tool, "%,.0f"),
+                    driver.isEmpty() ? "FAILED" : Stats.spread(driver, "%,.0f"),
+                    Double.isNaN(r) ? "-" : ratios.size() == 1 ? String.format(Locale.ROOT, "%.3f", r)
+                            : Stats.spread(ratios, "%.3f"),
                     Double.isNaN(r) ? "" : r >= 0.9 ? "ok (>= 0.9)" : "BELOW 0.9: the driver is slower than the tool");
         }
         out.println();
         out.print(t.render());
         out.println();
-        for (Parity p : results) {
+        for (Parity p : all) {
             out.println(p.peer() + " own tool: " + p.tool());
             if (p.error() != null) {
                 out.println("  FAILED: " + p.error().replace("\n", "\n    "));
@@ -152,7 +174,8 @@ final class ParityCommand implements Callable<Integer> {
     private Parity rabbitmq(Workload workload, PerfRunner runner, PeerTools tools) {
         Peers where = options.peers();
         RunResult driver = runner.run(Targets.create(RabbitMqTarget.NAME, where), workload);
-        long seconds = Math.max(1, Math.round(phaseNanos(workload, driver) / 1e9));
+        long warmup = warmupSeconds();
+        long seconds = warmup + Math.max(1, Math.round(phaseNanos(workload, driver) / 1e9));
         List<String> args = new ArrayList<>(List.of("--uri", where.amqp().toString(), "--producers", "1", "--consumers", "1",
                 "--size", Integer.toString(workload.recordSize()), "--time", Long.toString(seconds),
                 "--queue", PeerTargets.phaseName(), "--auto-delete", "true",
@@ -170,23 +193,33 @@ final class ParityCommand implements Callable<Integer> {
         try {
             List<String> lines = tools.run("rabbitmq: PerfTest", ChildJvm.SERVER_FLAGS, "com.rabbitmq.perf.PerfTest", args,
                     Duration.ofSeconds(seconds).plus(TOOL_SLACK));
-            return new Parity(RabbitMqTarget.NAME, tool, perfTestRate(lines), driver, null);
+            return new Parity(RabbitMqTarget.NAME, tool + "; the mean of its per-second received rates after " + warmup + " s",
+                    perfTestRate(lines, warmup), driver, null);
         } catch (RuntimeException e) {
             return new Parity(RabbitMqTarget.NAME, tool, 0, driver, TargetUnavailableException.oneLine(e));
         }
     }
 
-    private static final Pattern PERF_TEST_RECEIVED = Pattern.compile("receiving rate avg: (\\d+) msg/s");
+    private static final Pattern PERF_TEST_SECOND = Pattern.compile("time ([0-9.]+) s, .*received: (\\d+) msg/s");
 
-    /** PerfTest's "receiving rate avg: N msg/s". */
-    static double perfTestRate(List<String> lines) {
+    /**
+     * The mean of PerfTest's per-second "received: N msg/s" reports ({@code time T s, sent: ..., received: N msg/s, ...})
+     * whose second began after {@code warmupSeconds} (a report at T covers the second before it; T drifts by a few ms).
+     */
+    static double perfTestRate(List<String> lines, long warmupSeconds) {
+        double sum = 0;
+        int n = 0;
         for (String line : lines) {
-            Matcher m = PERF_TEST_RECEIVED.matcher(line);
-            if (m.find()) {
-                return Double.parseDouble(m.group(1));
+            Matcher m = PERF_TEST_SECOND.matcher(line);
+            if (m.find() && Double.parseDouble(m.group(1)) >= warmupSeconds + 0.5) {
+                sum += Double.parseDouble(m.group(2));
+                n++;
             }
         }
-        throw new IllegalStateException("PerfTest printed no 'receiving rate avg'");
+        if (n == 0) {
+            throw new IllegalStateException("PerfTest printed no per-second report after " + warmupSeconds + " s");
+        }
+        return sum / n;
     }
 
     // ---- Kafka: ProducerPerformance + ConsumerPerformance ----
@@ -197,7 +230,8 @@ final class ParityCommand implements Callable<Integer> {
         try {
             String bootstrap = broker != null ? broker.bootstrap() : where.bootstrap();
             RunResult driver = runner.run(Targets.create(KafkaTarget.NAME, where.withBootstrap(bootstrap)), workload);
-            long records = Math.max(1, driver.sent());
+            long warmup = warmupSeconds();
+            long records = withWarmup(driver, warmup);
             String topic = PeerTargets.phaseName();
             String group = topic + "-group";
             List<String> producer = new ArrayList<>(List.of("--topic", topic, "--num-records", Long.toString(records),
@@ -226,7 +260,8 @@ final class ParityCommand implements Callable<Integer> {
                     tools.run("kafka: ProducerPerformance", ChildJvm.SERVER_FLAGS, "org.apache.kafka.tools.ProducerPerformance",
                             producer, limit);
                     List<String> lines = PeerTools.finish(reader, "kafka: ConsumerPerformance", limit);
-                    return new Parity(KafkaTarget.NAME, tool, consumerPerformanceRate(lines), driver, null);
+                    return new Parity(KafkaTarget.NAME, tool + "; the consumer's rate in its reports from " + warmup
+                            + " s after its first records to its last", consumerPerformanceRate(lines, warmup), driver, null);
                 } finally {
                     admin.deleteTopics(List.of(topic));
                 }
@@ -275,11 +310,12 @@ final class ParityCommand implements Callable<Integer> {
 
     /**
      * The rate in ConsumerPerformance's per-second reports ({@code --show-detailed-stats}: {@code time, threadId,
-     * MB, MB.sec, nMsg, nMsg.sec, ...}, cumulative counts): the records counted from its first report with records to
-     * its last, over the time between them. The first report's interval is left out: it includes the wait for the
-     * producer's first batch.
+     * MB, MB.sec, nMsg, nMsg.sec, ...}, cumulative counts): the records counted from the last report within
+     * {@code warmupSeconds} of its first report with records, to its last report, over the time between them. The
+     * first report's interval is always left out: it includes the wait for the producer's first batch.
      */
-    static double consumerPerformanceRate(List<String> lines) {
+    static double consumerPerformanceRate(List<String> lines, long warmupSeconds) {
+        LocalDateTime dataStart = null;
         LocalDateTime firstTime = null;
         LocalDateTime lastTime = null;
         long firstCount = 0;
@@ -294,7 +330,10 @@ final class ParityCommand implements Callable<Integer> {
                 continue;
             }
             LocalDateTime time = LocalDateTime.parse(f[0].trim(), CONSUMER_PERF_TIME);
-            if (firstTime == null) {
+            if (dataStart == null) {
+                dataStart = time;
+            }
+            if (firstTime == null || !time.isAfter(dataStart.plusSeconds(warmupSeconds))) {
                 firstTime = time;
                 firstCount = count;
             }
@@ -312,7 +351,8 @@ final class ParityCommand implements Callable<Integer> {
     private Parity nats(Workload workload, PerfRunner runner, PeerTools tools) {
         Peers where = options.peers();
         RunResult driver = runner.run(Targets.create(NatsTarget.NAME, where), workload);
-        long records = Math.max(1, driver.sent());
+        long warmup = warmupSeconds();
+        long records = withWarmup(driver, warmup);
         String mode = switch (workload.acks()) {
             case NONE -> "core";
             case APPENDED -> "js-memory";
@@ -320,13 +360,14 @@ final class ParityCommand implements Callable<Integer> {
         };
         List<String> args = List.of(where.nats().toString(), mode, PeerTargets.phaseName(), Long.toString(records),
                 Integer.toString(workload.recordSize()), Integer.toString(NatsTarget.window(workload)),
-                Integer.toString(NatsTarget.pullBatch(workload)));
+                Integer.toString(NatsTarget.pullBatch(workload)), Long.toString(warmup));
         String tool = String.format(Locale.ROOT, "nats bench's recipe reproduced in Java (NOT the nats tool, which is not"
                         + " packaged here; io.sluice.benchmarks.reference.NatsBenchRecipe, no code shared with the driver):"
                         + " %s, %,d msgs of %d B, separate publishing and subscribing connections, async publish batches of %d"
                         + " waited for in full, %s", mode, records, workload.recordSize(), NatsTarget.window(workload),
                 mode.equals("core") ? "subscriber pending limits lifted"
-                        : "durable consumer with explicit acks, pull batch " + NatsTarget.pullBatch(workload));
+                        : "durable consumer with explicit acks, pull batch " + NatsTarget.pullBatch(workload))
+                + "; the subscriber's rate from " + warmup + " s after its first message to its last";
         try {
             Duration limit = Duration.ofNanos(phaseNanos(workload, driver)).multipliedBy(3).plus(TOOL_SLACK);
             List<String> lines = runReference(tools, args, limit);
@@ -351,7 +392,7 @@ final class ParityCommand implements Callable<Integer> {
         }
     }
 
-    private static final Pattern NATS_RECIPE = Pattern.compile("nats-bench-recipe received \\d+ msgs in [0-9.]+ s: ([0-9.]+) msgs/s");
+    private static final Pattern NATS_RECIPE = Pattern.compile("nats-bench-recipe received \\d+ msgs in [0-9.]+ s after the warm-up: ([0-9.]+) msgs/s");
 
     static double natsRecipeRate(List<String> lines) {
         for (String line : lines) {
@@ -361,6 +402,18 @@ final class ParityCommand implements Callable<Integer> {
             }
         }
         throw new IllegalStateException("the reference loop printed no rate");
+    }
+
+    /** The driver's warm-up in whole seconds, which the tools' figures leave out too. */
+    private long warmupSeconds() {
+        return (options.settings().warmup().toMillis() + 999) / 1000;
+    }
+
+    /** Records for a tool to send: as many as the driver sent in its measured phase, plus as many for the warm-up. */
+    private static long withWarmup(RunResult driver, long warmupSeconds) {
+        long measured = Math.max(1, driver.sent());
+        double seconds = Math.max(1e-3, driver.sendTime().toNanos() / 1e9);
+        return measured + (long) (measured / seconds * warmupSeconds);
     }
 
     /** How long the driver's measured phase sent for: its send time, or the workload's duration when it failed early. */

@@ -55,7 +55,8 @@ final class RabbitMqTarget implements Target {
 
     @Override
     public String description() {
-        return "RabbitMQ at " + Peers.safe(uri) + ": publisher confirms and consumer acks as --acks says, qos = --prefetch";
+        return "RabbitMQ at " + Peers.safe(uri) + ": a publishing and a consuming connection, publisher confirms and consumer"
+                + " acks as --acks says, qos = --prefetch";
     }
 
     /** Unconfirmed publishes at most: the records in five batches of {@code --batch-size}, as {@code maxInFlight}. */

@@ -109,8 +109,10 @@ final class WorkloadOptions {
             description = "Also write the workload and the results to FILE as JSON.")
     java.nio.file.Path json;
 
-    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", converter = DurationConverter.class,
-            description = "Unmeasured warm-up per target before the measured phase; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "15s", converter = DurationConverter.class,
+            description = "Unmeasured warm-up per target before the measured phase, long enough for a broker started"
+                    + " for the run and this JVM's clients to reach their steady rate (Kafka took ~15s here); 0 skips it"
+                    + " (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
     @Option(names = "--drain-timeout", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,

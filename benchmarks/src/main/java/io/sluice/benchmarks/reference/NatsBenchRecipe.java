@@ -37,10 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>jnats flushes its socket on every request by default; nats.go (what nats bench is built on) does not, so the
  *     publisher here does not either ({@code dontForceFlushOnRequest}).</li>
  * </ul>
- * Prints {@code nats-bench-recipe received N msgs in S s: R msgs/s}, the subscriber's rate from its first message to
- * its last, as nats bench reports it.
+ * Prints {@code nats-bench-recipe received N msgs in S s after the warm-up: R msgs/s}, the subscriber's rate as nats
+ * bench reports it (messages over the time from the first to the last), except that the first {@code warmupSeconds}
+ * after the first message are left out, as {@code sluice-perf} leaves out its drivers' warm-up.
  *
- * <p>Arguments: {@code url js-memory|js-file|core name count size pubBatch pullBatch}.
+ * <p>Arguments: {@code url js-memory|js-file|core name count size pubBatch pullBatch warmupSeconds}.
  */
 public final class NatsBenchRecipe {
     private NatsBenchRecipe() {
@@ -54,10 +55,13 @@ public final class NatsBenchRecipe {
         int size = Integer.parseInt(args[4]);
         int pubBatch = Integer.parseInt(args[5]);
         int pullBatch = Integer.parseInt(args[6]);
+        long warmupNanos = TimeUnit.SECONDS.toNanos(Long.parseLong(args[7]));
         String subject = name.replace('-', '.');
         byte[] payload = new byte[size];
         AtomicLong received = new AtomicLong();
         AtomicLong first = new AtomicLong();
+        AtomicLong measuredFrom = new AtomicLong();
+        AtomicLong countedBefore = new AtomicLong(-1);
         AtomicLong last = new AtomicLong();
         CountDownLatch all = new CountDownLatch(1);
         Options.Builder options = Options.builder().server(url).connectionTimeout(Duration.ofSeconds(3)).noReconnect();
@@ -69,6 +73,10 @@ public final class NatsBenchRecipe {
                 long n = received.incrementAndGet();
                 if (n == 1) {
                     first.set(now);
+                }
+                if (countedBefore.get() < 0 && now - first.get() >= warmupNanos) {
+                    measuredFrom.set(now);
+                    countedBefore.set(n - 1);
                 }
                 last.set(now);
                 if (n == count) {
@@ -113,9 +121,14 @@ public final class NatsBenchRecipe {
             if (jsm != null) {
                 jsm.deleteStream(name);
             }
-            double seconds = Math.max(1, last.get() - first.get()) / 1e9;
-            System.out.printf(Locale.ROOT, "nats-bench-recipe received %d msgs in %.3f s: %.1f msgs/s%n", received.get(),
-                    seconds, received.get() / seconds);
+            if (countedBefore.get() < 0) {
+                System.out.println("nats-bench-recipe: every message arrived within the warm-up; nothing to measure");
+                System.exit(4);
+            }
+            long measured = received.get() - countedBefore.get();
+            double seconds = Math.max(1, last.get() - measuredFrom.get()) / 1e9;
+            System.out.printf(Locale.ROOT, "nats-bench-recipe received %d msgs in %.3f s after the warm-up: %.1f msgs/s%n",
+                    measured, seconds, measured / seconds);
             System.exit(complete ? 0 : 3);
         }
     }

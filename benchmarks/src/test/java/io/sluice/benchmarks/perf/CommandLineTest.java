@@ -195,12 +195,13 @@ class CommandLineTest {
         assertThat(w.duration()).isEqualTo(Duration.ofSeconds(10));
         assertThat(w.recordSize()).isEqualTo(100);
         assertThat(w.rate()).isZero();
-        assertThat(run.options.settings().warmup()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(run.options.settings().warmup()).isEqualTo(Duration.ofSeconds(15));
 
         CompareCommand demo = parse(CompareCommand.class, SluicePerf.DEMO);
         assertThat(demo.targets).containsExactly("reactor-raw", "sluice-embedded");
         Workload d = demo.options.workload();
         assertThat(d.duration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(demo.options.settings().warmup()).isEqualTo(Duration.ofSeconds(2));
         assertThat(d.partitions()).isEqualTo(4);
         assertThat(d.recordSize()).isEqualTo(100);
     }
