@@ -217,7 +217,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** This JVM's class path with absolute entries: the child runs in its own directory ({@code java -jar} gives a relative one). */
-    private static String absoluteClassPath() {
+    static String absoluteClassPath() {
         return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(e -> !e.isEmpty())
                 .map(e -> Path.of(e).toAbsolutePath().toString())

@@ -25,11 +25,7 @@ final class JsonReport {
     }
 
     static void write(Path file, Workload workload, List<RunResult> results) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(file, json(workload, results), StandardCharsets.UTF_8);
+        writeFile(file, json(workload, results));
     }
 
     /**
@@ -40,28 +36,41 @@ final class JsonReport {
      * point at.
      */
     static void write(Path file, Workload workload, List<RunResult> results, Tune tune) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(file, json(workload, results, tune), StandardCharsets.UTF_8);
+        writeFile(file, json(workload, results, tune));
     }
 
     /** Writes every run of repeated rounds, each result with its {@code "round"} (from 1). */
     static void writeRounds(Path file, Workload workload, List<List<RunResult>> rounds) throws IOException {
+        writeFile(file, jsonRounds(workload, rounds));
+    }
+
+    /** Writes {@code json} to {@code file}, creating its folder if need be. */
+    private static void writeFile(Path file, String json) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, jsonRounds(workload, rounds), StandardCharsets.UTF_8);
+        Files.writeString(file, json, StandardCharsets.UTF_8);
     }
 
     static String json(Workload workload, List<RunResult> results) {
         return json(workload, results, null);
     }
 
-    /** The JSON of every round's results, each with its {@code "round"} (from 1). */
+    /** The JSON of every round's results, each with its {@code "round"} (from 1) when there are several rounds. */
     static String jsonRounds(Workload workload, List<List<RunResult>> rounds) {
+        return document(workload, rounds, null);
+    }
+
+    /** The JSON of {@code results} and, when {@code tune} is not null, its {@code "tune"} section. */
+    static String json(Workload workload, List<RunResult> results, Tune tune) {
+        if (tune != null && tune.trials().size() != results.size()) {
+            throw new IllegalArgumentException("tune has " + tune.trials().size() + " trials for " + results.size() + " results");
+        }
+        return document(workload, List.of(results), tune);
+    }
+
+    private static String document(Workload workload, List<List<RunResult>> rounds, Tune tune) {
         JsonReport j = new JsonReport();
         j.out.append("{\n  \"workload\": ");
         j.workload(workload);
@@ -75,24 +84,6 @@ final class JsonReport {
             }
         }
         j.out.append(first ? "]" : "\n  ]");
-        j.out.append("\n}\n");
-        return j.out.toString();
-    }
-
-    /** The JSON of {@code results} and, when {@code tune} is not null, its {@code "tune"} section. */
-    static String json(Workload workload, List<RunResult> results, Tune tune) {
-        if (tune != null && tune.trials().size() != results.size()) {
-            throw new IllegalArgumentException("tune has " + tune.trials().size() + " trials for " + results.size() + " results");
-        }
-        JsonReport j = new JsonReport();
-        j.out.append("{\n  \"workload\": ");
-        j.workload(workload);
-        j.out.append(",\n  \"results\": [");
-        for (int i = 0; i < results.size(); i++) {
-            j.out.append(i == 0 ? "\n    " : ",\n    ");
-            j.result(results.get(i), 0);
-        }
-        j.out.append(results.isEmpty() ? "]" : "\n  ]");
         if (tune != null) {
             j.out.append(",\n  \"tune\": ");
             j.tune(tune);

@@ -152,8 +152,7 @@ final class ParityCommand implements Callable<Integer> {
             double r = ratios.isEmpty() ? Double.NaN : Stats.median(ratios);
             t.row(peer, tool.isEmpty() ? "FAILED" : Stats.spread(tool, "%,.0f"),
                     driver.isEmpty() ? "FAILED" : Stats.spread(driver, "%,.0f"),
-                    Double.isNaN(r) ? "-" : ratios.size() == 1 ? String.format(Locale.ROOT, "%.3f", r)
-                            : Stats.spread(ratios, "%.3f"),
+                    Double.isNaN(r) ? "-" : Stats.spread(ratios, "%.3f"),
                     Double.isNaN(r) ? "" : r >= 0.9 ? "ok (>= 0.9)" : "BELOW 0.9: the driver is slower than the tool");
         }
         out.println();
@@ -370,25 +369,11 @@ final class ParityCommand implements Callable<Integer> {
                 + "; the subscriber's rate from " + warmup + " s after its first message to its last";
         try {
             Duration limit = Duration.ofNanos(phaseNanos(workload, driver)).multipliedBy(3).plus(TOOL_SLACK);
-            List<String> lines = runReference(tools, args, limit);
+            List<String> lines = PeerTools.runReference("nats: nats bench's recipe", ChildJvm.SERVER_FLAGS,
+                    NatsBenchRecipe.class, args, limit);
             return new Parity(NatsTarget.NAME, tool, natsRecipeRate(lines), driver, null);
         } catch (RuntimeException e) {
             return new Parity(NatsTarget.NAME, tool, 0, driver, TargetUnavailableException.oneLine(e));
-        }
-    }
-
-    /** The reference loop runs from this tool's own class path (jnats), in a child JVM like the peers' tools. */
-    private static List<String> runReference(PeerTools tools, List<String> args, Duration limit) {
-        Path dir = null;
-        try {
-            dir = java.nio.file.Files.createTempDirectory("sluice-perf-nats-recipe-");
-            try (ChildJvm child = ChildJvm.start("nats: nats bench's recipe", dir, "tool.log", ChildJvm.SERVER_FLAGS,
-                    NatsBenchRecipe.class, args)) {
-                return PeerTools.finish(child, "nats: nats bench's recipe", limit);
-            }
-        } catch (java.io.IOException e) {
-            TempDirectories.delete(dir);
-            throw new TargetUnavailableException("nats: cannot start nats bench's recipe: " + e, e);
         }
     }
 

@@ -140,20 +140,16 @@ public final class PayloadSource {
                 }
                 if (s >= limit || (!workload.countBased() && now - endNanos >= 0)) {
                     done = true;
-                    finished = true;
-                    probe.sourceCompleted(s, now);
+                    markFinished(now);
                     actual.onComplete();
                     return;
                 }
-                if (credit <= 0) {
-                    credit = probe.inFlightRoom();
-                    if (credit <= 0) {
-                        if (probe.parkUntilRoom(this::schedule)) {
-                            wakeAtEnd(now);
-                            break; // a receipt (or the end of the duration) schedules the next drain
-                        }
-                        continue;
+                if (!hasCredit()) {
+                    if (probe.parkUntilRoom(this::schedule)) {
+                        wakeAtEnd(now);
+                        break; // a receipt (or the end of the duration) schedules the next drain
                     }
+                    continue;
                 }
                 byte[] value = Payload.create(size, s, now);
                 seq = s + 1;
@@ -195,12 +191,9 @@ public final class PayloadSource {
             sink.complete(); // nothing more due: wait for the next tick
             return;
         }
-        if (credit <= 0) {
-            credit = probe.inFlightRoom();
-            if (credit <= 0) {
-                sink.complete(); // the in-flight limit is reached: the record keeps its slot and waits for the next tick
-                return;
-            }
+        if (!hasCredit()) {
+            sink.complete(); // the in-flight limit is reached: the record keeps its slot and waits for the next tick
+            return;
         }
         byte[] value = Payload.create(size, s, slot);
         credit--;
@@ -216,8 +209,24 @@ public final class PayloadSource {
     }
 
     private void finish(SynchronousSink<byte[]> sink, long now) {
+        markFinished(now);
+        sink.complete();
+    }
+
+    /** The last record has been sent: tells the probe how many, and stops the pacer. */
+    private void markFinished(long now) {
         finished = true;
         probe.sourceCompleted(seq, now);
-        sink.complete();
+    }
+
+    /**
+     * True when the in-flight limit lets one more record go: the credit of the last look, else a fresh look at the
+     * probe's room (which only grows while the credit is spent, so the probe is asked once per credit, not per record).
+     */
+    private boolean hasCredit() {
+        if (credit <= 0) {
+            credit = probe.inFlightRoom();
+        }
+        return credit > 0;
     }
 }

@@ -68,6 +68,24 @@ final class PeerTools {
      * a new temporary directory; its standard output and error go to {@code tool.log} there.
      */
     ChildJvm start(String subject, List<String> flags, String main, List<String> args) {
+        try {
+            return start(subject, flags, classPath(), main, args);
+        } catch (IOException e) {
+            throw new TargetUnavailableException(subject + ": cannot list its jars in " + lib + ": " + e, e);
+        }
+    }
+
+    /**
+     * Runs a reference loop of this tool's own ({@code main}, on this JVM's class path) to its end in a child JVM, as the
+     * peers' tools run, and returns its output lines; see {@link #run}.
+     */
+    static List<String> runReference(String subject, List<String> flags, Class<?> main, List<String> args, Duration timeout) {
+        try (ChildJvm child = start(subject, flags, ChildJvm.absoluteClassPath(), main.getName(), args)) {
+            return finish(child, subject, timeout);
+        }
+    }
+
+    private static ChildJvm start(String subject, List<String> flags, String classPath, String main, List<String> args) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("sluice-perf-tool-");
@@ -77,7 +95,7 @@ final class PeerTools {
                     + "<root level=\"WARN\"><appender-ref ref=\"out\"/></root></configuration>", StandardCharsets.UTF_8);
             List<String> all = new ArrayList<>(flags);
             all.add("-Dlogback.configurationFile=" + logback);
-            return ChildJvm.start(subject, dir, "tool.log", all, classPath(), main, args);
+            return ChildJvm.start(subject, dir, "tool.log", all, classPath, main, args);
         } catch (IOException e) {
             TempDirectories.delete(dir);
             throw new TargetUnavailableException(subject + ": cannot start it in a child JVM: " + e, e);

@@ -24,13 +24,13 @@ public final class Report {
             headers.add(results.get(i).target() + " / " + results.get(0).target());
         }
         Table t = new Table(headers.toArray(new String[0]));
-        ratioRow(t, results, "throughput (msgs/s)", RunResult::msgsPerSec, "%,.0f");
-        ratioRow(t, results, "throughput (MB/s)", RunResult::mbPerSec, "%,.1f");
-        ratioRow(t, results, "latency p50 (us)", r -> r.latency().p50(), "%,.1f");
-        ratioRow(t, results, "latency p90 (us)", r -> r.latency().p90(), "%,.1f");
-        ratioRow(t, results, "latency p99 (us)", r -> r.latency().p99(), "%,.1f");
-        ratioRow(t, results, "latency p99.9 (us)", r -> r.latency().p999(), "%,.1f");
-        ratioRow(t, results, "latency max (us)", r -> r.latency().max(), "%,.1f");
+        ratioRow(t, results, "throughput (msgs/s)", RunResult::msgsPerSec, "%,.0f", false);
+        ratioRow(t, results, "throughput (MB/s)", RunResult::mbPerSec, "%,.1f", false);
+        ratioRow(t, results, "latency p50 (us)", r -> r.latency().p50(), "%,.1f", true);
+        ratioRow(t, results, "latency p90 (us)", r -> r.latency().p90(), "%,.1f", true);
+        ratioRow(t, results, "latency p99 (us)", r -> r.latency().p99(), "%,.1f", true);
+        ratioRow(t, results, "latency p99.9 (us)", r -> r.latency().p999(), "%,.1f", true);
+        ratioRow(t, results, "latency max (us)", r -> r.latency().max(), "%,.1f", true);
         if (results.stream().anyMatch(r -> !r.sustained())) {
             row(t, results, "rate kept", r -> r.sustained() ? "yes" : "NO: cannot sustain");
         }
@@ -67,8 +67,9 @@ public final class Report {
         return sb.toString();
     }
 
-    private static void ratioRow(Table t, List<RunResult> results, String name, ToDoubleFunction<RunResult> metric, String format) {
-        boolean latency = name.startsWith("latency");
+    /** A metric's row; a latency row says {@value #CANNOT_SUSTAIN} for a target that fell behind its fixed rate. */
+    private static void ratioRow(Table t, List<RunResult> results, String name, ToDoubleFunction<RunResult> metric, String format,
+                                 boolean latency) {
         List<Object> cells = new ArrayList<>();
         cells.add(name);
         for (RunResult r : results) {
