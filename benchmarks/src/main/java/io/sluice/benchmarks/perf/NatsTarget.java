@@ -10,8 +10,8 @@ import io.nats.client.MessageConsumer;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.AckPolicy;
-import io.nats.client.api.PublishAck;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.ErrorListenerLoggerImpl;
@@ -46,8 +46,9 @@ import reactor.core.publisher.Flux;
  *       messages at a time (or {@code --prefetch});</li>
  *   <li>{@code stored}: the same with the stream on file storage.</li>
  * </ul>
- * The settings used go into the result's details. Publishing may wait for the window, so it runs on a thread
- * of its own, never on a Reactor non-blocking thread.
+ * The settings used go into the result's details. Publishing may wait for the window, so it runs right on the
+ * harness's producer thread, which is then one where blocking is allowed ({@link #publishesOnPayloadThread}), as nats
+ * bench's publisher calls its client from its own thread.
  */
 final class NatsTarget implements Target {
     static final String NAME = "nats";
@@ -76,6 +77,11 @@ final class NatsTarget implements Target {
 
     @Override
     public boolean hasAcks() {
+        return true;
+    }
+
+    @Override
+    public boolean publishesOnPayloadThread() {
         return true;
     }
 
@@ -162,7 +168,7 @@ final class NatsTarget implements Target {
                 probe.detail("nats", "core NATS subject " + subject + "; a publishing and a subscribing connection, no"
                         + " acknowledgements, subscriber pending limits lifted");
             }
-            Disposable sending = PeerTargets.publish(payloads, "sluice-perf-nats-publisher", publisher);
+            Disposable sending = PeerTargets.publishInPlace(payloads, publisher);
             return () -> {
                 sending.dispose();
                 consumer.dispose();
@@ -194,7 +200,7 @@ final class NatsTarget implements Target {
     }
 
     /**
-     * Publishes on its own thread. With JetStream as {@code nats bench js pub} does: asynchronous publishes in batches
+     * Publishes on the payload thread. With JetStream as {@code nats bench js pub} does: asynchronous publishes in batches
      * of {@code window}, waiting for every acknowledgement of a batch before the next (one wait per batch: a window
      * that slides by one woke the publishing thread for every acknowledgement). Each acknowledgement is counted.
      */

@@ -21,20 +21,32 @@ final class PeerTargets {
     }
 
     /**
-     * Subscribes {@code publisher} to {@code payloads} on a thread of its own named {@code name}: a peer client
-     * publishes with blocking calls (socket writes, waiting for a confirm window), which must never run on one of
-     * Reactor's non-blocking threads, where the payloads come from. The thread is a one-thread bounded-elastic
-     * scheduler, where blocking is allowed, and whose task queue a non-blocking thread may hand work to: with a
-     * plain executor, the hand-off takes a lock that BlockHound (in the tests) reports as blocking when contended,
-     * and the failed hand-off left {@code publishOn} stalled with one record queued. Disposing stops both.
+     * Subscribes {@code publisher} to {@code payloads} on a thread of its own named {@code name}, for a client whose
+     * publishing may block (Kafka's {@code send} waits when its buffer is full) although its target leaves the payloads
+     * on the harness's non-blocking producer thread: blocking must never run there. The thread is a one-thread
+     * bounded-elastic scheduler, where blocking is allowed, and whose task queue a non-blocking thread may hand work
+     * to: with a plain executor, the hand-off takes a lock that BlockHound (in the tests) reports as blocking when
+     * contended, and the failed hand-off left {@code publishOn} stalled with one record queued. Disposing stops both.
      */
-    static <P extends Subscriber<byte[]> & Disposable> Disposable publish(Flux<byte[]> payloads, String name, P publisher) {
+    static <P extends Subscriber<byte[]> & Disposable> Disposable publishOnOwnThread(Flux<byte[]> payloads, String name,
+            P publisher) {
         Scheduler thread = Schedulers.newBoundedElastic(1, Integer.MAX_VALUE, name, 60, true);
         payloads.publishOn(thread, 256).subscribe(publisher);
         return () -> {
             publisher.dispose();
             thread.dispose();
         };
+    }
+
+    /**
+     * Subscribes {@code publisher} to {@code payloads} where they are emitted, for a target that
+     * {@linkplain Target#publishesOnPayloadThread publishes on the payload thread}: its blocking calls run on the
+     * producer thread, as PerfTest's and nats bench's publishers call their clients from their own threads, with
+     * no queue and no thread hand-off per record between source and client. Disposing stops it.
+     */
+    static <P extends Subscriber<byte[]> & Disposable> Disposable publishInPlace(Flux<byte[]> payloads, P publisher) {
+        payloads.subscribe(publisher);
+        return publisher;
     }
 
     /** The peer targets (and reactor-raw) drive one producer and one consumer, with one handler, so far. */

@@ -90,7 +90,9 @@ public final class PerfRunner {
 
     private RunResult phase(Target target, Workload workload, String name) {
         Probe probe = new Probe(workload, target.hasAcks());
-        Scheduler producer = Schedulers.newSingle("sluice-perf-producer", true);
+        Scheduler producer = target.publishesOnPayloadThread()
+                ? Schedulers.newBoundedElastic(1, Integer.MAX_VALUE, "sluice-perf-producer", 60, true)
+                : Schedulers.newSingle("sluice-perf-producer", true);
         Disposable running = null;
         String error = null;
         try {

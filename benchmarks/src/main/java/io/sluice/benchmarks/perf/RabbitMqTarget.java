@@ -34,7 +34,9 @@ import reactor.core.publisher.Flux;
  * </ul>
  * The consumer's prefetch ({@code basic.qos}) is {@code --prefetch}; it acknowledges with {@code multiple} every
  * quarter of it. The settings used go into the result's details. Publishing blocks (socket writes, the confirm
- * window), so it runs on a thread of its own, never on a Reactor non-blocking thread.
+ * window), so it runs right on the harness's producer thread, which is then one where blocking is allowed
+ * ({@link #publishesOnPayloadThread}): as PerfTest's producer thread calls {@code basicPublish}, with no hand-off per
+ * record.
  */
 final class RabbitMqTarget implements Target {
     static final String NAME = "rabbitmq";
@@ -71,6 +73,11 @@ final class RabbitMqTarget implements Target {
 
     @Override
     public boolean hasAcks() {
+        return true;
+    }
+
+    @Override
+    public boolean publishesOnPayloadThread() {
         return true;
     }
 
@@ -120,7 +127,7 @@ final class RabbitMqTarget implements Target {
             consuming.basicQos(workload.prefetch());
             consuming.basicConsume(queue, !confirms, new Reader(consuming, probe, confirms, ackEvery));
             Publisher publisher = new Publisher(publishing, queue, probe, confirms, durable, window);
-            Disposable sending = PeerTargets.publish(payloads, "sluice-perf-rabbitmq-publisher", publisher);
+            Disposable sending = PeerTargets.publishInPlace(payloads, publisher);
             return () -> {
                 sending.dispose();
                 try (Channel c = connection.createChannel()) {
@@ -168,7 +175,7 @@ final class RabbitMqTarget implements Target {
         }
     }
 
-    /** Publishes on its own thread, at most {@code window} unconfirmed; counts confirms as acknowledgements. */
+    /** Publishes on the payload thread, at most {@code window} unconfirmed; counts confirms as acknowledgements. */
     private static final class Publisher extends BaseSubscriber<byte[]> {
         private final Channel channel;
         private final String queue;

@@ -32,6 +32,15 @@ public interface Target extends AutoCloseable {
     default void validate(Workload workload) {
     }
 
+    /**
+     * True when the target publishes with blocking calls (socket writes, a confirm window) right on the thread the
+     * payloads are emitted on, as its own benchmark tool publishes from its producer thread. The runner then makes that
+     * thread one where blocking is allowed; otherwise it is a non-blocking thread and the target hands the payloads off.
+     */
+    default boolean publishesOnPayloadThread() {
+        return false;
+    }
+
     /** Sets the target up for a run of {@code workload} (starts engines, connects). */
     void open(Workload workload);
 
