@@ -2,7 +2,7 @@ package io.sluice;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import io.sluice.log.LogStore;
 import io.sluice.log.OffsetStore;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package io.sluice.admin;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import java.time.Duration;
 
 /**

@@ -1,6 +1,6 @@
 package io.sluice.consumer;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import io.sluice.partition.Assignor;
 import io.sluice.partition.Assignors;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import io.sluice.consumer.Delivery;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
+import io.sluice.spi.AbstractConsumer;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;

@@ -8,6 +8,7 @@ import io.sluice.EngineOptions;
 import io.sluice.Sluice;
 import io.sluice.admin.Admin;
 import io.sluice.admin.TopicSpec;
+import io.sluice.check.Check;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.errors.ClosedException;
@@ -20,6 +21,9 @@ import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.record.TopicPartition;
+import io.sluice.spi.AbstractConsumer;
+import io.sluice.spi.Producers;
+import io.sluice.spi.SendTarget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +60,7 @@ public final class Engine implements Sluice, SendTarget {
     private final DistributionSummary storeBatchRecords;
     final Map<String, TopicState> topics = new ConcurrentHashMap<>();
     final Map<String, GroupState> groups = new ConcurrentHashMap<>();
-    private final Set<DefaultProducer> producers = ConcurrentHashMap.newKeySet();
+    private final Producers producers = new Producers(this);
     private final Set<Member> members = ConcurrentHashMap.newKeySet();
     private final EngineAdmin admin;
     private volatile boolean closed;
@@ -109,9 +113,7 @@ public final class Engine implements Sluice, SendTarget {
     public Producer producer(ProducerOptions options) {
         Check.notNull("options", options);
         ensureOpen();
-        DefaultProducer p = new DefaultProducer(this, options);
-        producers.add(p);
-        return p;
+        return producers.create(options);
     }
 
     @Override
@@ -133,7 +135,7 @@ public final class Engine implements Sluice, SendTarget {
         }
         closed = true;
         ClosedException e = closedException();
-        producers.forEach(p -> p.failAll(e));
+        producers.failAll(e);
         members.forEach(m -> m.fail(e));
         topics.values().forEach(t -> {
             for (PartitionState p : t.partitions) {
@@ -237,11 +239,6 @@ public final class Engine implements Sluice, SendTarget {
     @Override
     public Throwable closedError() {
         return closed ? closedException() : null;
-    }
-
-    @Override
-    public void producerClosed(DefaultProducer p) {
-        producers.remove(p);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.sluice.admin.Admin;
 import io.sluice.admin.GroupDescription;
 import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
+import io.sluice.check.Check;
 import io.sluice.errors.TopicExistsException;
 import io.sluice.errors.UnknownGroupException;
 import io.sluice.errors.UnknownTopicException;

@@ -7,6 +7,8 @@ import io.sluice.consumer.RebalanceEvent;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.record.Record;
 import io.sluice.record.TopicPartition;
+import io.sluice.spi.AbstractConsumer;
+import io.sluice.spi.SenderHandOff;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -153,52 +155,37 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
     // ---- the delivery loop ----
 
     /**
-     * Members woken by appends of a producer's sender thread, which delivers to them itself once it has let go
-     * of the producer's monitor: one thread hand-off from producer to consumer instead of two.
+     * Records were appended to one of this member's partitions. When the append ran on a producer's sender thread,
+     * that thread runs the loop itself once it has let go of the producer's monitor ({@link SenderHandOff}).
      */
-    private static final ThreadLocal<List<Member>> DELIVER_HERE = new ThreadLocal<>();
-
-    /** Lets the calling sender thread deliver to the members its appends wake; see {@link #deliverDeferred}. */
-    static void deferDelivery() {
-        if (DELIVER_HERE.get() == null) {
-            DELIVER_HERE.set(new ArrayList<>());
-        }
-    }
-
-    /** Runs the delivery loops of the members woken since {@link #deferDelivery()}, on this thread. */
-    static void deliverDeferred() {
-        List<Member> woken = DELIVER_HERE.get();
-        if (woken == null) {
-            return;
-        }
-        DELIVER_HERE.remove();
-        for (Member m : woken) {
-            try {
-                m.run(); // this thread took the member's loop in dataArrived
-            } catch (RuntimeException | Error e) { // a subscriber broke the rules; the other members still get theirs
-                Operators.onErrorDropped(e, m.actual.currentContext());
-            }
-        }
-    }
-
-    /** Records were appended to one of this member's partitions. */
     private void dataArrived() {
-        List<Member> woken = DELIVER_HERE.get();
-        if (woken == null) {
-            signal();
-        } else if (WIP.getAndIncrement(this) == 0) {
-            woken.add(this);
+        if (WIP.getAndIncrement(this) == 0 && !SenderHandOff.defer(this::runOnSender)) {
+            schedule();
+        }
+    }
+
+    /** The loop, on a sender thread that took it in {@link #dataArrived}. */
+    private void runOnSender() {
+        try {
+            run();
+        } catch (RuntimeException | Error e) { // a subscriber broke the rules; the other members still get theirs
+            Operators.onErrorDropped(e, actual.currentContext());
         }
     }
 
     void signal() {
         if (WIP.getAndIncrement(this) == 0) {
-            try {
-                worker.schedule(this);
-            } catch (RuntimeException rejected) {
-                // the engine is closing: run the last pass here so that the subscriber hears of it
-                run();
-            }
+            schedule();
+        }
+    }
+
+    /** Runs the loop on the member's worker; the caller took the loop (work-in-progress from 0). */
+    private void schedule() {
+        try {
+            worker.schedule(this);
+        } catch (RuntimeException rejected) {
+            // the engine is closing: run the last pass here so that the subscriber hears of it
+            run();
         }
     }
 

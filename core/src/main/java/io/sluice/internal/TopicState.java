@@ -2,6 +2,7 @@ package io.sluice.internal;
 
 import io.micrometer.core.instrument.Timer;
 import io.sluice.admin.TopicSpec;
+import io.sluice.spi.SendTarget;
 
 /** A topic in the engine: its spec and partitions. */
 final class TopicState implements SendTarget.Topic {

@@ -1,12 +1,11 @@
 package io.sluice.log;
 
-import static io.sluice.log.RecordBatch.HEADER_SIZE;
-
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import io.sluice.record.Header;
 import io.sluice.record.Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import static io.sluice.log.RecordBatch.HEADER_SIZE;
 
 /**
  * Encodes records one by one into a growable array and seals them into a {@link RecordBatch}: the producer's

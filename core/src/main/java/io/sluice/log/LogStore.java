@@ -6,7 +6,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Where partition logs are kept beyond the engine's {@link MemoryLog}s. The engine assigns offsets and keeps
+ * Where partition logs are kept beyond the engine's in-memory partition logs. The engine assigns offsets and keeps
  * the newest records of every partition in memory for its consumers; a store persists each batch as its
  * codec made it and gives topics and batches back after a restart. Must be non-blocking.
  *

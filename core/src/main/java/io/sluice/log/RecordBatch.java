@@ -1,5 +1,18 @@
 package io.sluice.log;
 
+import io.sluice.check.Check;
+import io.sluice.errors.CorruptRecordException;
+import io.sluice.record.Header;
+import io.sluice.record.Headers;
+import io.sluice.record.Record;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.zip.CRC32C;
 import static io.sluice.log.BatchFormat.ATTRIBUTES;
 import static io.sluice.log.BatchFormat.BASE_OFFSET;
 import static io.sluice.log.BatchFormat.BASE_SEQUENCE;
@@ -13,20 +26,6 @@ import static io.sluice.log.BatchFormat.MAGIC;
 import static io.sluice.log.BatchFormat.MAX_TIMESTAMP;
 import static io.sluice.log.BatchFormat.PRODUCER_ID;
 import static io.sluice.log.BatchFormat.RECORD_COUNT;
-
-import io.sluice.errors.CorruptRecordException;
-import io.sluice.internal.Check;
-import io.sluice.record.Header;
-import io.sluice.record.Headers;
-import io.sluice.record.Record;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.zip.CRC32C;
 
 /**
  * A batch of records in the one encoding Sluice uses in memory, on disk and on the wire: a 55-byte big-endian
@@ -191,7 +190,7 @@ public final class RecordBatch {
      * The first offset at or after {@code fromOffset} whose record timestamp is at least {@code timestamp}, or -1
      * when this batch has none. Reads only each record's timestamp and skips the rest.
      */
-    long offsetForTimestamp(long timestamp, long fromOffset, String topic, int partition) {
+    public long offsetForTimestamp(long timestamp, long fromOffset, String topic, int partition) {
         if (fromOffset > lastOffset() || maxTimestamp() < timestamp) {
             return -1;
         }

@@ -1,6 +1,6 @@
 package io.sluice.partition;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import io.sluice.partition.Assignor.Member;
 import io.sluice.record.TopicPartition;
 import java.util.ArrayList;

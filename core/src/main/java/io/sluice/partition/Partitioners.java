@@ -1,6 +1,6 @@
 package io.sluice.partition;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import io.sluice.producer.OutboundMessage;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
 package io.sluice.producer;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import io.sluice.record.Headers;
 import java.nio.charset.StandardCharsets;
 

@@ -1,6 +1,6 @@
 package io.sluice.producer;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import io.sluice.partition.Partitioner;
 import io.sluice.partition.Partitioners;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.sluice.record;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import java.nio.charset.StandardCharsets;
 
 /** A record header: a string key and a nullable byte value. */

@@ -1,6 +1,6 @@
 package io.sluice.record;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

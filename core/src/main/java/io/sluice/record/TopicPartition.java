@@ -1,6 +1,6 @@
 package io.sluice.record;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 
 /** One partition of a topic. */
 public record TopicPartition(String topic, int partition) implements Comparable<TopicPartition> {

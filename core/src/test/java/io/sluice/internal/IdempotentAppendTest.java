@@ -1,7 +1,5 @@
 package io.sluice.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.sluice.EngineOptions;
 import io.sluice.Sluice;
 import io.sluice.admin.TopicSpec;
@@ -10,12 +8,14 @@ import io.sluice.log.BatchBuilder;
 import io.sluice.log.RecordBatch;
 import io.sluice.producer.Acks;
 import io.sluice.record.Headers;
+import io.sluice.spi.SendTarget;
 import io.sluice.testing.DurableMemoryStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A partition drops a resent copy of an idempotent producer's batch (same producer id and base sequence) and

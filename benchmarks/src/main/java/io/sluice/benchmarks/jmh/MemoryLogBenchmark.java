@@ -1,9 +1,9 @@
 package io.sluice.benchmarks.jmh;
 
 import io.sluice.log.BatchBuilder;
-import io.sluice.log.MemoryLog;
 import io.sluice.log.RecordBatch;
-import io.sluice.log.Retention;
+import io.sluice.log.internal.MemoryLog;
+import io.sluice.log.internal.Retention;
 import io.sluice.record.Headers;
 import io.sluice.record.TopicPartition;
 import java.util.concurrent.TimeUnit;

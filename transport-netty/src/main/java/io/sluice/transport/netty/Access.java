@@ -1,6 +1,6 @@
 package io.sluice.transport.netty;
 
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.sluice.transport.netty;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.ssl.SslContext;
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import java.time.Duration;
 
 /**

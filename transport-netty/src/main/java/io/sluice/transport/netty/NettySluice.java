@@ -4,20 +4,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.Sluice;
 import io.sluice.admin.Admin;
+import io.sluice.check.Check;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.errors.ClosedException;
-import io.sluice.internal.AbstractConsumer;
-import io.sluice.internal.Check;
-import io.sluice.internal.DefaultProducer;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
+import io.sluice.spi.AbstractConsumer;
+import io.sluice.spi.Producers;
 import io.sluice.transport.netty.internal.ClientConnection;
 import io.sluice.transport.netty.internal.RemoteAdmin;
 import io.sluice.transport.netty.internal.RemoteConsumer;
 import io.sluice.transport.netty.internal.RemoteTarget;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -42,14 +40,15 @@ public final class NettySluice implements Sluice {
     private final Scheduler sender;
     private final RemoteTarget target;
     private final RemoteAdmin admin;
-    private final Set<DefaultProducer> producers = ConcurrentHashMap.newKeySet();
+    private final Producers producers;
     private volatile boolean closed;
 
     private NettySluice(ClientOptions options) {
         this.connection = new ClientConnection(options);
         this.registry = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
         this.sender = Schedulers.newParallel("sluice-client-send", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
-        this.target = new RemoteTarget(connection, sender, registry, producers::remove);
+        this.target = new RemoteTarget(connection, sender, registry);
+        this.producers = new Producers(target);
         this.admin = new RemoteAdmin(connection);
     }
 
@@ -80,9 +79,7 @@ public final class NettySluice implements Sluice {
     public Producer producer(ProducerOptions options) {
         Check.notNull("options", options);
         ensureOpen();
-        DefaultProducer p = new DefaultProducer(target, options);
-        producers.add(p);
-        return p;
+        return producers.create(options);
     }
 
     @Override
@@ -122,7 +119,7 @@ public final class NettySluice implements Sluice {
         }
         closed = true;
         ClosedException e = new ClosedException("the client of node " + connection.address() + " is closed");
-        producers.forEach(p -> p.failAll(e));
+        producers.failAll(e);
         connection.close();
         sender.dispose();
     }

@@ -1,7 +1,7 @@
 package io.sluice.transport.netty;
 
 import io.netty.handler.ssl.SslContext;
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -28,7 +28,7 @@ import reactor.util.concurrent.Queues;
  * this one again): the records buffered here are dropped, acknowledgements of earlier deliveries are ignored, and
  * once reconnected the subscription starts again with fresh credits.
  */
-final class ClientSubscription implements Subscription, io.sluice.internal.AbstractConsumer.Membership {
+final class ClientSubscription implements Subscription, io.sluice.spi.AbstractConsumer.Membership {
     final int id;
     private final ClientConnection connection;
     private final ConsumerOptions options;

@@ -2,7 +2,6 @@ package io.sluice.transport.netty.internal;
 
 import io.sluice.errors.ClosedException;
 import io.sluice.errors.CorruptRecordException;
-import io.sluice.errors.NotLeaderException;
 import io.sluice.errors.OutOfOrderSequenceException;
 import io.sluice.errors.ProtocolException;
 import io.sluice.errors.SluiceException;
@@ -25,7 +24,6 @@ public final class ErrorCodes {
     public static final String TOPIC_EXISTS = "TOPIC_EXISTS";
     public static final String UNKNOWN_GROUP = "UNKNOWN_GROUP";
     public static final String TOPIC_FULL = "TOPIC_FULL";
-    public static final String NOT_LEADER = "NOT_LEADER";
     public static final String UNAUTHORIZED = "UNAUTHORIZED";
     public static final String INVALID_FRAME = "INVALID_FRAME";
     public static final String FRAME_TOO_LARGE = "FRAME_TOO_LARGE";
@@ -53,9 +51,6 @@ public final class ErrorCodes {
         }
         if (e instanceof TopicFullException) {
             return TOPIC_FULL;
-        }
-        if (e instanceof NotLeaderException) {
-            return NOT_LEADER;
         }
         if (e instanceof UnauthorizedException) {
             return UNAUTHORIZED;
@@ -89,7 +84,6 @@ public final class ErrorCodes {
             case TOPIC_EXISTS -> new TopicExistsException(m);
             case UNKNOWN_GROUP -> new UnknownGroupException(m);
             case TOPIC_FULL -> new TopicFullException(m);
-            case NOT_LEADER -> new NotLeaderException(m);
             case UNAUTHORIZED -> new UnauthorizedException(m);
             case CORRUPT_BATCH -> new CorruptRecordException(m);
             case OUT_OF_ORDER_SEQUENCE -> new OutOfOrderSequenceException(m);

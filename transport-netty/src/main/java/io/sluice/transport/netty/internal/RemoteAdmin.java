@@ -4,7 +4,7 @@ import io.sluice.admin.Admin;
 import io.sluice.admin.GroupDescription;
 import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
-import io.sluice.internal.Check;
+import io.sluice.check.Check;
 import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -5,17 +5,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sluice.admin.TopicSpec;
 import io.sluice.errors.UnknownTopicException;
-import io.sluice.internal.DefaultProducer;
-import io.sluice.internal.SendTarget;
 import io.sluice.log.RecordBatch;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Acks;
 import io.sluice.record.TopicPartition;
+import io.sluice.spi.SendTarget;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -28,7 +26,6 @@ public final class RemoteTarget implements SendTarget {
     private final ClientConnection connection;
     private final Scheduler sender;
     private final MeterRegistry registry;
-    private final Consumer<DefaultProducer> onProducerClosed;
     private final Map<TopicSpec, RemoteTopic> cache = new ConcurrentHashMap<>();
     /**
      * Producer ids: seeded once from SecureRandom on the thread that connects (reading it may block, which a send's
@@ -36,11 +33,10 @@ public final class RemoteTarget implements SendTarget {
      */
     private final java.util.SplittableRandom ids = new java.util.SplittableRandom(new SecureRandom().nextLong());
 
-    public RemoteTarget(ClientConnection connection, Scheduler sender, MeterRegistry registry, Consumer<DefaultProducer> onProducerClosed) {
+    public RemoteTarget(ClientConnection connection, Scheduler sender, MeterRegistry registry) {
         this.connection = connection;
         this.sender = sender;
         this.registry = registry;
-        this.onProducerClosed = onProducerClosed;
     }
 
     @Override
@@ -73,11 +69,6 @@ public final class RemoteTarget implements SendTarget {
     @Override
     public Throwable closedError() {
         return connection.closedError();
-    }
-
-    @Override
-    public void producerClosed(DefaultProducer producer) {
-        onProducerClosed.accept(producer);
     }
 
     private final class RemoteTopic implements SendTarget.Topic {

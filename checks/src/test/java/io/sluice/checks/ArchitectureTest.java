@@ -1,0 +1,113 @@
+package io.sluice.checks;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import io.sluice.Sluice;
+import io.sluice.internal.Engine;
+import io.sluice.partition.Partitioner;
+import io.sluice.producer.OutboundMessage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The architecture, as rules over every module's main code (tests excluded). Read top to bottom, it is the layering:
+ * <ol>
+ *   <li>{@code sluice-core} holds the API (a package per concept), {@code io.sluice.spi} (the seam another
+ *       {@link Sluice} implementation plugs into) and {@code internal} packages (the engine);</li>
+ *   <li>{@code sluice-store-r2dbc} and {@code sluice-transport-netty} are libraries on {@code sluice-core} alone;</li>
+ *   <li>{@code sluice-node} is the runnable node on both; {@code sluice-benchmarks} uses everything;</li>
+ *   <li>a module's {@code internal} packages are its own: no other module imports them.</li>
+ * </ol>
+ * The one place the API names the engine is {@link Sluice#embedded()}, the factory that creates it (as reactor-kafka's
+ * {@code KafkaSender.create} returns its {@code internals.DefaultKafkaSender}).
+ */
+class ArchitectureTest {
+    private static final String CORE_INTERNAL = "io.sluice.internal..";
+    private static final String CORE_LOG_INTERNAL = "io.sluice.log.internal..";
+    private static final String[] CORE_API = {"io.sluice", "io.sluice.admin..", "io.sluice.consumer..", "io.sluice.errors..",
+        "io.sluice.log", "io.sluice.metrics..", "io.sluice.partition..", "io.sluice.producer..", "io.sluice.record..",
+        "io.sluice.check.."};
+    private static final String STORE = "io.sluice.store.r2dbc..";
+    private static final String TRANSPORT = "io.sluice.transport.netty..";
+    private static final String NODE = "io.sluice.node..";
+    private static final String BENCHMARKS = "io.sluice.benchmarks..";
+
+    /** Every module's main classes (the jars and directories on this module's test class path). */
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.sluice");
+
+    @Test
+    void theCoreApiReachesTheEngineOnlyThroughTheSpi() {
+        check(noClasses().that().resideInAnyPackage(CORE_API)
+                .should().dependOnClassesThat(resideInAnyPackage(CORE_INTERNAL, CORE_LOG_INTERNAL)
+                        .and(not(equivalentTo(Engine.class))))
+                .because("API types are what users import; what implementations share is in io.sluice.spi"));
+        check(noClasses().that().resideInAnyPackage(CORE_API).and().areNotAssignableTo(Sluice.class)
+                .should().dependOnClassesThat().areAssignableTo(Engine.class)
+                .because("Sluice.embedded() is the one place the API creates the engine"));
+    }
+
+    @Test
+    void noModuleImportsAnotherModulesInternals() {
+        check(noClasses().that().resideOutsideOfPackages("io.sluice", "io.sluice.admin..", "io.sluice.consumer..",
+                        "io.sluice.errors..", "io.sluice.log..", "io.sluice.metrics..", "io.sluice.partition..",
+                        "io.sluice.producer..", "io.sluice.record..", "io.sluice.spi..", "io.sluice.check..", CORE_INTERNAL,
+                        CORE_LOG_INTERNAL, "io.sluice.benchmarks.jmh..")
+                .should().dependOnClassesThat().resideInAnyPackage(CORE_INTERNAL, CORE_LOG_INTERNAL)
+                .because("core's internals carry no compatibility promise; other modules use its API and SPI"
+                        + " (JMH's microbenchmarks measure the internal hot paths on purpose)"));
+        check(noClasses().that().resideOutsideOfPackage(STORE)
+                .should().dependOnClassesThat().resideInAPackage("io.sluice.store.r2dbc.internal..")
+                .because("the store's internals are its own"));
+        check(noClasses().that().resideOutsideOfPackage(TRANSPORT)
+                .should().dependOnClassesThat().resideInAPackage("io.sluice.transport.netty.internal..")
+                .because("the transport's internals are its own"));
+    }
+
+    @Test
+    void theLibrariesDependOnCoreOnly() {
+        check(noClasses().that().resideInAnyPackage("io.sluice", "io.sluice.admin..", "io.sluice.consumer..",
+                        "io.sluice.errors..", "io.sluice.log..", "io.sluice.metrics..", "io.sluice.partition..",
+                        "io.sluice.producer..", "io.sluice.record..", "io.sluice.spi..", "io.sluice.check..", CORE_INTERNAL)
+                .should().dependOnClassesThat().resideInAnyPackage(STORE, TRANSPORT, NODE, BENCHMARKS)
+                .because("core knows nothing of SQL, Netty or the programs built on it"));
+        check(noClasses().that().resideInAPackage(TRANSPORT)
+                .should().dependOnClassesThat().resideInAnyPackage(STORE, NODE, BENCHMARKS)
+                .orShould().dependOnClassesThat().resideInAnyPackage("picocli..", "io.micrometer.prometheusmetrics..",
+                        "reactor.netty.http..", "io.r2dbc..")
+                .because("sluice-transport-netty is a library: the node's command line, HTTP endpoints and store"
+                        + " choice are sluice-node's"));
+        check(noClasses().that().resideInAPackage(STORE)
+                .should().dependOnClassesThat().resideInAnyPackage(TRANSPORT, NODE, BENCHMARKS)
+                .because("sluice-store-r2dbc is a library on core alone"));
+        check(noClasses().that().resideInAPackage(NODE)
+                .should().dependOnClassesThat().resideInAnyPackage(BENCHMARKS)
+                .because("the node is a program of its own"));
+    }
+
+    /**
+     * Two dependencies back up are deliberate: {@link Sluice#embedded()} creates the engine, and a
+     * {@link Partitioner} chooses the partition of an {@link OutboundMessage} while {@code ProducerOptions} names its
+     * partitioner (both kept where users import them).
+     */
+    @Test
+    void packagesHaveNoCycles() {
+        check(slices().matching("io.sluice.(**)").should().beFreeOfCycles()
+                .ignoreDependency(Sluice.class, Engine.class)
+                .ignoreDependency(resideInAPackage("io.sluice.partition"), equivalentTo(OutboundMessage.class))
+                .because("a package depends on the ones below it"));
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(MAIN);
+    }
+}

@@ -1,0 +1,207 @@
+package io.sluice.spi;
+
+import io.micrometer.core.instrument.Counter;
+import io.sluice.check.Check;
+import io.sluice.consumer.Consumer;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.consumer.DeadLetterHeaders;
+import io.sluice.consumer.Delivery;
+import io.sluice.consumer.RebalanceEvent;
+import io.sluice.consumer.Result;
+import io.sluice.metrics.SluiceMeters;
+import io.sluice.producer.OutboundMessage;
+import io.sluice.producer.Producer;
+import io.sluice.record.Headers;
+import io.sluice.record.Record;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.core.publisher.Sinks;
+
+/**
+ * What a {@link Consumer} does on top of its deliveries, the same for the embedded engine and the Netty client:
+ * auto-acknowledgement, and {@link #process} (concurrency and ordering lanes, retries, dead letters, their meters).
+ * A subclass supplies {@link #receive()}. Public for {@code sluice-transport-netty}; not API.
+ */
+public abstract class AbstractConsumer implements Consumer {
+    protected final ConsumerOptions options;
+    private volatile Producer deadLetters;
+    /** The one subscription a consumer takes at a time: a member of its group, here or on a node. */
+    private final AtomicReference<Membership> active = new AtomicReference<>();
+    private final Sinks.Many<RebalanceEvent> events = Sinks.many().multicast().onBackpressureBuffer(1024, false);
+
+    protected AbstractConsumer(ConsumerOptions options) {
+        this.options = options;
+    }
+
+    /** A subscription of this consumer: what {@link #commit()} commits. */
+    public interface Membership {
+        /** Commits the group's position in every partition the member owns. */
+        Mono<Void> commit();
+    }
+
+    /** Refuses consumer options without topics, naming the option; for {@code Sluice.consumer}. */
+    public static ConsumerOptions requireTopics(ConsumerOptions options) {
+        Check.notNull("options", options);
+        if (options.topics().isEmpty()) {
+            throw new IllegalArgumentException("ConsumerOptions.topics must name at least one topic");
+        }
+        return options;
+    }
+
+    /**
+     * Takes the consumer's one subscription for {@code m}; when another is active, ends {@code actual} with an
+     * error naming the group and returns false.
+     */
+    protected boolean claim(Membership m, CoreSubscriber<?> actual, String consumerName) {
+        if (active.compareAndSet(null, m)) {
+            return true;
+        }
+        Operators.error(actual, new IllegalStateException("consumer " + consumerName + " of group " + options.group()
+                + " is already subscribed; cancel that subscription first or create another consumer"));
+        return false;
+    }
+
+    /** {@code m} ended: the consumer may subscribe again. */
+    protected void release(Membership m) {
+        active.compareAndSet(m, null);
+    }
+
+    /** Tells {@link #rebalances()} subscribers of a rebalance that concerns this consumer; called by its membership. */
+    public void announce(RebalanceEvent event) {
+        events.emitNext(event, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofMillis(100)));
+    }
+
+    @Override
+    public Flux<RebalanceEvent> rebalances() {
+        return events.asFlux();
+    }
+
+    @Override
+    public Mono<Void> commit() {
+        return Mono.defer(() -> {
+            Membership m = active.get();
+            return m == null ? Mono.empty() : m.commit();
+        });
+    }
+
+    /** Throws {@link io.sluice.errors.UnknownTopicException} naming {@code topic} when it does not exist. */
+    protected abstract void requireTopic(String topic);
+
+    /** The counter {@code name} for {@code topic} and this consumer's group. */
+    protected abstract Counter counter(String name, String topic);
+
+    /** A producer for dead letters, made once, on the first. */
+    protected abstract Producer newDeadLetterProducer();
+
+    @Override
+    public Flux<Record> receiveAutoAck() {
+        return receive().map(d -> {
+            d.ack();
+            return d.record();
+        });
+    }
+
+    @Override
+    public Flux<Result> process(Function<Record, ? extends Publisher<?>> handler) {
+        if (handler == null) {
+            return Flux.error(new IllegalArgumentException("handler must not be null"));
+        }
+        return Flux.defer(() -> {
+            if (options.deadLetterTopic() != null) {
+                requireTopic(options.deadLetterTopic());
+            }
+            int concurrency = options.concurrency();
+            Flux<Delivery> in = receive();
+            Function<Delivery, Mono<Result>> one = d -> handle(d, handler);
+            if (concurrency == 1) {
+                return in.concatMap(one);
+            }
+            return switch (options.ordering()) {
+                case UNORDERED -> in.flatMap(one, concurrency);
+                case PER_PARTITION -> in.groupBy(d -> lane(31 * d.record().topic().hashCode() + d.record().partition(), concurrency))
+                        .flatMap(lane -> lane.concatMap(one), concurrency);
+                case PER_KEY -> in.groupBy(d -> lane(d.record().keyHash(), concurrency))
+                        .flatMap(lane -> lane.concatMap(one), concurrency);
+            };
+        });
+    }
+
+    private static int lane(int hash, int lanes) {
+        return Math.floorMod(hash ^ (hash >>> 16), lanes);
+    }
+
+    private Mono<Result> handle(Delivery d, Function<Record, ? extends Publisher<?>> handler) {
+        Record record = d.record();
+        AtomicInteger attempts = new AtomicInteger();
+        Mono<Void> attempt = Mono.defer(() -> {
+            attempts.incrementAndGet();
+            return Flux.from(handler.apply(record)).then();
+        });
+        if (options.retry() != null) {
+            attempt = attempt.retryWhen(options.retry());
+        }
+        return attempt
+                .then(Mono.fromCallable(() -> {
+                    countRetries(record, attempts.get());
+                    d.ack();
+                    return new Result(record, Result.Outcome.PROCESSED, attempts.get(), null);
+                }))
+                .onErrorResume(e -> {
+                    Throwable cause = Exceptions.isRetryExhausted(e) && e.getCause() != null ? e.getCause() : e;
+                    countRetries(record, attempts.get());
+                    if (options.deadLetterTopic() == null) {
+                        return Mono.error(cause);
+                    }
+                    return deadLetter(record, cause, attempts.get()).then(Mono.fromCallable(() -> {
+                        counter(SluiceMeters.DEAD_LETTERS, record).increment();
+                        d.ack();
+                        return new Result(record, Result.Outcome.DEAD_LETTERED, attempts.get(), cause);
+                    }));
+                });
+    }
+
+    private void countRetries(Record record, int attempts) {
+        if (attempts > 1) {
+            counter(SluiceMeters.RETRIES, record).increment(attempts - 1);
+        }
+    }
+
+    private Counter counter(String name, Record record) {
+        return counter(name, record.topic());
+    }
+
+    private Mono<Void> deadLetter(Record record, Throwable cause, int attempts) {
+        Producer p = deadLetters;
+        if (p == null) {
+            synchronized (this) {
+                if (deadLetters == null) {
+                    deadLetters = newDeadLetterProducer();
+                }
+                p = deadLetters;
+            }
+        }
+        Headers headers = record.headers()
+                .with(DeadLetterHeaders.TOPIC, record.topic())
+                .with(DeadLetterHeaders.PARTITION, Integer.toString(record.partition()))
+                .with(DeadLetterHeaders.OFFSET, Long.toString(record.offset()))
+                .with(DeadLetterHeaders.GROUP, options.group())
+                .with(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts))
+                .with(DeadLetterHeaders.EXCEPTION, cause.getClass().getName())
+                .with(DeadLetterHeaders.MESSAGE, String.valueOf(cause.getMessage()));
+        OutboundMessage<Void> m = OutboundMessage.<Void>of(options.deadLetterTopic(), record.key(), record.value(), null)
+                .withHeaders(headers).withTimestamp(record.timestamp());
+        return p.send(m).then();
+    }
+
+    @Override
+    public ConsumerOptions options() {
+        return options;
+    }
+}

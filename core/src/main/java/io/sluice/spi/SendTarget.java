@@ -1,0 +1,83 @@
+package io.sluice.spi;
+
+import io.sluice.log.RecordBatch;
+import io.sluice.producer.Acks;
+import io.sluice.record.TopicPartition;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Where a producer's batches go: the embedded engine's partitions, a remote node's through the Netty client, or
+ * another system's log. The producers {@link Producers} makes (accumulation into batches, linger, in-flight bounds,
+ * results in send order) are the same for every implementation; only this differs.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>Every method MUST be non-blocking: they are called from the user's send pipeline and from Reactor's
+ *       threads.</li>
+ *   <li>{@link Partition#append} MUST call its callback exactly once, {@code appended} or {@code failed}, on any
+ *       thread, and MUST keep the batches of one partition in the order of the calls. It never throws: a failure is
+ *       the callback's.</li>
+ *   <li>The target takes ownership of nothing: the batch is the producer's until the callback fires, and the target
+ *       copies what it keeps beyond that.</li>
+ *   <li>A target that may receive a batch twice (a resend after a reconnect) MUST drop the second copy by the
+ *       producer id and sequence in its header ({@link #newProducerId}).</li>
+ * </ul>
+ * {@code io.sluice.transport.netty.internal.RemoteTarget} is an implementation to read beside the engine's.
+ */
+public interface SendTarget {
+
+    /** The topic, for a send's accumulator; throws {@link io.sluice.errors.UnknownTopicException} naming it when unknown. */
+    Topic topic(String name);
+
+    /** The clock that stamps records without a timestamp. */
+    long clockMillis();
+
+    /** Where linger-0 batches close (one worker per send). */
+    Scheduler senderScheduler();
+
+    /**
+     * The producer id that a new send writes into its batches' headers, with sequence numbers counted per
+     * partition from 0: a target that may receive a batch twice (a resend after a reconnect) drops the second
+     * copy by them. {@code -1}: no idempotence (a target that never resends).
+     */
+    long newProducerId();
+
+    /** Null while the target is open; else the error that refuses new sends. */
+    Throwable closedError();
+
+    /** A topic as producers see it. */
+    interface Topic {
+        String name();
+
+        int partitionCount();
+
+        /** The most records one batch may hold (a batch beyond the topic's backlog bound could never fit). */
+        long maxBatchRecords();
+
+        Partition partition(int index);
+
+        /** Records the time from a batch's close to its acknowledgement. */
+        void recordSendLatency(long nanos);
+    }
+
+    /** A partition as producers see it. */
+    interface Partition {
+        TopicPartition tp();
+
+        /**
+         * Appends a batch whose header carries the producer id and base sequence; {@code callback} hears once it
+         * is as safe as {@code acks} asks, or why it failed. Batches of one partition are appended in call order.
+         */
+        void append(RecordBatch batch, Acks acks, AppendCallback callback);
+
+        /** Counts key and value bytes of an acknowledged batch, for the bytes-in meter. */
+        void countBytesIn(long bytes);
+    }
+
+    /** Told when a batch is appended (with its base offset) or has failed. */
+    interface AppendCallback {
+        void appended(long baseOffset);
+
+        void failed(Throwable error);
+    }
+}

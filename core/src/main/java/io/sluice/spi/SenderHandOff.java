@@ -1,0 +1,53 @@
+package io.sluice.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Work a producer's sender thread runs itself, once it has let go of the producer's monitor, instead of scheduling it
+ * on another thread: an engine whose append wakes a consumer {@linkplain #defer defers} the consumer's delivery loop
+ * here, so that a record crosses one thread hand-off from producer to consumer instead of two.
+ *
+ * <p>The producers {@link Producers} makes open a hand-off around each flush of their open batches and run what was
+ * deferred after it, outside their monitor (a consumer's code never runs under it). Outside such a flush
+ * {@link #defer} declines and the caller schedules the work as usual. MUST be called only by code that may run a
+ * consumer's loop on the calling thread: the work runs before the sender thread's flush returns.
+ */
+public final class SenderHandOff {
+    private static final ThreadLocal<List<Runnable>> DEFERRED = new ThreadLocal<>();
+
+    private SenderHandOff() {
+    }
+
+    /**
+     * Takes {@code work} to run on this thread when its flush ends; false (and nothing taken) when this thread is not
+     * flushing a producer's batches.
+     */
+    public static boolean defer(Runnable work) {
+        List<Runnable> deferred = DEFERRED.get();
+        if (deferred == null) {
+            return false;
+        }
+        deferred.add(work);
+        return true;
+    }
+
+    /** A flush begins on this thread: {@link #defer} takes work from now on. */
+    static void open() {
+        if (DEFERRED.get() == null) {
+            DEFERRED.set(new ArrayList<>());
+        }
+    }
+
+    /** The flush ended: runs the work deferred since {@link #open}, in order, on this thread. */
+    static void runDeferred() {
+        List<Runnable> deferred = DEFERRED.get();
+        if (deferred == null) {
+            return;
+        }
+        DEFERRED.remove();
+        for (Runnable work : deferred) {
+            work.run();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * The seam another {@link io.sluice.Sluice} implementation plugs into: the embedded engine implements it, the
+ * Netty client ({@code sluice-transport-netty}) too, and a Kafka-backed one next.
+ * <ul>
+ *   <li>{@link io.sluice.spi.SendTarget}: where batches go; {@link io.sluice.spi.Producers} makes the producers that
+ *       write to it (the batching, linger and in-flight bounds every implementation shares; their classes are
+ *       package-private here, so that this package depends on the API alone and never on the engine).</li>
+ *   <li>{@link io.sluice.spi.AbstractConsumer}: what a consumer does on top of its deliveries (auto-ack,
+ *       {@code process} with concurrency, ordering, retries and dead letters); a subclass supplies
+ *       {@code receive()}.</li>
+ * </ul>
+ * The storage SPI ({@link io.sluice.log.LogStore}, {@link io.sluice.log.OffsetStore}) is in {@code io.sluice.log}
+ * beside the batch format it stores; argument checks for an implementation's options are in {@code io.sluice.check}.
+ * Types here change only with a note in the release; {@code internal} packages carry no promise at all.
+ */
+package io.sluice.spi;

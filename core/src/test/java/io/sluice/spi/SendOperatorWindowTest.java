@@ -1,0 +1,140 @@
+package io.sluice.spi;
+
+import io.sluice.errors.UnknownTopicException;
+import io.sluice.log.RecordBatch;
+import io.sluice.producer.Acks;
+import io.sluice.producer.OutboundMessage;
+import io.sluice.producer.ProducerOptions;
+import io.sluice.producer.SendResult;
+import io.sluice.record.TopicPartition;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The producer against a target whose acknowledgements the test gives by hand: while a partition has
+ * {@code maxInFlight} batches unacknowledged, its open batch keeps filling instead of closing into small queued
+ * ones, and the acknowledgement that frees the slot sends it whole.
+ */
+class SendOperatorWindowTest {
+    private final Scheduler sender = Schedulers.newSingle("window-test-send");
+    private final List<Appended> appends = new CopyOnWriteArrayList<>();
+
+    private record Appended(RecordBatch batch, SendTarget.AppendCallback callback) {
+    }
+
+    @AfterEach
+    void dispose() {
+        sender.dispose();
+    }
+
+    /** One topic of one partition that records every append and acknowledges none by itself. */
+    private final SendTarget target = new SendTarget() {
+        private final Topic topic = new Topic() {
+            private final Partition partition = new Partition() {
+                @Override
+                public TopicPartition tp() {
+                    return new TopicPartition("t", 0);
+                }
+
+                @Override
+                public void append(RecordBatch batch, Acks acks, AppendCallback callback) {
+                    appends.add(new Appended(batch, callback));
+                }
+
+                @Override
+                public void countBytesIn(long bytes) {
+                }
+            };
+
+            @Override
+            public String name() {
+                return "t";
+            }
+
+            @Override
+            public int partitionCount() {
+                return 1;
+            }
+
+            @Override
+            public long maxBatchRecords() {
+                return 100_000;
+            }
+
+            @Override
+            public Partition partition(int index) {
+                return partition;
+            }
+
+            @Override
+            public void recordSendLatency(long nanos) {
+            }
+        };
+
+        @Override
+        public Topic topic(String name) {
+            if (!name.equals("t")) {
+                throw new UnknownTopicException(name);
+            }
+            return topic;
+        }
+
+        @Override
+        public long clockMillis() {
+            return 0;
+        }
+
+        @Override
+        public Scheduler senderScheduler() {
+            return sender;
+        }
+
+        @Override
+        public long newProducerId() {
+            return 7;
+        }
+
+        @Override
+        public Throwable closedError() {
+            return null;
+        }
+    };
+
+    private static OutboundMessage<Integer> message(int i) {
+        return OutboundMessage.of("t", (String) null, new byte[] {(byte) i}, i);
+    }
+
+    @Test
+    void aFullWindowKeepsTheOpenBatchFillingAndItsAcknowledgementSendsItWhole() {
+        DefaultProducer producer = new DefaultProducer(target, ProducerOptions.create().maxInFlight(1), p -> { });
+        Sinks.Many<OutboundMessage<Integer>> upstream = Sinks.many().unicast().onBackpressureBuffer();
+        List<SendResult<Integer>> results = new CopyOnWriteArrayList<>();
+        producer.send(upstream.asFlux()).subscribe(results::add);
+
+        upstream.tryEmitNext(message(0));
+        StepVerifier.create(reactor.core.publisher.Flux.interval(Duration.ofMillis(1)).filter(t -> appends.size() == 1).next())
+                .expectNextCount(1).expectComplete().verify(Duration.ofSeconds(10)); // the first record went out on the sender's turn
+        for (int i = 1; i <= 500; i++) {
+            upstream.tryEmitNext(message(i)); // the window is full: these join one open batch
+        }
+        assertThat(appends).hasSize(1);
+
+        appends.get(0).callback().appended(0);
+        assertThat(appends).as("the acknowledgement sent the batch that filled meanwhile").hasSize(2);
+        assertThat(appends.get(1).batch().count()).isEqualTo(500);
+        assertThat(appends.get(1).batch().baseSequence()).as("sequence numbers continue").isEqualTo(1);
+
+        appends.get(1).callback().appended(1);
+        upstream.tryEmitComplete();
+        assertThat(results).hasSize(501);
+        assertThat(results.get(500).offset()).isEqualTo(500);
+    }
+}
