@@ -57,6 +57,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theSpiDoesNotDependOnTheEngine() {
+        check(noClasses().that().resideInAPackage("io.sluice.spi..")
+                .should().dependOnClassesThat().resideInAnyPackage(CORE_INTERNAL, CORE_LOG_INTERNAL)
+                .because("other implementations build on the SPI; the engine builds on it too, not the other way"));
+    }
+
+    @Test
     void noModuleImportsAnotherModulesInternals() {
         check(noClasses().that().resideOutsideOfPackages("io.sluice", "io.sluice.admin..", "io.sluice.consumer..",
                         "io.sluice.errors..", "io.sluice.log..", "io.sluice.metrics..", "io.sluice.partition..",
