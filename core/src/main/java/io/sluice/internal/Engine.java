@@ -260,8 +260,8 @@ public final class Engine implements Sluice, SendTarget {
     }
 
     /** How a partition reaches the durable store: timed appends, and deletions that only log their failure. */
-    private PartitionState.StoreLink storeLink(TopicPartition tp) {
-        return new PartitionState.StoreLink() {
+    private DurableTail.StoreLink storeLink(TopicPartition tp) {
+        return new DurableTail.StoreLink() {
             @Override
             public Mono<Void> store(RecordBatch batch) {
                 long start = System.nanoTime();
