@@ -1,14 +1,11 @@
 package io.sluice.spi;
 
 import io.sluice.log.BatchBuilder;
-import io.sluice.log.RecordBatch;
 import io.sluice.partition.Partitioner;
 import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.ProducerOptions;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +16,9 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The accumulator half of one {@link SendOperator}: per partition the open batch that records join, the closed
- * batches waiting for a slot in the partition's window of {@code maxInFlight}, and the appended ones not yet
- * acknowledged, in send order. A partition's open batch closes when the next record does not fit, on the sender
+ * The accumulator half of one {@link SendOperator}: per partition ({@link PartitionBatches}) the open batch that
+ * records join, the closed batches ({@link ProducerBatch}) waiting for a slot in the partition's window of
+ * {@code maxInFlight}, and the appended ones not yet acknowledged, in send order. A partition's open batch closes when the next record does not fit, on the sender
  * worker's next turn (linger 0) or when its linger is up; each closed batch is appended once.
  *
  * <p>Guarded by this object's monitor: the upstream's thread adds each record under it, the sender worker
@@ -44,10 +41,10 @@ final class RecordAccumulator {
     /** The results half the accumulator reports to: the {@link SendOperator} that owns it. */
     interface Results {
         /** A batch's append was answered; on any thread, possibly under the accumulator's monitor. */
-        void completed(Batch batch);
+        void completed(ProducerBatch batch);
 
         /** With acks {@code NONE}: a batch was dispatched, and its results need not wait; under the monitor. */
-        void released(Batch batch);
+        void released(ProducerBatch batch);
 
         /** The message {@link #add} was given cannot be sent (unknown topic, partition out of range); under the monitor. */
         void addFailed(RuntimeException error);
@@ -135,7 +132,7 @@ final class RecordAccumulator {
      * moves the partition's acknowledged batches that are next in send order to {@code inOrder}, appends the
      * batches that waited for a slot, and sends the batch a full window held open.
      */
-    synchronized void acknowledged(Batch b, Queue<Batch> inOrder) {
+    synchronized void acknowledged(ProducerBatch b, Queue<ProducerBatch> inOrder) {
         PartitionBatches acc = b.acc;
         acc.inFlight--;
         b.completed = true;
@@ -232,7 +229,7 @@ final class RecordAccumulator {
     /** Closes an open batch and appends it, or queues it behind the partition's {@code maxInFlight} batches. */
     private void close(PartitionBatches acc) {
         closedSinceLook = true;
-        Batch b = acc.close(results, producerId);
+        ProducerBatch b = acc.close(results, producerId);
         partitioner.onBatchClosed(acc.partition.tp().topic(), acc.partition.tp().partition());
         if (acks != Acks.NONE) {
             acc.unacknowledged.add(b);
@@ -244,7 +241,7 @@ final class RecordAccumulator {
         }
     }
 
-    private void dispatch(Batch b) {
+    private void dispatch(ProducerBatch b) {
         b.acc.inFlight++;
         if (acks == Acks.NONE) {
             results.released(b);
@@ -343,96 +340,6 @@ final class RecordAccumulator {
         }
         if (closed) {
             results.batchesClosed();
-        }
-    }
-
-    /** The open batch of one partition, and its batches waiting for a slot or for acknowledgement. */
-    static final class PartitionBatches {
-        final SendTarget.Topic topic;
-        final SendTarget.Partition partition;
-        final int maxRecords;
-        final BatchBuilder builder;
-        final ArrayDeque<Batch> ready = new ArrayDeque<>();
-        final ArrayDeque<Batch> unacknowledged = new ArrayDeque<>();
-        Object[] correlations = new Object[16];
-        long[] timestamps = new long[16];
-        int count;
-        long bytes;
-        long openedAtNanos;
-        int inFlight;
-        int nextSequence;
-        /** In the accumulator's list of open batches. */
-        boolean listed;
-        /** The open batch stayed open because the window was full: the next acknowledgement closes it. */
-        boolean heldByWindow;
-
-        PartitionBatches(SendTarget.Topic topic, SendTarget.Partition partition, int batchSize) {
-            this.topic = topic;
-            this.partition = partition;
-            this.maxRecords = (int) Math.min(Integer.MAX_VALUE, topic.maxBatchRecords());
-            this.builder = new BatchBuilder(Math.min(batchSize, 64 * 1024) + RecordBatch.HEADER_SIZE);
-        }
-
-        void add(long timestamp, OutboundMessage<?> m) {
-            if (count == correlations.length) {
-                correlations = Arrays.copyOf(correlations, count * 2);
-                timestamps = Arrays.copyOf(timestamps, count * 2);
-            }
-            builder.append(timestamp, m.key(), m.value(), m.headers());
-            correlations[count] = m.correlation();
-            timestamps[count] = timestamp;
-            bytes += (m.key() == null ? 0 : m.key().length) + m.value().length;
-            count++;
-        }
-
-        Batch close(Results owner, long producerId) {
-            Batch b = new Batch(owner, this, builder.build(producerId, nextSequence), correlations, timestamps, count, bytes);
-            nextSequence += count;
-            heldByWindow = false;
-            int capacity = Math.max(16, count + (count >> 2)); // the next batch is likely as big: no regrowth
-            correlations = new Object[capacity];
-            timestamps = new long[capacity];
-            count = 0;
-            bytes = 0;
-            return b;
-        }
-    }
-
-    /** A closed batch on its way: appended, then acknowledged, then emitted as results. */
-    static final class Batch implements SendTarget.AppendCallback {
-        final Results owner;
-        final PartitionBatches acc;
-        final RecordBatch batch;
-        final Object[] correlations;
-        final long[] timestamps;
-        final int count;
-        final long bytes;
-        final long closedAtNanos = System.nanoTime();
-        volatile long baseOffset;
-        volatile Throwable error;
-        boolean completed;
-
-        Batch(Results owner, PartitionBatches acc, RecordBatch batch, Object[] correlations, long[] timestamps, int count, long bytes) {
-            this.owner = owner;
-            this.acc = acc;
-            this.batch = batch;
-            this.correlations = correlations;
-            this.timestamps = timestamps;
-            this.count = count;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public void appended(long base) {
-            baseOffset = base;
-            acc.partition.countBytesIn(bytes);
-            owner.completed(this);
-        }
-
-        @Override
-        public void failed(Throwable e) {
-            error = e;
-            owner.completed(this);
         }
     }
 }

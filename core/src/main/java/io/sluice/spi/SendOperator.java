@@ -38,8 +38,8 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private final int maxPending;
     private final RecordAccumulator accumulator;
     /** Appended batches (and, with acks NONE, dispatched ones), for the results loop. */
-    private final Queue<RecordAccumulator.Batch> completions = Queues.<RecordAccumulator.Batch>unboundedMultiproducer().get();
-    private final Queue<RecordAccumulator.Batch> released = Queues.<RecordAccumulator.Batch>unboundedMultiproducer().get();
+    private final Queue<ProducerBatch> completions = Queues.<ProducerBatch>unboundedMultiproducer().get();
+    private final Queue<ProducerBatch> released = Queues.<ProducerBatch>unboundedMultiproducer().get();
 
     private org.reactivestreams.Subscription upstream;
     private volatile int wip;
@@ -52,7 +52,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     // ---- the results loop: owned by drain() ----
     private long upstreamRequested;
     private long emitted;
-    private final ArrayDeque<RecordAccumulator.Batch> toEmit = new ArrayDeque<>();
+    private final ArrayDeque<ProducerBatch> toEmit = new ArrayDeque<>();
     private int emitIndex;
     private boolean terminated;
 
@@ -149,7 +149,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
 
     /** Called by a batch's append callback, on any thread. */
     @Override
-    public void completed(RecordAccumulator.Batch b) {
+    public void completed(ProducerBatch b) {
         completions.offer(b);
         if (!Thread.holdsLock(accumulator)) {
             drain();
@@ -167,7 +167,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     }
 
     @Override
-    public void released(RecordAccumulator.Batch b) {
+    public void released(ProducerBatch b) {
         released.offer(b);
     }
 
@@ -234,12 +234,12 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     }
 
     private void takeCompletions() {
-        RecordAccumulator.Batch b;
+        ProducerBatch b;
         while ((b = released.poll()) != null) {
             toEmit.add(b);
         }
         while ((b = completions.poll()) != null) {
-            RecordAccumulator.PartitionBatches acc = b.acc;
+            PartitionBatches acc = b.acc;
             if (b.error != null) {
                 if (acks == Acks.NONE) {
                     log.warn("Append to {} failed and acks are NONE: {}", acc.partition.tp(), b.error.toString());
@@ -259,7 +259,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         long r = requested;
         long e = 0;
         while (e != r && !toEmit.isEmpty()) {
-            RecordAccumulator.Batch b = toEmit.peek();
+            ProducerBatch b = toEmit.peek();
             int i = emitIndex;
             long offset = acks == Acks.NONE ? -1 : b.baseOffset + i;
             @SuppressWarnings("unchecked")
