@@ -10,7 +10,7 @@ import java.util.Iterator;
  */
 final class Fetch {
     final PartitionState partition;
-    final PartitionState.GroupCursor cursor;
+    final GroupCursor cursor;
     final AckTracker tracker;
     final Runnable wakeUp;
     final Member.TopicMeters meters;
@@ -21,7 +21,7 @@ final class Fetch {
     private Iterator<Record> records;
     private volatile boolean revoked;
 
-    Fetch(PartitionState partition, PartitionState.GroupCursor cursor, long startOffset, Runnable wakeUp, Member.TopicMeters meters) {
+    Fetch(PartitionState partition, GroupCursor cursor, long startOffset, Runnable wakeUp, Member.TopicMeters meters) {
         this.partition = partition;
         this.meters = meters;
         this.cursor = cursor;

@@ -39,7 +39,7 @@ final class GroupState {
     private int generation;
     /** Committed positions: the next offset the group reads after a restart or a handoff. */
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, PartitionState.GroupCursor> cursors = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, GroupCursor> cursors = new ConcurrentHashMap<>();
 
     GroupState(String id, Engine engine, Map<TopicPartition, Long> recovered) {
         this.id = id;
@@ -156,9 +156,9 @@ final class GroupState {
         return start;
     }
 
-    PartitionState.GroupCursor cursor(PartitionState p, long start) {
+    GroupCursor cursor(PartitionState p, long start) {
         return cursors.computeIfAbsent(p.tp, tp -> {
-            PartitionState.GroupCursor c = p.cursor(id, start);
+            GroupCursor c = p.cursor(id, start);
             engine.metrics.gauge(SluiceMeters.CONSUMER_LAG, p, ps -> ps.log.endOffset() - committed.getOrDefault(tp, ps.log.startOffset()),
                     SluiceMeters.TAG_TOPIC, tp.topic(), SluiceMeters.TAG_PARTITION, Integer.toString(tp.partition()), SluiceMeters.TAG_GROUP, id);
             return c;

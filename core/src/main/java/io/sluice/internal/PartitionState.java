@@ -15,52 +15,21 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import reactor.core.publisher.Mono;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 
 /**
- * One partition in the engine: its memory log, the position of every group that reads it (for the
- * overflow policy), the appends waiting for room under {@code BACKPRESSURE}, and the members to wake
+ * One partition in the engine: its memory log, the position of every group that reads it ({@link GroupCursor},
+ * for the overflow policy), the appends waiting for room under {@code BACKPRESSURE}, and the members to wake
  * when records arrive. Appends are serialized by {@code this}; reads go to the log without a lock.
  *
- * <p>With a durable store each batch is handed to the store under the same lock, right after the memory
- * append, so the store receives a partition's batches in offset order: a store that commits them in arrival
- * order then never holds a batch without the ones before it, whatever crash cuts it off. Batches the memory
- * log evicts (retention, {@code DROP_OLDEST}) are deleted from the store too, a chunk at a time.
- *
- * <p>A batch counts as stored ({@code Acks.STORED}) only once it and every batch before it in the partition are
- * stored, so a store that loses one batch (a failed transaction) never leaves an acknowledged batch behind a gap.
- * When a store write fails, the partition refuses appends with {@link StoreException} until it has put every batch
- * it was given into the store: it waits for the writes in flight, then, for each batch that failed, asks the store
- * whether it landed after all (a commit whose answer was lost) and stores it again if not, retrying with backoff
- * while the store is down. Recovery removes what follows a gap that a crash left before that repair was done
- * ({@link io.sluice.log.LogStore#deleteFrom}): none of it was acknowledged.
+ * <p>Under the same lock an append consults the idempotent producers' sequences ({@link ProducerSequences}) and,
+ * with a durable store, hands the batch to the store right after the memory append ({@link DurableTail}, which
+ * also keeps the store's failures: while one is being repaired, appends are refused with {@link StoreException}).
+ * This class coordinates them; they hold no lock of their own.
  */
 final class PartitionState implements SendTarget.Partition {
-    private static final Logger LOG = Loggers.getLogger(PartitionState.class);
-
-    /** Where a durable partition keeps its batches beyond the memory log; called under the partition's lock. */
-    interface StoreLink {
-        /** Stores one appended batch; the store must take batches in the order of these calls. */
-        Mono<Void> store(RecordBatch batch);
-
-        /** Deletes the stored batches that end before {@code offset}. */
-        void deleteBefore(long offset);
-
-        /**
-         * Puts batches whose first store failed into the store, in offset order, each unless it landed after all;
-         * retries while the store fails and completes once all are stored (or errors once {@code closed} says so).
-         */
-        Mono<Void> repair(List<RecordBatch> batches, BooleanSupplier closed);
-    }
-
     private static final Runnable[] NO_LISTENERS = new Runnable[0];
     private static final GroupCursor[] NO_CURSORS = new GroupCursor[0];
 
@@ -70,10 +39,10 @@ final class PartitionState implements SendTarget.Partition {
     private final Counter recordsIn;
     private final Counter bytesIn;
     private final Counter dropped;
-    /** Null when the engine's store keeps nothing. */
-    private final StoreLink store;
-    /** The start offset last passed to {@link StoreLink#deleteBefore}; guarded by {@code this}. */
-    private long storeStart;
+    /** Null when the engine's store keeps nothing; guarded by {@code this}. */
+    private final DurableTail tail;
+    /** Guarded by {@code this}. */
+    private final ProducerSequences sequences;
 
     private volatile Runnable[] listeners = NO_LISTENERS;
     private volatile GroupCursor[] cursors = NO_CURSORS;
@@ -82,30 +51,6 @@ final class PartitionState implements SendTarget.Partition {
     private volatile boolean hasWaiting;
     private volatile boolean closed;
 
-    // ---- the store's side, all guarded by this ----
-    private static final CompletableFuture<Void> STORED = CompletableFuture.completedFuture(null);
-    /** Completes once every batch given to the store so far is stored; fails after the first that was not. */
-    private CompletableFuture<Void> storedPrefix = STORED;
-    /** Store writes not yet answered. */
-    private int storesPending;
-    /** Batches whose store write failed, by base offset, until the repair has stored them. */
-    private final TreeMap<Long, RecordBatch> unstored = new TreeMap<>();
-    /** The first store failure since the last repair; while set, appends are refused. */
-    private Throwable storeFailure;
-    private boolean repairing;
-
-    /** Idempotent producers' last sequences, by producer id, least recently used first; guarded by this. */
-    private final java.util.LinkedHashMap<Long, ProducerSequences> producers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, ProducerSequences> eldest) {
-            return size() > MAX_PRODUCERS;
-        }
-    };
-    /** Producer ids a partition remembers for deduplication (Kafka expires them by time; we bound the count). */
-    static final int MAX_PRODUCERS = 1024;
-    /** Batches per producer a partition remembers: a resend of an older one is refused as out of order. */
-    static final int SEQUENCE_WINDOW = 16;
-
     private record Waiting(RecordBatch batch, boolean awaitStore, SendTarget.AppendCallback callback) {
     }
 
@@ -113,43 +58,9 @@ final class PartitionState implements SendTarget.Partition {
      * A batch appended to the memory log and its store write (null without a durable store); or a resent copy
      * of one ({@code duplicate}: nothing appended, acknowledged with the first copy's offsets); or a refusal.
      */
-    private record Appended(long base, CompletableFuture<Void> stored, boolean duplicate, Throwable error) {
+    record Appended(long base, CompletableFuture<Void> stored, boolean duplicate, Throwable error) {
         static Appended refused(Throwable error) {
             return new Appended(-1, null, false, error);
-        }
-    }
-
-    /** The last batches appended for one idempotent producer, and the base sequence its next batch must have. */
-    private static final class ProducerSequences {
-        final int[] sequences = new int[SEQUENCE_WINDOW];
-        final Appended[] appended = new Appended[SEQUENCE_WINDOW];
-        int size;
-        int next;
-
-        Appended find(int sequence) {
-            for (int i = 0; i < size; i++) {
-                if (sequences[i] == sequence) {
-                    return appended[i];
-                }
-            }
-            return null;
-        }
-
-        void record(int sequence, int count, Appended a) {
-            int i = size < SEQUENCE_WINDOW ? size++ : oldest();
-            sequences[i] = sequence;
-            appended[i] = a;
-            next = sequence + count;
-        }
-
-        private int oldest() {
-            int o = 0;
-            for (int i = 1; i < size; i++) {
-                if (appended[i].base() < appended[o].base()) {
-                    o = i;
-                }
-            }
-            return o;
         }
     }
 
@@ -159,7 +70,7 @@ final class PartitionState implements SendTarget.Partition {
      * @param store         where batches go beyond memory, or null
      */
     PartitionState(TopicPartition tp, TopicSpec spec, LongSupplier clock, Counter recordsIn, Counter bytesIn, Counter dropped,
-                   long initialOffset, StoreLink store) {
+                   long initialOffset, DurableTail.StoreLink store) {
         this.tp = tp;
         this.spec = spec;
         this.log = new MemoryLog(tp, new Retention(spec.retentionRecords(), spec.retentionBytes(),
@@ -167,8 +78,8 @@ final class PartitionState implements SendTarget.Partition {
         this.recordsIn = recordsIn;
         this.bytesIn = bytesIn;
         this.dropped = dropped;
-        this.store = store;
-        this.storeStart = initialOffset;
+        this.sequences = new ProducerSequences(tp);
+        this.tail = store == null ? null : new DurableTail(this, tp, store, initialOffset);
     }
 
     /**
@@ -181,14 +92,21 @@ final class PartitionState implements SendTarget.Partition {
             return false;
         }
         log.append(batch);
-        rememberSequence(batch, new Appended(batch.baseOffset(), null, false, null));
+        sequences.remember(batch, new Appended(batch.baseOffset(), null, false, null));
         return true;
     }
 
     /** After {@link #recover}: the first offset the store still had. */
     synchronized void recoveredStart(long start) {
         log.advanceStart(start);
-        storeStart = Math.max(storeStart, log.startOffset());
+        if (tail != null) {
+            tail.recoveredStart(log.startOffset());
+        }
+    }
+
+    @Override
+    public TopicPartition tp() {
+        return tp;
     }
 
     /**
@@ -196,13 +114,8 @@ final class PartitionState implements SendTarget.Partition {
      * when it does not fit. The callback runs on the caller's thread or on the thread that made room.
      */
     @Override
-    public TopicPartition tp() {
-        return tp;
-    }
-
-    @Override
     public void append(RecordBatch batch, io.sluice.producer.Acks acks, SendTarget.AppendCallback callback) {
-        append(batch, acks == io.sluice.producer.Acks.STORED && store != null, callback);
+        append(batch, acks == io.sluice.producer.Acks.STORED && tail != null, callback);
     }
 
     void append(RecordBatch batch, boolean awaitStore, SendTarget.AppendCallback callback) {
@@ -210,9 +123,9 @@ final class PartitionState implements SendTarget.Partition {
         synchronized (this) {
             if (closed) {
                 appended = Appended.refused(new ClosedException("topic " + tp.topic() + " was deleted or its engine closed"));
-            } else if (storeFailure != null) {
+            } else if (storeFailure() != null) {
                 appended = Appended.refused(new StoreException("partition " + tp + " is not taking appends: the store failed to keep"
-                        + " a batch and the engine is storing it again (" + storeFailure + ")", storeFailure));
+                        + " a batch and the engine is storing it again (" + storeFailure() + ")", storeFailure()));
             } else if (spec.overflow() == OverflowPolicy.BACKPRESSURE && (!waiting.isEmpty() || !fits(batch.count()))) {
                 waiting.add(new Waiting(batch, awaitStore, callback));
                 hasWaiting = true;
@@ -259,22 +172,14 @@ final class PartitionState implements SendTarget.Partition {
     }
 
     private Appended appendLocked(RecordBatch batch) {
-        ProducerSequences sequences = batch.producerId() < 0 ? null : producers.get(batch.producerId());
-        if (sequences != null) {
-            Appended first = sequences.find(batch.baseSequence());
-            if (first != null) {
-                return new Appended(first.base(), first.stored(), true, null);
-            }
-            if (batch.baseSequence() != sequences.next) {
-                return Appended.refused(new io.sluice.errors.OutOfOrderSequenceException("partition " + tp + " expected sequence "
-                        + sequences.next + " from producer " + batch.producerId() + ", got " + batch.baseSequence()
-                        + ": a batch before it failed or is older than the last " + SEQUENCE_WINDOW + " batches"));
-            }
+        Appended notNew = sequences.check(batch);
+        if (notNew != null) {
+            return notNew;
         }
         long slowest = slowestPosition();
         long startBefore = log.startOffset();
         long base = log.append(batch);
-        CompletableFuture<Void> stored = store == null ? null : storeLocked(batch);
+        CompletableFuture<Void> stored = tail == null ? null : tail.store(batch);
         if (spec.overflow() == OverflowPolicy.DROP_OLDEST) {
             log.advanceStart(log.endOffset() - spec.maxBacklog());
         }
@@ -282,69 +187,22 @@ final class PartitionState implements SendTarget.Partition {
         if (slowest >= 0 && startAfter > Math.max(startBefore, slowest)) {
             dropped.increment(startAfter - Math.max(startBefore, slowest));
         }
-        if (store != null && startAfter - storeStart >= Math.max(1, log.retainedRecords() / 8)) {
-            // the store follows the memory log's evictions in chunks of an eighth of what is retained, not per batch
-            storeStart = startAfter;
-            store.deleteBefore(startAfter);
+        if (tail != null) {
+            tail.logStartAdvanced(startAfter, log.retainedRecords());
         }
         Appended appended = new Appended(base, stored, false, null);
-        rememberSequence(batch, appended);
+        sequences.remember(batch, appended);
         return appended;
     }
 
-    /** For an idempotent producer's batch (producer id not negative): remembers its sequence and offsets. */
-    private void rememberSequence(RecordBatch batch, Appended appended) {
-        long pid = batch.producerId();
-        if (pid >= 0) {
-            producers.computeIfAbsent(pid, p -> new ProducerSequences()).record(batch.baseSequence(), batch.count(), appended);
-        }
+    /** The store failure being repaired, while appends are refused; null when none (or no durable store). */
+    private Throwable storeFailure() {
+        return tail == null ? null : tail.failure();
     }
 
-    /**
-     * Hands the batch to the store (subscribing now, so the store sees batches in offset order) and returns what
-     * completes once it and every batch before it are stored.
-     */
-    private CompletableFuture<Void> storeLocked(RecordBatch batch) {
-        storesPending++;
-        CompletableFuture<Void> written = store.store(batch).toFuture();
-        CompletableFuture<Void> prefix = storedPrefix.thenCombine(written, (a, b) -> null);
-        storedPrefix = prefix;
-        written.whenComplete((v, e) -> storeAnswered(batch, e)); // may run now, on this thread (the lock is reentrant)
-        return prefix;
-    }
-
-    /** A store write answered: on a failure, refuse appends; once nothing is in flight, repair what failed. */
-    private void storeAnswered(RecordBatch batch, Throwable error) {
-        List<RecordBatch> toRepair;
-        synchronized (this) {
-            storesPending--;
-            if (error != null) {
-                unstored.put(batch.baseOffset(), batch);
-                if (storeFailure == null && !closed) {
-                    storeFailure = error;
-                    LOG.error("Storing the batch of {} at offset {} failed; refusing appends until the store has every batch", tp,
-                            batch.baseOffset(), error);
-                }
-            }
-            if (storeFailure == null || storesPending > 0 || repairing || closed) {
-                return;
-            }
-            repairing = true;
-            toRepair = new ArrayList<>(unstored.values());
-        }
-        store.repair(toRepair, () -> closed).subscribe(null, e -> LOG.warn("Gave up storing the failed batches of {}", tp, e),
-                this::repaired);
-    }
-
-    private void repaired() {
-        synchronized (this) {
-            unstored.clear();
-            storedPrefix = STORED;
-            storeFailure = null;
-            repairing = false;
-        }
-        LOG.info("The store has every batch of {} again; taking appends", tp);
-        positionAdvanced(); // appends that waited for room meanwhile
+    /** Read by the durable tail under this object's monitor, and by its repair's retries. */
+    boolean isClosed() {
+        return closed;
     }
 
     private void afterAppend(int records) {
@@ -381,7 +239,7 @@ final class PartitionState implements SendTarget.Partition {
         List<Waiting> done = new ArrayList<>();
         List<Appended> appended = new ArrayList<>();
         synchronized (this) {
-            while (!waiting.isEmpty() && !closed && storeFailure == null && fits(waiting.peek().batch().count())) {
+            while (!waiting.isEmpty() && !closed && storeFailure() == null && fits(waiting.peek().batch().count())) {
                 Waiting w = waiting.poll();
                 appended.add(appendLocked(w.batch()));
                 done.add(w);
@@ -445,40 +303,5 @@ final class PartitionState implements SendTarget.Partition {
         }
         ClosedException e = new ClosedException("topic " + tp.topic() + " was deleted or its engine closed");
         failed.forEach(w -> w.callback().failed(e));
-    }
-
-    /** A group's acknowledged position in this partition: the oldest record it still owes. */
-    static final class GroupCursor {
-        private final String group;
-        private volatile long position;
-
-        GroupCursor(String group, long position) {
-            this.group = group;
-            this.position = position;
-        }
-
-        String group() {
-            return group;
-        }
-
-        long position() {
-            return position;
-        }
-
-        /** Moves forward only; returns true when it moved. */
-        boolean advance(long to) {
-            for (;;) {
-                long current = position;
-                if (to <= current) {
-                    return false;
-                }
-                if (POSITION.compareAndSet(this, current, to)) {
-                    return true;
-                }
-            }
-        }
-
-        private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<GroupCursor> POSITION =
-                java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(GroupCursor.class, "position");
     }
 }

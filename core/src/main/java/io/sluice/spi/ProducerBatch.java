@@ -1,0 +1,44 @@
+package io.sluice.spi;
+
+import io.sluice.log.RecordBatch;
+
+/**
+ * A batch a {@link RecordAccumulator} closed, on its way: appended, then acknowledged, then emitted as results by its
+ * owner, one per record, with the records' correlations and timestamps kept for that.
+ */
+final class ProducerBatch implements SendTarget.AppendCallback {
+    final RecordAccumulator.Results owner;
+    final PartitionBatches acc;
+    final RecordBatch batch;
+    final Object[] correlations;
+    final long[] timestamps;
+    final int count;
+    final long bytes;
+    final long closedAtNanos = System.nanoTime();
+    volatile long baseOffset;
+    volatile Throwable error;
+    boolean completed;
+
+    ProducerBatch(RecordAccumulator.Results owner, PartitionBatches acc, RecordBatch batch, Object[] correlations, long[] timestamps, int count, long bytes) {
+        this.owner = owner;
+        this.acc = acc;
+        this.batch = batch;
+        this.correlations = correlations;
+        this.timestamps = timestamps;
+        this.count = count;
+        this.bytes = bytes;
+    }
+
+    @Override
+    public void appended(long base) {
+        baseOffset = base;
+        acc.partition.countBytesIn(bytes);
+        owner.completed(this);
+    }
+
+    @Override
+    public void failed(Throwable e) {
+        error = e;
+        owner.completed(this);
+    }
+}
