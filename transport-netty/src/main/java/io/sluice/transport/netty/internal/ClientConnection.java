@@ -324,9 +324,7 @@ public final class ClientConnection {
             return; // timed out or cancelled meanwhile
         }
         if (r.kind == Frames.ERROR) {
-            String code = r.readString("code");
-            String message = r.readString("message");
-            req.fail(ErrorCodes.exceptionOf(code, message));
+            req.fail(ErrorCodec.read(r));
             return;
         }
         try {

@@ -130,9 +130,7 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
                 rebalances.accept(e);
             }
             case Frames.ERROR -> {
-                String code = r.readString("code");
-                String message = r.readString("message");
-                fail(ErrorCodes.exceptionOf(code, message));
+                fail(ErrorCodec.read(r));
             }
             default -> throw r.invalid("not expected on a subscription");
         }

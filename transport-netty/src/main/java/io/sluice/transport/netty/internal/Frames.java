@@ -8,6 +8,7 @@ import io.sluice.admin.OverflowPolicy;
 import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.RebalanceEvent;
+import io.sluice.errors.ErrorCode;
 import io.sluice.errors.ProtocolException;
 import io.sluice.record.Header;
 import io.sluice.record.Headers;
@@ -40,7 +41,7 @@ import java.util.Set;
  *     request naming the subscription;</li>
  * <li>{@link #HEARTBEAT} both ways on an idle connection; a peer silent for three intervals is dead.</li>
  * </ul>
- * An {@link #ERROR} carries a stable code ({@link ErrorCodes}) and a message. A frame the node cannot parse gets
+ * An {@link #ERROR} carries a stable code ({@link ErrorCode}, see {@link ErrorCodec}) and a message. A frame the node cannot parse gets
  * {@code INVALID_FRAME} and closes that connection only.
  */
 public final class Frames {
@@ -261,14 +262,6 @@ public final class Frames {
         writeTopicPartitions(buf, e.revoked());
     }
 
-    /** An {@link #ERROR} frame. */
-    public static ByteBuf error(int stream, String code, String message) {
-        ByteBuf buf = begin(ERROR, stream, 64 + (message == null ? 0 : message.length()));
-        writeString(buf, code);
-        writeString(buf, message == null ? "" : message.length() > 4000 ? message.substring(0, 4000) : message);
-        return end(buf);
-    }
-
     // ---- reading ----
 
     /**
@@ -290,7 +283,7 @@ public final class Frames {
         }
 
         public ProtocolException invalid(String what) {
-            return new ProtocolException(ErrorCodes.INVALID_FRAME, "invalid " + kindName(kind) + " frame: " + what);
+            return new ProtocolException(ErrorCode.INVALID_FRAME, "invalid " + kindName(kind) + " frame: " + what);
         }
 
         private void need(int bytes, String field) {

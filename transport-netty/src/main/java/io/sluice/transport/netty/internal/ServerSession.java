@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.sluice.Sluice;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
+import io.sluice.errors.ErrorCode;
 import io.sluice.errors.ProtocolException;
 import io.sluice.errors.UnauthorizedException;
 import io.sluice.log.RecordBatch;
@@ -114,7 +115,7 @@ public final class ServerSession {
         log.debug("Closing {} after a protocol error: {}", channel.remoteAddress(), e.getMessage());
         closed = true;
         // after the answers queued before it (say CORRUPT_BATCH for the frame before), which would be lost otherwise
-        FrameDecoder.failAndClose(channel, Frames.error(stream, e.code(), e.getMessage()));
+        FrameDecoder.failAndClose(channel, ErrorCodec.encode(stream, e.code(), e.getMessage()));
         release();
     }
 
@@ -162,7 +163,7 @@ public final class ServerSession {
         r.readString("client id");
         r.end();
         if (version != Frames.VERSION) {
-            throw new ProtocolException(ErrorCodes.UNSUPPORTED_VERSION, "protocol version " + version + " is not supported; this node speaks "
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + version + " is not supported; this node speaks "
                     + Frames.VERSION);
         }
         if (tokens.isEmpty()) {
@@ -170,7 +171,7 @@ public final class ServerSession {
         } else {
             Access a = token == null ? null : tokens.get(token);
             if (a == null) {
-                throw new ProtocolException(ErrorCodes.UNAUTHORIZED, token == null ? "this node requires a token" : "the token is not known");
+                throw new ProtocolException(ErrorCode.UNAUTHORIZED, token == null ? "this node requires a token" : "the token is not known");
             }
             access = a;
         }
@@ -250,11 +251,11 @@ public final class ServerSession {
 
     /** The error frame for a failed request or subscription; an unexpected failure is logged here too. */
     private ByteBuf errorFrame(int stream, Throwable error) {
-        String code = ErrorCodes.codeOf(error);
-        if (ErrorCodes.INTERNAL.equals(code)) {
+        ErrorCode code = ErrorCode.of(error);
+        if (code == ErrorCode.INTERNAL) {
             log.warn("A request of {} failed unexpectedly", channel.remoteAddress(), error);
         }
-        return Frames.error(stream, code, error.getMessage());
+        return ErrorCodec.encode(stream, code, error.getMessage());
     }
 
     private ServerSubscription subscription(Frames.Reader r) {

@@ -80,7 +80,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     void credit(long n) {
         long outstanding = granted + n - sent;
         if (n > prefetch || outstanding > prefetch) {
-            throw new io.sluice.errors.ProtocolException(ErrorCodes.INVALID_FRAME, "invalid CREDIT frame: " + n + " more would let the"
+            throw new io.sluice.errors.ProtocolException(io.sluice.errors.ErrorCode.INVALID_FRAME, "invalid CREDIT frame: " + n + " more would let the"
                     + " node send " + outstanding + " records ahead, beyond the subscription's prefetch of " + prefetch);
         }
         granted += n;
