@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.sluice.admin.TopicSpec;
 import io.sluice.errors.ClosedException;
 import io.sluice.errors.DisconnectedException;
+import io.sluice.errors.ErrorCode;
 import io.sluice.log.RecordBatch;
 import io.sluice.producer.Acks;
 import io.sluice.spi.SendTarget;
@@ -155,12 +156,8 @@ public final class ClientConnection {
         }, c::dispose);
         // the handshake: HELLO, then the topics, then the connection is ready
         int helloId = nextId();
-        ByteBuf hello = Frames.begin(Frames.HELLO, helloId, 64);
-        hello.writeShort(Frames.VERSION);
-        Frames.writeString(hello, options.token());
-        Frames.writeString(hello, options.clientId());
         pending.put(helloId, new Handshake(helloId, c));
-        Outbound.of(c.channel()).write(Frames.end(hello));
+        Outbound.of(c.channel()).write(HelloCodec.encodeHello(helloId, Frames.VERSION, options.token(), options.clientId()));
     }
 
     /** The handshake's steps: HELLO_OK, then the topic list; a refusal (token, version) is final. */
@@ -173,16 +170,14 @@ public final class ClientConnection {
         }
 
         @Override
-        void answer(Frames.Reader r) {
+        void answer(FrameReader r) {
             if (r.kind == Frames.HELLO_OK) {
-                r.readShort("version");
-                r.readString("node");
-                r.readInt("heartbeat");
+                HelloCodec.readHelloOk(r);
                 int metadataId = nextId();
                 pending.put(metadataId, new Handshake(metadataId, connection));
                 Outbound.of(connection.channel()).write(Frames.empty(Frames.METADATA, metadataId));
             } else if (r.kind == Frames.TOPICS) {
-                topics = readTopics(r);
+                topics = AdminCodec.readTopics(r);
                 becomeReady(connection);
             } else {
                 throw r.invalid("unexpected during the handshake");
@@ -276,9 +271,9 @@ public final class ClientConnection {
         if (c != ready && c != connecting) {
             return; // a connection being replaced
         }
-        Frames.Reader r;
+        FrameReader r;
         try {
-            r = new Frames.Reader(body);
+            r = new FrameReader(body);
             switch (r.kind) {
                 case Frames.HEARTBEAT -> {
                 }
@@ -290,16 +285,15 @@ public final class ClientConnection {
                 }
                 case Frames.TOPICS -> {
                     if (r.stream == 0) {
-                        topics = readTopics(r);
+                        topics = AdminCodec.readTopics(r);
                     } else {
                         answer(r);
                     }
                 }
                 case Frames.ERROR -> {
                     if (r.stream == 0) {
-                        String code = r.readString("code");
-                        String message = r.readString("message");
-                        log.warn("Node {} closes the connection: {} {}", address, code, message);
+                        RuntimeException e = ErrorCodec.read(r);
+                        log.warn("Node {} closes the connection: {} {}", address, ErrorCode.of(e), e.getMessage());
                         c.dispose();
                     } else if (pending.containsKey(r.stream)) {
                         answer(r);
@@ -318,7 +312,7 @@ public final class ClientConnection {
         }
     }
 
-    private void answer(Frames.Reader r) {
+    private void answer(FrameReader r) {
         Request req = pending.remove(r.stream);
         if (req == null) {
             return; // timed out or cancelled meanwhile
@@ -333,17 +327,6 @@ public final class ClientConnection {
             req.fail(e);
             throw e;
         }
-    }
-
-    private static Map<String, TopicSpec> readTopics(Frames.Reader r) {
-        int n = r.readCount("topics", 10);
-        Map<String, TopicSpec> m = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            TopicSpec s = r.readTopicSpec();
-            m.put(s.name(), s);
-        }
-        r.end();
-        return Map.copyOf(m);
     }
 
     // ---- requests ----
@@ -369,7 +352,7 @@ public final class ClientConnection {
 
         abstract ByteBuf encode();
 
-        abstract void answer(Frames.Reader r);
+        abstract void answer(FrameReader r);
 
         abstract void fail(Throwable e);
 
@@ -394,7 +377,7 @@ public final class ClientConnection {
     }
 
     /** An admin request answered by {@code answerKind}, read by {@code read}; times out after the request timeout. */
-    public <T> Mono<T> request(byte kind, Consumer<ByteBuf> payload, byte answerKind, Function<Frames.Reader, T> read) {
+    <T> Mono<T> request(byte kind, Consumer<ByteBuf> payload, byte answerKind, Function<FrameReader, T> read) {
         return Mono.<T>create(sink -> {
             int id = nextId();
             AdminRequest<T> req = new AdminRequest<>(id, kind, payload, answerKind, read, sink);
@@ -410,10 +393,10 @@ public final class ClientConnection {
         final byte kind;
         final Consumer<ByteBuf> payload;
         final byte answerKind;
-        final Function<Frames.Reader, T> read;
+        final Function<FrameReader, T> read;
         final MonoSink<T> sink;
 
-        AdminRequest(int id, byte kind, Consumer<ByteBuf> payload, byte answerKind, Function<Frames.Reader, T> read, MonoSink<T> sink) {
+        AdminRequest(int id, byte kind, Consumer<ByteBuf> payload, byte answerKind, Function<FrameReader, T> read, MonoSink<T> sink) {
             super(id);
             this.kind = kind;
             this.payload = payload;
@@ -430,7 +413,7 @@ public final class ClientConnection {
         }
 
         @Override
-        void answer(Frames.Reader r) {
+        void answer(FrameReader r) {
             if (r.kind != answerKind) {
                 throw r.invalid("a " + Frames.kindName(kind) + " request expects " + Frames.kindName(answerKind));
             }
@@ -478,25 +461,15 @@ public final class ClientConnection {
 
         @Override
         ByteBuf encode() {
-            // the batch's own array follows the header, not copied (the client never changes a built batch)
-            byte[] bytes = batch.array();
-            ByteBuf head = Frames.begin(Frames.PRODUCE, id, 2 + topic.length() * 3 + 9);
-            Frames.writeString(head, topic);
-            head.writeInt(partition);
-            head.writeByte(acks.ordinal());
-            head.writeInt(bytes.length);
-            head.setInt(0, head.writerIndex() - Frames.LENGTH_FIELD + bytes.length);
-            return io.netty.buffer.Unpooled.wrappedBuffer(head, io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+            return ProduceCodec.encode(id, topic, partition, acks, batch.array());
         }
 
         @Override
-        void answer(Frames.Reader r) {
+        void answer(FrameReader r) {
             if (r.kind != Frames.PRODUCED) {
                 throw r.invalid("a PRODUCE request expects PRODUCED");
             }
-            long base = r.readLong("base offset");
-            r.end();
-            callback.appended(base);
+            callback.appended(ProduceCodec.readProduced(r));
         }
 
         @Override

@@ -26,13 +26,13 @@ final class ErrorCodec {
 
     static ByteBuf encode(int stream, ErrorCode code, String message) {
         ByteBuf buf = Frames.begin(Frames.ERROR, stream, 64 + (message == null ? 0 : message.length()));
-        Frames.writeString(buf, code.name());
-        Frames.writeString(buf, message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message);
+        FrameWriter.writeString(buf, code.name());
+        FrameWriter.writeString(buf, message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message);
         return Frames.end(buf);
     }
 
     /** The exception an ERROR frame stands for: the code's own, or a {@link SluiceException} naming a code this client does not know. */
-    static RuntimeException read(Frames.Reader r) {
+    static RuntimeException read(FrameReader r) {
         return exceptionOf(r.readString("code"), r.readString("message"));
     }
 

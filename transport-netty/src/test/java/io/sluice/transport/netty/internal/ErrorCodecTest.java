@@ -33,7 +33,7 @@ class ErrorCodecTest {
     private static RuntimeException receive(ByteBuf frame) {
         try {
             frame.skipBytes(Frames.LENGTH_FIELD);
-            Frames.Reader r = new Frames.Reader(frame);
+            FrameReader r = new FrameReader(frame);
             assertThat(r.kind).isEqualTo(Frames.ERROR);
             assertThat(r.stream).isEqualTo(7);
             return ErrorCodec.read(r);
