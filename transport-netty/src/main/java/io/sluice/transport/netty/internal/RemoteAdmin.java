@@ -22,7 +22,7 @@ public final class RemoteAdmin implements Admin {
         return Mono.defer(() -> {
             Check.notNull("spec", spec);
             return connection.<Void>request(Frames.CREATE_TOPIC, b -> AdminCodec.writeTopicSpec(b, spec), Frames.OK, r -> null)
-                    .doOnSuccess(v -> connection.topicCreated(spec));
+                    .doOnSuccess(v -> connection.topics().created(spec));
         });
     }
 
@@ -31,7 +31,7 @@ public final class RemoteAdmin implements Admin {
         return Mono.defer(() -> {
             Check.notBlank("name", name);
             return connection.<Void>request(Frames.DELETE_TOPIC, b -> AdminCodec.writeName(b, name), Frames.OK, r -> null)
-                    .doOnSuccess(v -> connection.topicDeleted(name));
+                    .doOnSuccess(v -> connection.topics().deleted(name));
         });
     }
 
