@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.Delivery;
 import io.sluice.errors.ClosedException;
+import io.sluice.errors.ErrorCode;
+import io.sluice.errors.ProtocolException;
 import io.sluice.record.Record;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,8 @@ import reactor.core.publisher.Mono;
  * The engine's member is requested exactly the credits the client granted (request-n), so the node never sends a
  * record the client did not ask for; while the connection's outbound buffer is full (not writable) the credits
  * wait. Deliveries are numbered per subscription; the client acknowledges them by number. Deliveries that arrive
- * together are written as one {@link Frames#DELIVER} frame ({@link DeliverCodec}), flushed on the connection's event loop.
+ * together are written as one {@link Frames#DELIVER} frame ({@link DeliverCodec}), flushed on the connection's event
+ * loop.
  */
 final class ServerSubscription extends BaseSubscriber<Delivery> {
     /** A DELIVER frame is written at once when it grows beyond this. */
@@ -74,7 +77,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     void credit(long n) {
         long outstanding = granted + n - sent;
         if (n > prefetch || outstanding > prefetch) {
-            throw new io.sluice.errors.ProtocolException(io.sluice.errors.ErrorCode.INVALID_FRAME, "invalid CREDIT frame: " + n + " more would let the"
+            throw new ProtocolException(ErrorCode.INVALID_FRAME, "invalid CREDIT frame: " + n + " more would let the"
                     + " node send " + outstanding + " records ahead, beyond the subscription's prefetch of " + prefetch);
         }
         granted += n;
@@ -138,6 +141,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
             return;
         }
         pending = null;
+        previous = null;
         session.write(DeliverCodec.end(b, pendingCount));
     }
 
