@@ -9,4 +9,9 @@ public class ClosedException extends SluiceException {
     public ClosedException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.CLOSED;
+    }
 }

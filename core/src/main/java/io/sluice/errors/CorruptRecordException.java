@@ -9,4 +9,9 @@ public class CorruptRecordException extends SluiceException {
     public CorruptRecordException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.CORRUPT_BATCH;
+    }
 }

@@ -9,4 +9,9 @@ public class OutOfOrderSequenceException extends SluiceException {
     public OutOfOrderSequenceException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.OUT_OF_ORDER_SEQUENCE;
+    }
 }

@@ -14,4 +14,12 @@ public class SluiceException extends RuntimeException {
     public boolean isRetriable() {
         return this instanceof Retriable;
     }
+
+    /**
+     * The stable code a node sends for this error: each subclass names its own; {@link ErrorCode#INTERNAL} for
+     * this base and for errors that only a client raises ({@link DisconnectedException}).
+     */
+    public ErrorCode code() {
+        return ErrorCode.INTERNAL;
+    }
 }

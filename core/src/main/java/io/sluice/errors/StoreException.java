@@ -10,4 +10,9 @@ public class StoreException extends SluiceException implements Retriable {
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.STORE_FAILED;
+    }
 }

@@ -9,4 +9,9 @@ public class TopicExistsException extends SluiceException {
     public TopicExistsException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.TOPIC_EXISTS;
+    }
 }

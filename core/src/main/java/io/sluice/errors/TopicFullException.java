@@ -9,4 +9,9 @@ public class TopicFullException extends SluiceException implements Retriable {
     public TopicFullException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.TOPIC_FULL;
+    }
 }

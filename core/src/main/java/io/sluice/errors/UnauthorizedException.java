@@ -5,4 +5,9 @@ public class UnauthorizedException extends SluiceException {
     public UnauthorizedException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.UNAUTHORIZED;
+    }
 }

@@ -9,4 +9,9 @@ public class UnknownGroupException extends SluiceException {
     public UnknownGroupException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.UNKNOWN_GROUP;
+    }
 }

@@ -9,4 +9,9 @@ public class UnknownTopicException extends SluiceException {
     public UnknownTopicException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.UNKNOWN_TOPIC;
+    }
 }

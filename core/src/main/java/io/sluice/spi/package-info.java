@@ -4,7 +4,8 @@
  * <ul>
  *   <li>{@link io.sluice.spi.SendTarget}: where batches go; {@link io.sluice.spi.Producers} makes the producers that
  *       write to it (the batching, linger and in-flight bounds every implementation shares; their classes are
- *       package-private here, so that this package depends on the API alone and never on the engine).</li>
+ *       package-private here, so that this package depends on the API alone and never on the engine), and
+ *       {@link io.sluice.spi.TargetTopic} is the topic both the engine and the Netty client give them.</li>
  *   <li>{@link io.sluice.spi.AbstractConsumer}: what a consumer does on top of its deliveries (auto-ack,
  *       {@code process} with concurrency, ordering, retries and dead letters); a subclass supplies
  *       {@code receive()}.</li>

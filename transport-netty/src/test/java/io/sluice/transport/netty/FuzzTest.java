@@ -9,12 +9,12 @@ import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.StartPosition;
+import io.sluice.errors.ErrorCode;
 import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.record.Headers;
 import io.sluice.record.Record;
-import io.sluice.transport.netty.internal.ErrorCodes;
 import io.sluice.transport.netty.internal.Frames;
 import io.sluice.transport.netty.internal.RawClient;
 import io.sluice.transport.netty.internal.TestFrames;
@@ -124,7 +124,7 @@ class FuzzTest {
                 boolean poisoned = false;
                 for (RawClient.Frame f : raw.frames()) {
                     if (f.kind() == Frames.ERROR) {
-                        if (errorCodes.merge(f.errorCode(), 1, Integer::sum) <= 3 && ErrorCodes.INTERNAL.equals(f.errorCode())) {
+                        if (errorCodes.merge(f.errorCode(), 1, Integer::sum) <= 3 && ErrorCode.INTERNAL.name().equals(f.errorCode())) {
                             System.out.println("FuzzTest: INTERNAL on " + context + ": " + f.errorMessage());
                         }
                         lastError = f;
@@ -144,7 +144,7 @@ class FuzzTest {
                     assertThat(raw.frames()).as("%s sent only valid frames: the poison frame ends it", context)
                             .anyMatch(f -> f.kind() == Frames.ERROR
                                     && f.errorMessage().equals("invalid kind " + POISON_KIND + " frame: a client may not send it"))
-                            .noneMatch(f -> f.kind() == Frames.ERROR && ErrorCodes.INVALID_FRAME.equals(f.errorCode())
+                            .noneMatch(f -> f.kind() == Frames.ERROR && ErrorCode.INVALID_FRAME.name().equals(f.errorCode())
                                     && !f.errorMessage().contains("kind " + POISON_KIND));
                 }
             }
@@ -170,8 +170,8 @@ class FuzzTest {
         assertThat(good.connections()).as("the good client never lost its connection").isEqualTo(1);
 
         // every bad connection was answered: the codes the decoder and the sessions give all turned up
-        assertThat(errorCodes).containsKeys(ErrorCodes.INVALID_FRAME, ErrorCodes.FRAME_TOO_LARGE, ErrorCodes.CORRUPT_BATCH);
-        assertThat(errorCodes).as("errors the node did not expect (an exception escaping its checks)").doesNotContainKey(ErrorCodes.INTERNAL);
+        assertThat(errorCodes).containsKeys(ErrorCode.INVALID_FRAME.name(), ErrorCode.FRAME_TOO_LARGE.name(), ErrorCode.CORRUPT_BATCH.name());
+        assertThat(errorCodes).as("errors the node did not expect (an exception escaping its checks)").doesNotContainKey(ErrorCode.INTERNAL.name());
         assertThat(poisonAnswered).as("sessions that processed every frame up to the poison").isPositive();
 
         // the node still serves new clients, and every fuzzed record it took is readable over the wire

@@ -6,8 +6,8 @@ import io.sluice.EngineOptions;
 import io.sluice.Sluice;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
+import io.sluice.errors.ErrorCode;
 import io.sluice.producer.Acks;
-import io.sluice.transport.netty.internal.ErrorCodes;
 import io.sluice.transport.netty.internal.Frames;
 import io.sluice.transport.netty.internal.RawClient;
 import io.sluice.transport.netty.internal.TestFrames;
@@ -44,12 +44,12 @@ class ProtocolErrorTest {
 
     @Test
     void theAnswerToAFrameBeforeAMalformedOneIsWrittenBeforeTheFatalError() {
-        assertAnswersThenFatal(TestFrames.empty((byte) 99, 0), ErrorCodes.INVALID_FRAME);
+        assertAnswersThenFatal(TestFrames.empty((byte) 99, 0), ErrorCode.INVALID_FRAME.name());
     }
 
     @Test
     void theAnswerToAFrameBeforeAnOversizedOneIsWrittenBeforeTheFatalError() {
-        assertAnswersThenFatal(ByteBuffer.allocate(4).putInt(1 << 20).array(), ErrorCodes.FRAME_TOO_LARGE);
+        assertAnswersThenFatal(ByteBuffer.allocate(4).putInt(1 << 20).array(), ErrorCode.FRAME_TOO_LARGE.name());
     }
 
     @Test
@@ -62,7 +62,7 @@ class ProtocolErrorTest {
 
             RawClient.Frame error = raw.await(f -> f.kind() == Frames.ERROR, TIMEOUT);
             assertThat(error.stream()).isEqualTo(2);
-            assertThat(error.errorCode()).isEqualTo(ErrorCodes.INVALID_FRAME);
+            assertThat(error.errorCode()).isEqualTo(ErrorCode.INVALID_FRAME.name());
             assertThat(error.errorMessage()).isEqualTo("invalid SUBSCRIBE frame: commit interval " + Long.MAX_VALUE
                     + " ms exceeds the longest a node schedules, " + Long.MAX_VALUE / 1_000_000 + " ms");
             assertThat(raw.awaitClose(TIMEOUT)).isTrue();
@@ -84,7 +84,7 @@ class ProtocolErrorTest {
             assertThat(raw.wasReset()).isFalse();
             assertThat(raw.frames()).extracting(RawClient.Frame::kind).containsExactly(Frames.HELLO_OK, Frames.ERROR, Frames.ERROR);
             assertThat(raw.frames().get(1).stream()).isEqualTo(2);
-            assertThat(raw.frames().get(1).errorCode()).isEqualTo(ErrorCodes.CORRUPT_BATCH);
+            assertThat(raw.frames().get(1).errorCode()).isEqualTo(ErrorCode.CORRUPT_BATCH.name());
             assertThat(raw.frames().get(2).errorCode()).isEqualTo(fatalCode);
         }
     }

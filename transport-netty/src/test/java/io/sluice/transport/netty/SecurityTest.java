@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
+import io.sluice.errors.ErrorCode;
 import io.sluice.errors.UnauthorizedException;
 import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.ProducerOptions;
-import io.sluice.transport.netty.internal.ErrorCodes;
 import io.sluice.transport.netty.internal.Frames;
 import io.sluice.transport.netty.internal.RawClient;
 import io.sluice.transport.netty.internal.TestFrames;
@@ -79,7 +79,7 @@ class SecurityTest {
                 RawClient.Frame error = raw.await(f -> true, TIMEOUT);
                 assertThat(error.kind()).isEqualTo(Frames.ERROR);
                 assertThat(error.stream()).isEqualTo(7);
-                assertThat(error.errorCode()).isEqualTo(ErrorCodes.UNAUTHORIZED);
+                assertThat(error.errorCode()).isEqualTo(ErrorCode.UNAUTHORIZED.name());
                 assertThat(raw.awaitClose(TIMEOUT)).as("closed after the refusal").isTrue();
                 assertThat(raw.frames()).hasSize(1);
             }
@@ -165,7 +165,7 @@ class SecurityTest {
                 int s = stream;
                 RawClient.Frame refusal = raw.await(f -> f.stream() == s, TIMEOUT);
                 assertThat(refusal.kind()).as("answer on stream %d", s).isEqualTo(Frames.ERROR);
-                assertThat(refusal.errorCode()).as("code on stream %d", s).isEqualTo(ErrorCodes.UNAUTHORIZED);
+                assertThat(refusal.errorCode()).as("code on stream %d", s).isEqualTo(ErrorCode.UNAUTHORIZED.name());
             }
             RawClient.Frame names = raw.await(f -> f.stream() == 6, TIMEOUT);
             assertThat(names.kind()).isEqualTo(Frames.NAMES);

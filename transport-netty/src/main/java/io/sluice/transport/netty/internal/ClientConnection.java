@@ -1,47 +1,42 @@
 package io.sluice.transport.netty.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.sluice.admin.TopicSpec;
 import io.sluice.errors.ClosedException;
 import io.sluice.errors.DisconnectedException;
+import io.sluice.errors.ErrorCode;
 import io.sluice.log.RecordBatch;
 import io.sluice.producer.Acks;
 import io.sluice.spi.SendTarget;
 import io.sluice.transport.netty.ClientOptions;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
-import reactor.netty.tcp.TcpClient;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
 /**
- * The client's one connection to its node, kept up: it connects, shakes hands ({@link Frames#HELLO}, then the
- * topic list), and when the connection drops it reconnects with backoff, sends again every produce request not yet
- * answered (the node drops the copies it already appended, by producer id and sequence) and subscribes again.
- * Admin requests in flight on a dropped connection fail with {@link DisconnectedException} (they may have taken
- * effect). Requests are matched to answers by stream id.
+ * The client's one connection to its node, kept up: it connects, shakes hands ({@link Handshake}), and when the
+ * connection drops it reconnects with backoff ({@link Dialer}), sends again every produce request not yet answered
+ * (the node drops the copies it already appended, by producer id and sequence) and subscribes again. Admin requests
+ * in flight on a dropped connection fail with {@link DisconnectedException} (they may have taken effect). Requests
+ * are matched to answers by stream id ({@link InFlightRequests}); frames on a subscription's stream go to it.
  */
 public final class ClientConnection {
     private static final Logger log = Loggers.getLogger(ClientConnection.class);
 
     private final ClientOptions options;
     private final String address;
-    private final TcpClient tcp;
-    private final AtomicInteger ids = new AtomicInteger();
-    private final Map<Integer, Request> pending = new ConcurrentHashMap<>();
+    private final Dialer dialer;
+    final InFlightRequests requests;
+    private final KnownTopics topics = new KnownTopics();
     private final Map<Integer, ClientSubscription> subscriptions = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
     /** Serializes writes of requests with the switch to a new connection, so resends go before new requests. */
@@ -50,38 +45,15 @@ public final class ClientConnection {
     private volatile Connection ready;
     /** The connection shaking hands now. */
     private volatile Connection connecting;
-    private volatile Map<String, TopicSpec> topics = Map.of();
     private volatile boolean closed;
     private volatile Throwable fatal;
-    private int attempts; // reconnect attempts since the last success; one reconnect runs at a time
     private volatile long connections;
-    /** Fails produce requests older than the delivery timeout, once a second. */
-    private final reactor.core.Disposable deliveryTimer;
 
     public ClientConnection(ClientOptions options) {
         this.options = options;
         this.address = options.host() + ":" + options.port();
-        TcpClient c = TcpClient.create().host(options.host()).port(options.port())
-                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
-                .option(io.netty.channel.ChannelOption.TCP_NODELAY, true);
-        if (options.tls() != null) {
-            c = c.secure(spec -> spec.sslContext(options.tls()));
-        }
-        this.tcp = c;
-        long sweepMillis = Math.min(1_000, Math.max(10, options.deliveryTimeout().toMillis() / 4));
-        this.deliveryTimer = Schedulers.parallel().schedulePeriodically(this::expireDeliveries, sweepMillis, sweepMillis,
-                TimeUnit.MILLISECONDS);
-    }
-
-    private void expireDeliveries() {
-        long now = System.nanoTime();
-        long timeout = options.deliveryTimeout().toNanos();
-        for (Request r : pending.values()) {
-            if (r instanceof ProduceRequest p && now - p.createdAt > timeout && pending.remove(r.id, r)) {
-                r.fail(new DisconnectedException("node " + address + " did not acknowledge the batch of " + p.topic + "-" + p.partition
-                        + " within the delivery timeout of " + options.deliveryTimeout() + (ready == null ? " (not connected)" : ""), null));
-            }
-        }
+        this.dialer = new Dialer(options);
+        this.requests = new InFlightRequests(options, address, () -> ready != null);
     }
 
     /** Connects and waits for the handshake; throws naming the address when that fails. Call from your own thread. */
@@ -89,14 +61,14 @@ public final class ClientConnection {
         connect();
         try {
             firstReady.get(options.connectTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             close();
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re && !(cause instanceof DisconnectedException)) {
                 throw re;
             }
             throw new DisconnectedException("cannot connect to node " + address + ": " + cause.getMessage(), cause);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             close();
             throw new DisconnectedException("cannot connect to node " + address + ": no handshake within " + options.connectTimeout(), e);
         } catch (InterruptedException e) {
@@ -115,11 +87,13 @@ public final class ClientConnection {
         return connections;
     }
 
+    // ---- the connection's life ----
+
     private void connect() {
         if (closed) {
             return;
         }
-        tcp.connect().subscribe(this::connected, e -> {
+        dialer.dial(this::connected, e -> {
             if (!firstReady.isDone()) {
                 firstReady.completeExceptionally(e);
             } else {
@@ -133,9 +107,7 @@ public final class ClientConnection {
         if (closed) {
             return;
         }
-        long min = options.reconnectMin().toMillis();
-        long delay = Math.min(options.reconnectMax().toMillis(), min << Math.min(20, attempts++));
-        Schedulers.parallel().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        dialer.dialLater(this::connect);
     }
 
     private void connected(Connection c) {
@@ -153,96 +125,42 @@ public final class ClientConnection {
             log.warn("The connection to node {} failed", address, e);
             c.dispose();
         }, c::dispose);
-        // the handshake: HELLO, then the topics, then the connection is ready
-        int helloId = nextId();
-        ByteBuf hello = Frames.begin(Frames.HELLO, helloId, 64);
-        hello.writeShort(Frames.VERSION);
-        Frames.writeString(hello, options.token());
-        Frames.writeString(hello, options.clientId());
-        pending.put(helloId, new Handshake(helloId, c));
-        Outbound.of(c.channel()).write(Frames.end(hello));
+        Handshake.start(this, c, options.token(), options.clientId());
     }
 
-    /** The handshake's steps: HELLO_OK, then the topic list; a refusal (token, version) is final. */
-    private final class Handshake extends Request {
-        final Connection connection;
-
-        Handshake(int id, Connection connection) {
-            super(id);
-            this.connection = connection;
-        }
-
-        @Override
-        void answer(Frames.Reader r) {
-            if (r.kind == Frames.HELLO_OK) {
-                r.readShort("version");
-                r.readString("node");
-                r.readInt("heartbeat");
-                int metadataId = nextId();
-                pending.put(metadataId, new Handshake(metadataId, connection));
-                Outbound.of(connection.channel()).write(Frames.empty(Frames.METADATA, metadataId));
-            } else if (r.kind == Frames.TOPICS) {
-                topics = readTopics(r);
-                becomeReady(connection);
-            } else {
-                throw r.invalid("unexpected during the handshake");
-            }
-        }
-
-        @Override
-        void fail(Throwable e) {
-            if (e instanceof DisconnectedException) {
-                return; // the connection dropped during the handshake: reconnecting
-            }
-            // refused: a wrong token or version will not get better by reconnecting
-            fatal = e;
-            if (!firstReady.isDone()) {
-                firstReady.completeExceptionally(e);
-            } else {
-                log.error("Node {} refused the connection; the client stops: {}", address, e.getMessage());
-                failEverything(e);
-            }
-            connection.dispose();
-        }
-
-        @Override
-        ByteBuf encode() {
-            throw new IllegalStateException("handshakes are not sent again");
-        }
-
-        @Override
-        boolean resendable() {
-            return false;
-        }
-    }
-
-    private void becomeReady(Connection c) {
+    /** The handshake on {@code c} is done: send the unanswered requests again, then resubscribe. */
+    void becomeReady(Connection c) {
         List<Request> again;
         synchronized (writeLock) {
             if (connecting != c || closed) {
                 return;
             }
-            again = new ArrayList<>();
-            for (Request r : pending.values()) {
-                if (r.resendable()) {
-                    again.add(r);
-                }
-            }
-            again.sort(Comparator.comparingInt(r -> r.id)); // a partition's batches in their order
+            again = requests.resend(c);
             Outbound out = Outbound.of(c.channel());
             for (Request r : again) {
-                r.sentOn = c;
                 out.write(r.encode());
             }
             ready = c;
             connecting = null;
-            attempts = 0;
+            dialer.reset();
         }
         if (connections > 1) {
             log.info("Reconnected to node {}; sent {} unanswered requests again", address, again.size());
         }
         subscriptions.values().forEach(s -> s.connected(c));
         firstReady.complete(null);
+    }
+
+    /** The node refused the handshake on {@code c}: the client stops, failing everything. */
+    void refused(Connection c, Throwable e) {
+        fatal = e;
+        if (!firstReady.isDone()) {
+            firstReady.completeExceptionally(e);
+        } else {
+            log.error("Node {} refused the connection; the client stops: {}", address, e.getMessage());
+            failEverything(e);
+        }
+        c.dispose();
     }
 
     private void disconnected(Connection c) {
@@ -254,13 +172,7 @@ public final class ClientConnection {
             connecting = null;
         }
         DisconnectedException e = new DisconnectedException("the connection to node " + address + " was lost", null);
-        for (Request r : pending.values()) {
-            if (r.sentOn == c && !r.resendable() || r instanceof Handshake h && h.connection == c) {
-                if (pending.remove(r.id, r)) {
-                    r.fail(e);
-                }
-            }
-        }
+        requests.connectionLost(c, e);
         subscriptions.values().forEach(s -> s.disconnected(c));
         if (!closed && fatal == null && firstReady.isDone()) {
             log.warn("Lost the connection to node {}; reconnecting", address);
@@ -276,9 +188,9 @@ public final class ClientConnection {
         if (c != ready && c != connecting) {
             return; // a connection being replaced
         }
-        Frames.Reader r;
+        FrameReader r;
         try {
-            r = new Frames.Reader(body);
+            r = new FrameReader(body);
             switch (r.kind) {
                 case Frames.HEARTBEAT -> {
                 }
@@ -290,19 +202,18 @@ public final class ClientConnection {
                 }
                 case Frames.TOPICS -> {
                     if (r.stream == 0) {
-                        topics = readTopics(r);
+                        topics.replaceAll(AdminCodec.readTopics(r));
                     } else {
-                        answer(r);
+                        requests.answer(r);
                     }
                 }
                 case Frames.ERROR -> {
                     if (r.stream == 0) {
-                        String code = r.readString("code");
-                        String message = r.readString("message");
-                        log.warn("Node {} closes the connection: {} {}", address, code, message);
+                        RuntimeException e = ErrorCodec.read(r);
+                        log.warn("Node {} closes the connection: {} {}", address, ErrorCode.of(e), e.getMessage());
                         c.dispose();
-                    } else if (pending.containsKey(r.stream)) {
-                        answer(r);
+                    } else if (requests.contains(r.stream)) {
+                        requests.answer(r);
                     } else {
                         ClientSubscription s = subscriptions.get(r.stream);
                         if (s != null) {
@@ -310,7 +221,7 @@ public final class ClientConnection {
                         }
                     }
                 }
-                default -> answer(r);
+                default -> requests.answer(r);
             }
         } catch (RuntimeException e) {
             log.warn("Closing the connection to node {}: {}", address, e.toString());
@@ -318,65 +229,10 @@ public final class ClientConnection {
         }
     }
 
-    private void answer(Frames.Reader r) {
-        Request req = pending.remove(r.stream);
-        if (req == null) {
-            return; // timed out or cancelled meanwhile
-        }
-        if (r.kind == Frames.ERROR) {
-            String code = r.readString("code");
-            String message = r.readString("message");
-            req.fail(ErrorCodes.exceptionOf(code, message));
-            return;
-        }
-        try {
-            req.answer(r);
-        } catch (RuntimeException e) {
-            req.fail(e);
-            throw e;
-        }
-    }
-
-    private static Map<String, TopicSpec> readTopics(Frames.Reader r) {
-        int n = r.readCount("topics", 10);
-        Map<String, TopicSpec> m = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            TopicSpec s = r.readTopicSpec();
-            m.put(s.name(), s);
-        }
-        r.end();
-        return Map.copyOf(m);
-    }
-
     // ---- requests ----
 
     int nextId() {
-        for (;;) {
-            int id = ids.incrementAndGet();
-            if (id > 0) {
-                return id;
-            }
-            ids.compareAndSet(id, 0);
-        }
-    }
-
-    /** A request: sent now if connected, else once the connection is ready. */
-    abstract static class Request {
-        final int id;
-        volatile Connection sentOn;
-
-        Request(int id) {
-            this.id = id;
-        }
-
-        abstract ByteBuf encode();
-
-        abstract void answer(Frames.Reader r);
-
-        abstract void fail(Throwable e);
-
-        /** True when a dropped connection sends it again rather than failing it. */
-        abstract boolean resendable();
+        return requests.nextId();
     }
 
     private void send(Request r) {
@@ -386,7 +242,7 @@ public final class ClientConnection {
             return;
         }
         synchronized (writeLock) {
-            pending.put(r.id, r);
+            requests.add(r);
             Connection c = ready;
             if (c != null) {
                 r.sentOn = c;
@@ -396,11 +252,10 @@ public final class ClientConnection {
     }
 
     /** An admin request answered by {@code answerKind}, read by {@code read}; times out after the request timeout. */
-    public <T> Mono<T> request(byte kind, Consumer<ByteBuf> payload, byte answerKind, Function<Frames.Reader, T> read) {
+    <T> Mono<T> request(byte kind, Consumer<ByteBuf> payload, byte answerKind, Function<FrameReader, T> read) {
         return Mono.<T>create(sink -> {
-            int id = nextId();
-            AdminRequest<T> req = new AdminRequest<>(id, kind, payload, answerKind, read, sink);
-            sink.onDispose(() -> pending.remove(id, req));
+            AdminRequest<T> req = new AdminRequest<>(requests.nextId(), kind, payload, answerKind, read, sink);
+            sink.onDispose(() -> requests.forget(req));
             // what this thread acknowledged before the request reaches the node before it (as in the embedded engine)
             subscriptions.values().forEach(ClientSubscription::flushAcks);
             send(req);
@@ -408,108 +263,9 @@ public final class ClientConnection {
                 + Frames.kindName(kind) + " request within " + options.requestTimeout(), null)));
     }
 
-    private static final class AdminRequest<T> extends Request {
-        final byte kind;
-        final Consumer<ByteBuf> payload;
-        final byte answerKind;
-        final Function<Frames.Reader, T> read;
-        final MonoSink<T> sink;
-
-        AdminRequest(int id, byte kind, Consumer<ByteBuf> payload, byte answerKind, Function<Frames.Reader, T> read, MonoSink<T> sink) {
-            super(id);
-            this.kind = kind;
-            this.payload = payload;
-            this.answerKind = answerKind;
-            this.read = read;
-            this.sink = sink;
-        }
-
-        @Override
-        ByteBuf encode() {
-            ByteBuf b = Frames.begin(kind, id, 64);
-            payload.accept(b);
-            return Frames.end(b);
-        }
-
-        @Override
-        void answer(Frames.Reader r) {
-            if (r.kind != answerKind) {
-                throw r.invalid("a " + Frames.kindName(kind) + " request expects " + Frames.kindName(answerKind));
-            }
-            T value = read.apply(r);
-            r.end();
-            if (value == null) {
-                sink.success();
-            } else {
-                sink.success(value);
-            }
-        }
-
-        @Override
-        void fail(Throwable e) {
-            sink.error(e);
-        }
-
-        @Override
-        boolean resendable() {
-            return sentOn == null; // not yet sent: send it once connected
-        }
-    }
-
     /** Appends a batch on the node; resent after a reconnect until answered. */
     public void produce(String topic, int partition, Acks acks, RecordBatch batch, SendTarget.AppendCallback callback) {
-        send(new ProduceRequest(nextId(), topic, partition, acks, batch, callback));
-    }
-
-    private static final class ProduceRequest extends Request {
-        final String topic;
-        final int partition;
-        final Acks acks;
-        final RecordBatch batch;
-        final SendTarget.AppendCallback callback;
-        final long createdAt = System.nanoTime();
-
-        ProduceRequest(int id, String topic, int partition, Acks acks, RecordBatch batch, SendTarget.AppendCallback callback) {
-            super(id);
-            this.topic = topic;
-            this.partition = partition;
-            this.acks = acks;
-            this.batch = batch;
-            this.callback = callback;
-        }
-
-        @Override
-        ByteBuf encode() {
-            // the batch's own array follows the header, not copied (the client never changes a built batch)
-            byte[] bytes = batch.array();
-            ByteBuf head = Frames.begin(Frames.PRODUCE, id, 2 + topic.length() * 3 + 9);
-            Frames.writeString(head, topic);
-            head.writeInt(partition);
-            head.writeByte(acks.ordinal());
-            head.writeInt(bytes.length);
-            head.setInt(0, head.writerIndex() - Frames.LENGTH_FIELD + bytes.length);
-            return io.netty.buffer.Unpooled.wrappedBuffer(head, io.netty.buffer.Unpooled.wrappedBuffer(bytes));
-        }
-
-        @Override
-        void answer(Frames.Reader r) {
-            if (r.kind != Frames.PRODUCED) {
-                throw r.invalid("a PRODUCE request expects PRODUCED");
-            }
-            long base = r.readLong("base offset");
-            r.end();
-            callback.appended(base);
-        }
-
-        @Override
-        void fail(Throwable e) {
-            callback.failed(e);
-        }
-
-        @Override
-        boolean resendable() {
-            return true;
-        }
+        send(new ProduceRequest(requests.nextId(), topic, partition, acks, batch, callback));
     }
 
     // ---- subscriptions ----
@@ -540,20 +296,8 @@ public final class ClientConnection {
     }
 
     /** Topic specs as the node last told them. */
-    public Map<String, TopicSpec> topics() {
+    KnownTopics topics() {
         return topics;
-    }
-
-    public void topicCreated(TopicSpec spec) {
-        Map<String, TopicSpec> m = new HashMap<>(topics);
-        m.put(spec.name(), spec);
-        topics = Map.copyOf(m);
-    }
-
-    public void topicDeleted(String name) {
-        Map<String, TopicSpec> m = new HashMap<>(topics);
-        m.remove(name);
-        topics = Map.copyOf(m);
     }
 
     /** Null while usable; else why not. */
@@ -563,11 +307,7 @@ public final class ClientConnection {
     }
 
     private void failEverything(Throwable e) {
-        for (Request r : pending.values()) {
-            if (pending.remove(r.id, r)) {
-                r.fail(e);
-            }
-        }
+        requests.failAll(e);
         subscriptions.values().forEach(s -> s.fail(e));
     }
 
@@ -585,7 +325,7 @@ public final class ClientConnection {
             return;
         }
         closed = true;
-        deliveryTimer.dispose();
+        requests.close();
         Connection c = ready != null ? ready : connecting;
         failEverything(new ClosedException("the client of node " + address + " is closed"));
         if (c != null) {

@@ -1,12 +1,9 @@
 package io.sluice.transport.netty.internal;
 
-import io.netty.buffer.ByteBuf;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
 import io.sluice.consumer.RebalanceEvent;
-import io.sluice.record.Headers;
 import io.sluice.record.Record;
-import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -83,9 +80,7 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
             newEpoch(c);
             resetCredits = true;
         }
-        ByteBuf sub = Frames.begin(Frames.SUBSCRIBE, id, 128);
-        SubscribeCodec.write(sub, options);
-        connection.write(c, Frames.end(sub));
+        connection.write(c, SubscribeCodec.encode(id, options));
         sendCredit(c, options.prefetch());
     }
 
@@ -112,79 +107,26 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
     }
 
     private void sendCredit(Connection c, long n) {
-        ByteBuf b = Frames.begin(Frames.CREDIT, id, 8);
-        b.writeLong(n);
-        connection.write(c, Frames.end(b));
+        connection.write(c, CreditCodec.encode(id, n));
     }
 
     /** A DELIVER, REBALANCE or ERROR frame on this subscription's stream. */
-    void onFrame(Connection c, Frames.Reader r) {
+    void onFrame(Connection c, FrameReader r) {
         if (c != current) {
             return;
         }
         switch (r.kind) {
             case Frames.DELIVER -> deliver(r);
-            case Frames.REBALANCE -> {
-                RebalanceEvent e = r.readRebalance();
-                r.end();
-                rebalances.accept(e);
-            }
-            case Frames.ERROR -> {
-                String code = r.readString("code");
-                String message = r.readString("message");
-                fail(ErrorCodes.exceptionOf(code, message));
-            }
+            case Frames.REBALANCE -> rebalances.accept(RebalanceCodec.read(r));
+            case Frames.ERROR -> fail(ErrorCodec.read(r));
             default -> throw r.invalid("not expected on a subscription");
         }
     }
 
-    /** Decodes the records, copying the frame's payload once: each record's key and value are slices of that copy. */
-    private void deliver(Frames.Reader r) {
-        long firstId = r.readLong("first delivery id");
-        int count = r.readCount("records", 17);
-        ByteBuf buf = r.buffer();
-        int base = buf.readerIndex();
-        byte[] data = new byte[buf.readableBytes()];
-        buf.getBytes(base, data);
-        ByteBuffer view = ByteBuffer.wrap(data).asReadOnlyBuffer();
+    /** Queues the frame's records, numbered for this membership ({@link DeliverCodec}), and drains. */
+    private void deliver(FrameReader r) {
         int e = epoch;
-        String topic = null;
-        int partition = -1;
-        long offset = -1;
-        for (int i = 0; i < count; i++) {
-            byte flags = r.readByte("record flags");
-            if ((flags & Frames.SAME_PARTITION) == 0) {
-                String t = r.readRequiredString("topic");
-                topic = t.equals(topic) ? topic : t;
-                partition = r.readInt("partition");
-            } else if (topic == null) {
-                throw r.invalid("the first record cannot continue a previous one");
-            }
-            if ((flags & Frames.NEXT_OFFSET) == 0) {
-                offset = r.readLong("offset");
-            } else if ((flags & Frames.SAME_PARTITION) == 0) {
-                throw r.invalid("a record of another partition cannot take the next offset");
-            } else {
-                offset++;
-            }
-            long timestamp = r.readLong("timestamp");
-            int keyLength = r.readInt("key length");
-            if (keyLength < -1 || keyLength > buf.readableBytes()) {
-                throw r.invalid("key length " + keyLength);
-            }
-            int keyAt = buf.readerIndex() - base;
-            buf.skipBytes(Math.max(0, keyLength));
-            int valueLength = r.readInt("value length");
-            if (valueLength < 0 || valueLength > buf.readableBytes()) {
-                throw r.invalid("value length " + valueLength);
-            }
-            int valueAt = buf.readerIndex() - base;
-            buf.skipBytes(valueLength);
-            Headers headers = r.readHeaders("headers");
-            Record record = new Record(topic, partition, offset, timestamp, data, view, keyAt, keyLength, valueAt, valueLength, headers);
-            queue.offer(new RemoteDelivery(this, e, firstId + i, record));
-        }
-        r.end();
+        DeliverCodec.read(r, (deliveryId, record) -> queue.offer(new RemoteDelivery(this, e, deliveryId, record)));
         buffered.record(queue.size());
         drain();
     }
@@ -310,12 +252,7 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
                 return;
             }
             if (c != null) {
-                ByteBuf b = Frames.begin(Frames.ACK, id, 4 + 8 * ackCount);
-                b.writeInt(ackCount);
-                for (int i = 0; i < ackCount; i++) {
-                    b.writeLong(acks[i]);
-                }
-                connection.write(c, Frames.end(b));
+                connection.write(c, AckCodec.encode(id, acks, ackCount));
             }
             ackCount = 0;
         }
@@ -329,7 +266,7 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
             }
             flushAcks();
             long deliveryId = d == null ? -1 : d.id;
-            return connection.request(Frames.COMMIT, b -> b.writeInt(id).writeLong(deliveryId), Frames.OK, r -> null);
+            return connection.request(Frames.COMMIT, b -> CommitCodec.write(b, id, deliveryId), Frames.OK, r -> null);
         });
     }
 

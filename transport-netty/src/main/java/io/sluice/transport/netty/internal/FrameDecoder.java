@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.sluice.errors.ErrorCode;
 import java.util.List;
 
 /**
@@ -48,11 +49,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 }
                 failed = true;
                 in.skipBytes(in.readableBytes());
-                String code = length > maxFrameSize ? ErrorCodes.FRAME_TOO_LARGE : ErrorCodes.INVALID_FRAME;
+                ErrorCode code = length > maxFrameSize ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.INVALID_FRAME;
                 String message = length > maxFrameSize
                         ? "frame of " + Integer.toUnsignedString(length) + " bytes exceeds the maximum of " + maxFrameSize
                         : "frame length " + length + " is shorter than the " + Frames.BODY_HEADER + "-byte body header";
-                failAndClose(ctx.channel(), Frames.error(0, code, message));
+                failAndClose(ctx.channel(), ErrorCodec.encode(0, code, message));
                 return;
             }
             if (in.readableBytes() < Frames.LENGTH_FIELD + length) {

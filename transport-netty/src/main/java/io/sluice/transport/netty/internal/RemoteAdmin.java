@@ -21,8 +21,8 @@ public final class RemoteAdmin implements Admin {
     public Mono<Void> createTopic(TopicSpec spec) {
         return Mono.defer(() -> {
             Check.notNull("spec", spec);
-            return connection.<Void>request(Frames.CREATE_TOPIC, b -> Frames.writeTopicSpec(b, spec), Frames.OK, r -> null)
-                    .doOnSuccess(v -> connection.topicCreated(spec));
+            return connection.<Void>request(Frames.CREATE_TOPIC, b -> AdminCodec.writeTopicSpec(b, spec), Frames.OK, r -> null)
+                    .doOnSuccess(v -> connection.topics().created(spec));
         });
     }
 
@@ -30,8 +30,8 @@ public final class RemoteAdmin implements Admin {
     public Mono<Void> deleteTopic(String name) {
         return Mono.defer(() -> {
             Check.notBlank("name", name);
-            return connection.<Void>request(Frames.DELETE_TOPIC, b -> Frames.writeString(b, name), Frames.OK, r -> null)
-                    .doOnSuccess(v -> connection.topicDeleted(name));
+            return connection.<Void>request(Frames.DELETE_TOPIC, b -> AdminCodec.writeName(b, name), Frames.OK, r -> null)
+                    .doOnSuccess(v -> connection.topics().deleted(name));
         });
     }
 
@@ -39,19 +39,19 @@ public final class RemoteAdmin implements Admin {
     public Mono<TopicDescription> describeTopic(String name) {
         return Mono.defer(() -> {
             Check.notBlank("name", name);
-            return connection.request(Frames.DESCRIBE_TOPIC, b -> Frames.writeString(b, name), Frames.TOPIC, Frames.Reader::readTopicDescription);
+            return connection.request(Frames.DESCRIBE_TOPIC, b -> AdminCodec.writeName(b, name), Frames.TOPIC, AdminCodec::readTopic);
         });
     }
 
     @Override
     public Flux<String> listTopics() {
-        return connection.<List<String>>request(Frames.LIST_TOPICS, b -> { }, Frames.NAMES, r -> r.readStrings("names"))
+        return connection.<List<String>>request(Frames.LIST_TOPICS, b -> { }, Frames.NAMES, AdminCodec::readNames)
                 .flatMapIterable(l -> l);
     }
 
     @Override
     public Flux<String> listGroups() {
-        return connection.<List<String>>request(Frames.LIST_GROUPS, b -> { }, Frames.NAMES, r -> r.readStrings("names"))
+        return connection.<List<String>>request(Frames.LIST_GROUPS, b -> { }, Frames.NAMES, AdminCodec::readNames)
                 .flatMapIterable(l -> l);
     }
 
@@ -59,7 +59,7 @@ public final class RemoteAdmin implements Admin {
     public Mono<GroupDescription> describeGroup(String group) {
         return Mono.defer(() -> {
             Check.notBlank("group", group);
-            return connection.request(Frames.DESCRIBE_GROUP, b -> Frames.writeString(b, group), Frames.GROUP, Frames.Reader::readGroupDescription);
+            return connection.request(Frames.DESCRIBE_GROUP, b -> AdminCodec.writeName(b, group), Frames.GROUP, AdminCodec::readGroup);
         });
     }
 }

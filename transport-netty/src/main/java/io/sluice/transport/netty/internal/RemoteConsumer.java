@@ -60,7 +60,7 @@ public final class RemoteConsumer extends AbstractConsumer {
 
     @Override
     protected void requireTopic(String topic) {
-        if (!connection.topics().containsKey(topic)) {
+        if (!connection.topics().contains(topic)) {
             throw new UnknownTopicException("unknown topic '" + topic + "' on node " + connection.address());
         }
     }

@@ -10,10 +10,10 @@ import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Acks;
 import io.sluice.record.TopicPartition;
 import io.sluice.spi.SendTarget;
+import io.sluice.spi.TargetTopic;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -26,7 +26,7 @@ public final class RemoteTarget implements SendTarget {
     private final ClientConnection connection;
     private final Scheduler sender;
     private final MeterRegistry registry;
-    private final Map<TopicSpec, RemoteTopic> cache = new ConcurrentHashMap<>();
+    private final Map<TopicSpec, TargetTopic<Partition>> cache = new ConcurrentHashMap<>();
     /**
      * Producer ids: seeded once from SecureRandom on the thread that connects (reading it may block, which a send's
      * Reactor thread must not), then a fast generator; what matters is that two producers never share an id.
@@ -46,7 +46,7 @@ public final class RemoteTarget implements SendTarget {
             throw new UnknownTopicException("unknown topic '" + name + "' on node " + connection.address()
                     + ": create it with admin().createTopic(TopicSpec.of(\"" + name + "\"))");
         }
-        return cache.computeIfAbsent(spec, RemoteTopic::new);
+        return cache.computeIfAbsent(spec, this::newTopic);
     }
 
     @Override
@@ -71,47 +71,17 @@ public final class RemoteTarget implements SendTarget {
         return connection.closedError();
     }
 
-    private final class RemoteTopic implements SendTarget.Topic {
-        final TopicSpec spec;
-        final Partition[] partitions;
-        final Timer sendLatency;
-
-        RemoteTopic(TopicSpec spec) {
-            this.spec = spec;
-            this.partitions = new Partition[spec.partitions()];
-            Counter bytesOut = Counter.builder(SluiceMeters.BYTES_IN).tag(SluiceMeters.TAG_NODE, connection.address())
-                    .tag(SluiceMeters.TAG_TOPIC, spec.name()).register(registry);
-            for (int i = 0; i < partitions.length; i++) {
-                partitions[i] = new Partition(new TopicPartition(spec.name(), i), bytesOut);
-            }
-            this.sendLatency = Timer.builder(SluiceMeters.SEND_LATENCY).tag(SluiceMeters.TAG_NODE, connection.address())
-                    .tag(SluiceMeters.TAG_TOPIC, spec.name()).register(registry);
+    /** The topic's partitions, whose appends are produce requests, and its meters (tagged with the node). */
+    private TargetTopic<Partition> newTopic(TopicSpec spec) {
+        Partition[] partitions = new Partition[spec.partitions()];
+        Counter bytesOut = Counter.builder(SluiceMeters.BYTES_IN).tag(SluiceMeters.TAG_NODE, connection.address())
+                .tag(SluiceMeters.TAG_TOPIC, spec.name()).register(registry);
+        for (int i = 0; i < partitions.length; i++) {
+            partitions[i] = new Partition(new TopicPartition(spec.name(), i), bytesOut);
         }
-
-        @Override
-        public String name() {
-            return spec.name();
-        }
-
-        @Override
-        public int partitionCount() {
-            return partitions.length;
-        }
-
-        @Override
-        public long maxBatchRecords() {
-            return spec.maxBacklog();
-        }
-
-        @Override
-        public SendTarget.Partition partition(int index) {
-            return partitions[index];
-        }
-
-        @Override
-        public void recordSendLatency(long nanos) {
-            sendLatency.record(nanos, TimeUnit.NANOSECONDS);
-        }
+        Timer sendLatency = Timer.builder(SluiceMeters.SEND_LATENCY).tag(SluiceMeters.TAG_NODE, connection.address())
+                .tag(SluiceMeters.TAG_TOPIC, spec.name()).register(registry);
+        return new TargetTopic<>(spec, partitions, sendLatency);
     }
 
     private final class Partition implements SendTarget.Partition {

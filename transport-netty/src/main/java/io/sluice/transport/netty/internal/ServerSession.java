@@ -3,17 +3,15 @@ package io.sluice.transport.netty.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.sluice.Sluice;
-import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
+import io.sluice.errors.ErrorCode;
 import io.sluice.errors.ProtocolException;
 import io.sluice.errors.UnauthorizedException;
 import io.sluice.log.RecordBatch;
-import io.sluice.producer.Acks;
 import io.sluice.record.Record;
 import io.sluice.spi.SendTarget;
 import io.sluice.transport.netty.Access;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -38,8 +36,7 @@ public final class ServerSession {
     private final Map<String, Access> tokens;
     private final String nodeName;
     private final int heartbeatMillis;
-    /** Publishes the topic list to every session after a topic is created or deleted. */
-    private final Runnable topicsChanged;
+    private final ServerAdmin admin;
     private final Map<Integer, ServerSubscription> subscriptions = new ConcurrentHashMap<>();
     private Access access;
     private volatile boolean closed;
@@ -53,7 +50,7 @@ public final class ServerSession {
         this.tokens = tokens;
         this.nodeName = nodeName;
         this.heartbeatMillis = heartbeatMillis;
-        this.topicsChanged = topicsChanged;
+        this.admin = new ServerAdmin(this, engine.admin(), topicsChanged);
     }
 
     public Channel channel() {
@@ -65,9 +62,9 @@ public final class ServerSession {
         if (closed) {
             return;
         }
-        Frames.Reader r;
+        FrameReader r;
         try {
-            r = new Frames.Reader(body);
+            r = new FrameReader(body);
         } catch (ProtocolException e) {
             fatal(0, e);
             return;
@@ -85,7 +82,7 @@ public final class ServerSession {
         }
     }
 
-    private void dispatch(Frames.Reader r) {
+    private void dispatch(FrameReader r) {
         switch (r.kind) {
             case Frames.HELLO -> hello(r);
             case Frames.HEARTBEAT -> r.end();
@@ -95,13 +92,8 @@ public final class ServerSession {
             case Frames.SUBSCRIBE -> subscribe(r);
             case Frames.UNSUBSCRIBE -> unsubscribe(r);
             case Frames.COMMIT -> commit(r);
-            case Frames.CREATE_TOPIC -> createTopic(r);
-            case Frames.DELETE_TOPIC -> deleteTopic(r);
-            case Frames.DESCRIBE_TOPIC -> describeTopic(r);
-            case Frames.LIST_TOPICS -> listTopics(r);
-            case Frames.LIST_GROUPS -> listGroups(r);
-            case Frames.DESCRIBE_GROUP -> describeGroup(r);
-            case Frames.METADATA -> metadata(r);
+            case Frames.CREATE_TOPIC, Frames.DELETE_TOPIC, Frames.DESCRIBE_TOPIC, Frames.LIST_TOPICS, Frames.LIST_GROUPS,
+                    Frames.DESCRIBE_GROUP, Frames.METADATA -> admin.handle(r, access);
             default -> throw r.invalid("a client may not send it");
         }
     }
@@ -114,7 +106,7 @@ public final class ServerSession {
         log.debug("Closing {} after a protocol error: {}", channel.remoteAddress(), e.getMessage());
         closed = true;
         // after the answers queued before it (say CORRUPT_BATCH for the frame before), which would be lost otherwise
-        FrameDecoder.failAndClose(channel, Frames.error(stream, e.code(), e.getMessage()));
+        FrameDecoder.failAndClose(channel, ErrorCodec.encode(stream, e.code(), e.getMessage()));
         release();
     }
 
@@ -153,16 +145,15 @@ public final class ServerSession {
 
     // ---- handshake ----
 
-    private void hello(Frames.Reader r) {
+    private void hello(FrameReader r) {
         if (access != null) {
             throw r.invalid("HELLO was already received");
         }
-        short version = r.readShort("version");
-        String token = r.readString("token");
-        r.readString("client id");
-        r.end();
+        HelloCodec.Hello hello = HelloCodec.readHello(r);
+        short version = hello.version();
+        String token = hello.token();
         if (version != Frames.VERSION) {
-            throw new ProtocolException(ErrorCodes.UNSUPPORTED_VERSION, "protocol version " + version + " is not supported; this node speaks "
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + version + " is not supported; this node speaks "
                     + Frames.VERSION);
         }
         if (tokens.isEmpty()) {
@@ -170,32 +161,20 @@ public final class ServerSession {
         } else {
             Access a = token == null ? null : tokens.get(token);
             if (a == null) {
-                throw new ProtocolException(ErrorCodes.UNAUTHORIZED, token == null ? "this node requires a token" : "the token is not known");
+                throw new ProtocolException(ErrorCode.UNAUTHORIZED, token == null ? "this node requires a token" : "the token is not known");
             }
             access = a;
         }
-        ByteBuf ok = Frames.begin(Frames.HELLO_OK, r.stream, 32);
-        ok.writeShort(Frames.VERSION);
-        Frames.writeString(ok, nodeName);
-        ok.writeInt(heartbeatMillis);
-        write(Frames.end(ok));
+        write(HelloCodec.encodeHelloOk(r.stream, nodeName, heartbeatMillis));
     }
 
     // ---- producing ----
 
-    private void produce(Frames.Reader r) {
+    private void produce(FrameReader r) {
         int stream = r.stream;
-        String topic = r.readRequiredString("topic");
-        int partition = r.readInt("partition");
-        byte acksCode = r.readByte("acks");
-        byte[] bytes = r.readBytes("batch");
-        r.end();
-        if (acksCode < 0 || acksCode >= Acks.values().length) {
-            throw r.invalid("acks " + acksCode + " is unknown");
-        }
-        if (bytes == null) {
-            throw r.invalid("batch is missing");
-        }
+        ProduceCodec.Produce produce = ProduceCodec.read(r);
+        String topic = produce.topic();
+        int partition = produce.partition();
         if (!access.canWrite(topic)) {
             throw new UnauthorizedException("this token may not write to topic '" + topic + "'");
         }
@@ -204,18 +183,16 @@ public final class ServerSession {
             throw new IllegalArgumentException("partition " + partition + " does not exist: topic " + topic + " has " + t.partitionCount()
                     + " partitions");
         }
-        RecordBatch batch = RecordBatch.wrap(bytes);
+        RecordBatch batch = RecordBatch.wrap(produce.batch());
         batch.verify(topic, partition);
         // every record must decode, or a consumer of this partition would fail on it later
         for (Iterator<Record> it = batch.records(topic, partition, 0); it.hasNext(); ) {
             it.next();
         }
-        t.partition(partition).append(batch, Acks.values()[acksCode], new SendTarget.AppendCallback() {
+        t.partition(partition).append(batch, produce.acks(), new SendTarget.AppendCallback() {
             @Override
             public void appended(long baseOffset) {
-                ByteBuf ack = Frames.begin(Frames.PRODUCED, stream, 8);
-                ack.writeLong(baseOffset);
-                write(Frames.end(ack));
+                write(ProduceCodec.encodeProduced(stream, baseOffset));
             }
 
             @Override
@@ -227,7 +204,7 @@ public final class ServerSession {
 
     // ---- consuming ----
 
-    private void subscribe(Frames.Reader r) {
+    private void subscribe(FrameReader r) {
         int id = r.stream;
         ConsumerOptions options = SubscribeCodec.read(r);
         for (String topic : options.topics()) {
@@ -250,42 +227,27 @@ public final class ServerSession {
 
     /** The error frame for a failed request or subscription; an unexpected failure is logged here too. */
     private ByteBuf errorFrame(int stream, Throwable error) {
-        String code = ErrorCodes.codeOf(error);
-        if (ErrorCodes.INTERNAL.equals(code)) {
+        ErrorCode code = ErrorCode.of(error);
+        if (code == ErrorCode.INTERNAL) {
             log.warn("A request of {} failed unexpectedly", channel.remoteAddress(), error);
         }
-        return Frames.error(stream, code, error.getMessage());
+        return ErrorCodec.encode(stream, code, error.getMessage());
     }
 
-    private ServerSubscription subscription(Frames.Reader r) {
-        return subscriptions.get(r.stream);
-    }
-
-    private void credit(Frames.Reader r) {
-        long n = r.readLong("credit");
-        r.end();
-        if (n <= 0) {
-            throw r.invalid("credit must be positive, was " + n);
-        }
-        ServerSubscription s = subscription(r);
+    private void credit(FrameReader r) {
+        long n = CreditCodec.read(r);
+        ServerSubscription s = subscriptions.get(r.stream);
         if (s != null) { // else it ended meanwhile
             s.credit(n);
         }
     }
 
-    private void ack(Frames.Reader r) {
-        int n = r.readCount("ids", 8);
-        ServerSubscription s = subscription(r);
-        for (int i = 0; i < n; i++) {
-            long id = r.readLong("delivery id");
-            if (s != null) {
-                s.ack(id);
-            }
-        }
-        r.end();
+    private void ack(FrameReader r) {
+        ServerSubscription s = subscriptions.get(r.stream);
+        AckCodec.read(r, s == null ? id -> { } : s::ack);
     }
 
-    private void unsubscribe(Frames.Reader r) {
+    private void unsubscribe(FrameReader r) {
         r.end();
         ServerSubscription s = subscriptions.remove(r.stream);
         if (s != null) {
@@ -293,112 +255,27 @@ public final class ServerSession {
         }
     }
 
-    private void commit(Frames.Reader r) {
+    private void commit(FrameReader r) {
         int stream = r.stream;
-        int sub = r.readInt("subscription");
-        long delivery = r.readLong("delivery id");
-        r.end();
-        ServerSubscription s = subscriptions.get(sub);
+        CommitCodec.Commit commit = CommitCodec.read(r);
+        ServerSubscription s = subscriptions.get(commit.subscription());
         if (s == null) {
-            throw new IllegalArgumentException("subscription " + sub + " is not open on this connection");
+            throw new IllegalArgumentException("subscription " + commit.subscription() + " is not open on this connection");
         }
-        answer(stream, s.commit(delivery), v -> ok(stream));
-    }
-
-    // ---- admin ----
-
-    private void requireAdmin(String what) {
-        if (!access.isAdmin()) {
-            throw new UnauthorizedException("this token may not " + what);
-        }
-    }
-
-    private void createTopic(Frames.Reader r) {
-        TopicSpec spec = r.readTopicSpec();
-        r.end();
-        requireAdmin("create topics");
-        int stream = r.stream;
-        answer(stream, engine.admin().createTopic(spec), v -> {
-            ok(stream);
-            topicsChanged.run();
-        });
-    }
-
-    private void deleteTopic(Frames.Reader r) {
-        String name = r.readRequiredString("topic");
-        r.end();
-        requireAdmin("delete topics");
-        int stream = r.stream;
-        answer(stream, engine.admin().deleteTopic(name), v -> {
-            ok(stream);
-            topicsChanged.run();
-        });
-    }
-
-    private void describeTopic(Frames.Reader r) {
-        String name = r.readRequiredString("topic");
-        r.end();
-        int stream = r.stream;
-        answer(stream, engine.admin().describeTopic(name), d -> {
-            ByteBuf b = Frames.begin(Frames.TOPIC, stream, 64 + 20 * d.partitions().size());
-            Frames.writeTopicDescription(b, d);
-            write(Frames.end(b));
-        });
-    }
-
-    private void listTopics(Frames.Reader r) {
-        r.end();
-        int stream = r.stream;
-        answer(stream, engine.admin().listTopics().collectList(), names -> writeNames(stream, names));
-    }
-
-    private void listGroups(Frames.Reader r) {
-        r.end();
-        int stream = r.stream;
-        answer(stream, engine.admin().listGroups().collectList(), names -> writeNames(stream, names));
-    }
-
-    private void describeGroup(Frames.Reader r) {
-        String group = r.readRequiredString("group");
-        r.end();
-        int stream = r.stream;
-        answer(stream, engine.admin().describeGroup(group), g -> {
-            ByteBuf b = Frames.begin(Frames.GROUP, stream, 256);
-            Frames.writeGroupDescription(b, g);
-            write(Frames.end(b));
-        });
-    }
-
-    private void metadata(Frames.Reader r) {
-        r.end();
-        sendTopics(r.stream);
+        answer(stream, s.commit(commit.deliveryId()), v -> ok(stream));
     }
 
     /** Sends every topic's spec on {@code stream} (0: unasked, after a change). */
     public void sendTopics(int stream) {
-        answer(stream, engine.admin().listTopics()
-                .concatMap(name -> engine.admin().describeTopic(name).onErrorResume(e -> Mono.empty())) // deleted meanwhile
-                .map(d -> d.spec())
-                .collectList(), specs -> {
-            ByteBuf b = Frames.begin(Frames.TOPICS, stream, 64 * specs.size());
-            b.writeInt(specs.size());
-            specs.forEach(s -> Frames.writeTopicSpec(b, s));
-            write(Frames.end(b));
-        });
+        admin.sendTopics(stream);
     }
 
-    private void writeNames(int stream, List<String> names) {
-        ByteBuf b = Frames.begin(Frames.NAMES, stream, 16 * names.size());
-        Frames.writeStrings(b, names);
-        write(Frames.end(b));
-    }
-
-    private void ok(int stream) {
+    void ok(int stream) {
         write(Frames.empty(Frames.OK, stream));
     }
 
     /** Runs {@code work} and answers with {@code onValue} (an empty Mono gives it null), or with an error frame. */
-    private <T> void answer(int stream, Mono<T> work, Consumer<T> onValue) {
+    <T> void answer(int stream, Mono<T> work, Consumer<T> onValue) {
         work.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                 .subscribe(v -> onValue.accept(v.orElse(null)), e -> write(errorFrame(stream, e)));
     }

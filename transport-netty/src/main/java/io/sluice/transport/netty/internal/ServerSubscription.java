@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.Delivery;
 import io.sluice.errors.ClosedException;
+import io.sluice.errors.ErrorCode;
+import io.sluice.errors.ProtocolException;
 import io.sluice.record.Record;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +20,8 @@ import reactor.core.publisher.Mono;
  * The engine's member is requested exactly the credits the client granted (request-n), so the node never sends a
  * record the client did not ask for; while the connection's outbound buffer is full (not writable) the credits
  * wait. Deliveries are numbered per subscription; the client acknowledges them by number. Deliveries that arrive
- * together are written as one {@link Frames#DELIVER} frame, flushed on the connection's event loop.
+ * together are written as one {@link Frames#DELIVER} frame ({@link DeliverCodec}), flushed on the connection's event
+ * loop.
  */
 final class ServerSubscription extends BaseSubscriber<Delivery> {
     /** A DELIVER frame is written at once when it grows beyond this. */
@@ -45,10 +48,8 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     private ByteBuf pending;
     private int pendingCount;
     private boolean flushScheduled;
-    /** The previous record's partition and offset in the frame being filled, to leave them out when they follow on. */
-    private String lastTopic;
-    private int lastPartition;
-    private long lastOffset;
+    /** The previous record in the frame being filled, whose partition and offset the next may leave out. */
+    private Record previous;
 
     ServerSubscription(ServerSession session, int id, Consumer consumer) {
         this.session = session;
@@ -59,11 +60,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     }
 
     void start() {
-        rebalances = consumer.rebalances().subscribe(e -> {
-            ByteBuf b = Frames.begin(Frames.REBALANCE, id, 128);
-            Frames.writeRebalance(b, e);
-            session.write(Frames.end(b));
-        });
+        rebalances = consumer.rebalances().subscribe(e -> session.write(RebalanceCodec.encode(id, e)));
         consumer.receive().subscribe(this);
     }
 
@@ -80,7 +77,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     void credit(long n) {
         long outstanding = granted + n - sent;
         if (n > prefetch || outstanding > prefetch) {
-            throw new io.sluice.errors.ProtocolException(ErrorCodes.INVALID_FRAME, "invalid CREDIT frame: " + n + " more would let the"
+            throw new ProtocolException(ErrorCode.INVALID_FRAME, "invalid CREDIT frame: " + n + " more would let the"
                     + " node send " + outstanding + " records ahead, beyond the subscription's prefetch of " + prefetch);
         }
         granted += n;
@@ -108,20 +105,19 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
         Record r = d.record();
         synchronized (this) {
             if (pending == null) {
-                pending = Frames.begin(Frames.DELIVER, id, 4096);
-                pending.writeLong(deliveryId);
-                pending.writeInt(0); // the count, set at flush
+                pending = DeliverCodec.begin(id, deliveryId);
                 pendingCount = 0;
-                lastTopic = null;
+                previous = null;
             }
             ByteBuf b = pending;
             int recordStart = b.writerIndex();
             try {
-                encode(b, r);
+                DeliverCodec.encodeRecord(b, r, previous);
             } catch (RuntimeException | Error e) {
                 b.writerIndex(recordStart); // the frame stays whole without this record; the member fails it
                 throw e;
             }
+            previous = r;
             pendingCount++;
             if (b.readableBytes() >= FLUSH_BYTES) {
                 flushLocked();
@@ -129,35 +125,6 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
                 flushScheduled = true;
                 channel.eventLoop().execute(flushTask);
             }
-        }
-    }
-
-    /** One record of a DELIVER frame (see {@link Frames#SAME_PARTITION}). */
-    private void encode(ByteBuf b, Record r) {
-        {
-            boolean samePartition = r.topic() == lastTopic && r.partition() == lastPartition; // one topic String per batch
-            boolean nextOffset = samePartition && r.offset() == lastOffset + 1;
-            b.writeByte((samePartition ? Frames.SAME_PARTITION : 0) | (nextOffset ? Frames.NEXT_OFFSET : 0));
-            if (!samePartition) {
-                Frames.writeString(b, r.topic());
-                b.writeInt(r.partition());
-            }
-            if (!nextOffset) {
-                b.writeLong(r.offset());
-            }
-            lastTopic = r.topic();
-            lastPartition = r.partition();
-            lastOffset = r.offset();
-            b.writeLong(r.timestamp());
-            if (r.hasKey()) {
-                b.writeInt(r.keyBuffer().remaining());
-                b.writeBytes(r.keyBuffer());
-            } else {
-                b.writeInt(-1);
-            }
-            b.writeInt(r.valueLength());
-            b.writeBytes(r.valueBuffer());
-            Frames.writeHeaders(b, r.headers());
         }
     }
 
@@ -174,8 +141,8 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
             return;
         }
         pending = null;
-        b.setInt(Frames.LENGTH_FIELD + Frames.BODY_HEADER + 8, pendingCount);
-        session.write(Frames.end(b));
+        previous = null;
+        session.write(DeliverCodec.end(b, pendingCount));
     }
 
     void ack(long deliveryId) {

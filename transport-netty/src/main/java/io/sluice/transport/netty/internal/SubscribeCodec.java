@@ -7,6 +7,7 @@ import io.sluice.partition.Assignor;
 import io.sluice.partition.Assignors;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -38,11 +39,17 @@ final class SubscribeCodec {
         return name;
     }
 
-    static void write(ByteBuf buf, ConsumerOptions o) {
-        Frames.writeString(buf, o.group());
-        Frames.writeString(buf, o.clientId());
-        Frames.writeStrings(buf, o.topics());
-        Frames.writeString(buf, assignorName(o.assignor()));
+    static ByteBuf encode(int subscription, ConsumerOptions options) {
+        ByteBuf b = Frames.begin(Frames.SUBSCRIBE, subscription, 128);
+        write(b, options);
+        return Frames.end(b);
+    }
+
+    private static void write(ByteBuf buf, ConsumerOptions o) {
+        FrameWriter.writeString(buf, o.group());
+        FrameWriter.writeString(buf, o.clientId());
+        FrameWriter.writeStrings(buf, o.topics());
+        FrameWriter.writeString(buf, assignorName(o.assignor()));
         buf.writeDouble(o.weight());
         buf.writeByte(o.startPosition().kind().ordinal());
         buf.writeLong(o.startPosition().value());
@@ -51,10 +58,10 @@ final class SubscribeCodec {
         buf.writeInt(o.commitBatchSize());
     }
 
-    static ConsumerOptions read(Frames.Reader r) {
+    static ConsumerOptions read(FrameReader r) {
         String group = r.readRequiredString("group");
         String clientId = r.readRequiredString("client id");
-        java.util.List<String> topics = r.readStrings("topics");
+        List<String> topics = r.readStrings("topics");
         String assignor = r.readRequiredString("assignor");
         double weight = r.readDouble("weight");
         byte kind = r.readByte("start position");

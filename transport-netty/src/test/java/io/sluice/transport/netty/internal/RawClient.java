@@ -22,12 +22,12 @@ public final class RawClient implements AutoCloseable {
     public record Frame(byte kind, int stream, byte[] body) {
         /** The code of an {@link Frames#ERROR} frame. */
         public String errorCode() {
-            Frames.Reader r = TestFrames.reader(body);
+            FrameReader r = TestFrames.reader(body);
             return r.readString("code");
         }
 
         public String errorMessage() {
-            Frames.Reader r = TestFrames.reader(body);
+            FrameReader r = TestFrames.reader(body);
             r.readString("code");
             return r.readString("message");
         }

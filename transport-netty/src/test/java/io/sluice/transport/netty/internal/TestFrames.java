@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Whole client frames (length prefix included) as byte arrays, built with {@link Frames}' writers, for tests that
+ * Whole client frames (length prefix included) as byte arrays, built by the frame kinds' codecs, for tests that
  * talk to a node over a raw socket. Heap buffers, released here: nothing to release for the caller.
  */
 public final class TestFrames {
@@ -23,12 +23,21 @@ public final class TestFrames {
         ByteBuf b = Frames.begin(kind, stream, 64);
         try {
             payload.accept(b);
-            Frames.end(b);
-            byte[] out = new byte[b.readableBytes()];
-            b.readBytes(out);
+        } catch (RuntimeException e) {
+            b.release();
+            throw e;
+        }
+        return bytes(Frames.end(b));
+    }
+
+    /** The bytes of a frame a codec made, which is released. */
+    private static byte[] bytes(ByteBuf frame) {
+        try {
+            byte[] out = new byte[frame.readableBytes()];
+            frame.readBytes(out);
             return out;
         } finally {
-            b.release();
+            frame.release();
         }
     }
 
@@ -37,11 +46,7 @@ public final class TestFrames {
     }
 
     public static byte[] hello(int stream, short version, String token) {
-        return frame(Frames.HELLO, stream, b -> {
-            b.writeShort(version);
-            Frames.writeString(b, token);
-            Frames.writeString(b, "raw-test-client");
-        });
+        return bytes(HelloCodec.encodeHello(stream, version, token, "raw-test-client"));
     }
 
     public static byte[] hello(int stream, String token) {
@@ -59,45 +64,35 @@ public final class TestFrames {
     }
 
     public static byte[] produce(int stream, String topic, int partition, Acks acks, byte[] batch) {
-        return frame(Frames.PRODUCE, stream, b -> {
-            Frames.writeString(b, topic);
-            b.writeInt(partition);
-            b.writeByte(acks.ordinal());
-            Frames.writeBytes(b, batch);
-        });
+        return bytes(ProduceCodec.encode(stream, topic, partition, acks, batch));
     }
 
     public static byte[] subscribe(int stream, ConsumerOptions options) {
-        return frame(Frames.SUBSCRIBE, stream, b -> SubscribeCodec.write(b, options));
+        return bytes(SubscribeCodec.encode(stream, options));
     }
 
     public static byte[] credit(int stream, long n) {
-        return frame(Frames.CREDIT, stream, b -> b.writeLong(n));
+        return bytes(CreditCodec.encode(stream, n));
     }
 
     public static byte[] ack(int stream, long... ids) {
-        return frame(Frames.ACK, stream, b -> {
-            b.writeInt(ids.length);
-            for (long id : ids) {
-                b.writeLong(id);
-            }
-        });
+        return bytes(AckCodec.encode(stream, ids, ids.length));
     }
 
     public static byte[] commit(int stream, int subscription, long deliveryId) {
-        return frame(Frames.COMMIT, stream, b -> b.writeInt(subscription).writeLong(deliveryId));
+        return frame(Frames.COMMIT, stream, b -> CommitCodec.write(b, subscription, deliveryId));
     }
 
     public static byte[] createTopic(int stream, TopicSpec spec) {
-        return frame(Frames.CREATE_TOPIC, stream, b -> Frames.writeTopicSpec(b, spec));
+        return frame(Frames.CREATE_TOPIC, stream, b -> AdminCodec.writeTopicSpec(b, spec));
     }
 
     public static byte[] named(byte kind, int stream, String name) {
-        return frame(kind, stream, b -> Frames.writeString(b, name));
+        return frame(kind, stream, b -> AdminCodec.writeName(b, name));
     }
 
     /** Reads a frame body received by a raw client. */
-    public static Frames.Reader reader(byte[] body) {
-        return new Frames.Reader(Unpooled.wrappedBuffer(body));
+    public static FrameReader reader(byte[] body) {
+        return new FrameReader(Unpooled.wrappedBuffer(body));
     }
 }

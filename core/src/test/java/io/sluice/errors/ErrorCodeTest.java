@@ -1,0 +1,45 @@
+package io.sluice.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ErrorCodeTest {
+
+    @ParameterizedTest
+    @EnumSource(ErrorCode.class)
+    void everyCodeRoundTripsThroughItsException(ErrorCode code) {
+        RuntimeException e = code.exception("what went wrong");
+
+        assertThat(ErrorCode.of(e)).isEqualTo(code);
+        assertThat(e.getMessage()).contains("what went wrong");
+    }
+
+    @Test
+    void theWireCodesAreTheOnesNodesAndClientsAlreadySpeak() {
+        assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::name)).containsExactlyInAnyOrder(
+                "UNKNOWN_TOPIC", "TOPIC_EXISTS", "UNKNOWN_GROUP", "TOPIC_FULL", "UNAUTHORIZED", "INVALID_FRAME",
+                "FRAME_TOO_LARGE", "CORRUPT_BATCH", "UNSUPPORTED_VERSION", "OUT_OF_ORDER_SEQUENCE", "STORE_FAILED",
+                "CLOSED", "INVALID_ARGUMENT", "INTERNAL");
+    }
+
+    @Test
+    void exceptionsOfOtherTypesAreInvalidArgumentsOrInternal() {
+        assertThat(ErrorCode.of(new IllegalArgumentException("bad"))).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(ErrorCode.of(new IllegalStateException("oops"))).isEqualTo(ErrorCode.INTERNAL);
+        assertThat(ErrorCode.of(new DisconnectedException("lost", null))).isEqualTo(ErrorCode.INTERNAL);
+        assertThat(ErrorCode.of(new ProtocolException(ErrorCode.UNAUTHORIZED, "no token"))).isEqualTo(ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void theExceptionsAreTheTypedOnes() {
+        assertThat(ErrorCode.UNKNOWN_TOPIC.exception("m")).isExactlyInstanceOf(UnknownTopicException.class);
+        assertThat(ErrorCode.STORE_FAILED.exception("m")).isExactlyInstanceOf(StoreException.class);
+        assertThat(ErrorCode.INVALID_ARGUMENT.exception("m")).isExactlyInstanceOf(IllegalArgumentException.class);
+        assertThat(ErrorCode.FRAME_TOO_LARGE.exception("m")).isExactlyInstanceOf(ProtocolException.class);
+        assertThat(ErrorCode.INTERNAL.exception("m")).isExactlyInstanceOf(SluiceException.class).hasMessage("INTERNAL: m");
+    }
+}
