@@ -36,6 +36,10 @@ import static io.sluice.log.BatchFormat.RECORD_COUNT;
  * <p>The base offset is the only mutable part ({@link #assignBaseOffset}); it is outside the CRC, so a log can
  * number a batch without re-checksumming it. Build batches with {@link BatchBuilder}; take received or stored
  * bytes in with {@link #wrap} and check them with {@link #verify}.
+ *
+ * <p>One piece (over 400 lines) on purpose: the reader of the format (header accessors, verification, the lazy record
+ * decoder, the timestamp scan) is kept in one file so that the format is read in one place, as {@link BatchBuilder}
+ * writes it in one.
  */
 public final class RecordBatch {
     /** Bytes of the batch header; the first record starts here. */

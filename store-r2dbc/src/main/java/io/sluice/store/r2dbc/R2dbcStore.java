@@ -55,6 +55,10 @@ import reactor.core.scheduler.Schedulers;
  * them at start-up, not on a non-blocking thread. The same object serves as both stores; its
  * {@link #deleteTopic} forgets the topic's batches, spec and committed offsets at once. What each database
  * survives (process crash, power loss) is in this module's README.
+ *
+ * <p>One piece (over 400 lines) on purpose: each SPI method sits beside the SQL it runs, so that what a store
+ * operation does to the tables reads in one place; the group-commit writer, the schema and the SQL dialects are
+ * already their own classes in {@code internal}.
  */
 public final class R2dbcStore implements LogStore, OffsetStore {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
