@@ -3,6 +3,7 @@ package io.sluice.benchmarks.perf.report;
 import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.tune.Tune;
 import io.sluice.benchmarks.perf.workload.Workload;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,11 +20,10 @@ import java.util.Map;
  * {@code acked} is null for targets without acknowledgements; {@code error} is null for a run that finished;
  * {@code cannot_sustain} says why a target could not keep up with a fixed rate (null when it did); with
  * {@code --repeat} every run is there, each with its {@code round} (from 1).
- * Written by hand: the project has no JSON library, and this is one small, fixed shape.
+ * Written with Jackson's generator in the layout of {@link Json#write}: one result per line, numbers with three
+ * decimals, non-finite numbers as null.
  */
 public final class JsonReport {
-    private final StringBuilder out = new StringBuilder();
-
     private JsonReport() {
     }
 
@@ -74,161 +74,140 @@ public final class JsonReport {
     }
 
     private static String document(Workload workload, List<List<RunResult>> rounds, Tune tune) {
-        JsonReport j = new JsonReport();
-        j.out.append("{\n  \"workload\": ");
-        j.workload(workload);
-        j.out.append(",\n  \"results\": [");
-        boolean first = true;
-        for (int round = 0; round < rounds.size(); round++) {
-            for (RunResult r : rounds.get(round)) {
-                j.out.append(first ? "\n    " : ",\n    ");
-                first = false;
-                j.result(r, rounds.size() > 1 ? round + 1 : 0);
+        return Json.write(json -> {
+            json.writeStartObject();
+            json.writeFieldName("workload");
+            workload(json, workload);
+            json.writeArrayFieldStart("results");
+            for (int round = 0; round < rounds.size(); round++) {
+                for (RunResult r : rounds.get(round)) {
+                    result(json, r, rounds.size() > 1 ? round + 1 : 0);
+                }
             }
-        }
-        j.out.append(first ? "]" : "\n  ]");
-        if (tune != null) {
-            j.out.append(",\n  \"tune\": ");
-            j.tune(tune);
-        }
-        j.out.append("\n}\n");
-        return j.out.toString();
+            json.writeEndArray();
+            if (tune != null) {
+                json.writeFieldName("tune");
+                tune(json, tune);
+            }
+            json.writeEndObject();
+        });
     }
 
-    private void tune(Tune t) {
-        out.append('{');
-        field("target", t.target()).append(", ");
+    private static void tune(JsonGenerator json, Tune t) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("target", t.target());
         if (t.p99Target() == null) {
-            name("p99_target_us").append("null").append(", ");
+            json.writeNullField("p99_target_us");
         } else {
-            field("p99_target_us", t.p99Target().toNanos() / 1e3).append(", ");
+            number(json, "p99_target_us", t.p99Target().toNanos() / 1e3);
         }
-        field("default", t.defaultIndex()).append(", ");
-        name("recommended").append(t.recommendedIndex() == null ? "null" : t.recommendedIndex().toString()).append(", ");
-        name("trials").append('[');
+        json.writeNumberField("default", t.defaultIndex());
+        json.writeFieldName("recommended");
+        if (t.recommendedIndex() == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(t.recommendedIndex());
+        }
+        json.writeArrayFieldStart("trials");
         for (Tune.Trial trial : t.trials()) {
             Workload w = trial.workload();
-            out.append(trial.index() == 0 ? "\n    " : ",\n    ").append('{');
-            field("prefetch", w.prefetch()).append(", ");
-            field("concurrency", w.concurrency()).append(", ");
-            field("batch_size", w.batchSize()).append(", ");
-            field("linger_ms", w.linger().toNanos() / 1e6).append(", ");
-            field("partitions", w.partitions()).append(", ");
-            name("meets_p99").append(trial.meetsP99());
-            out.append('}');
+            json.writeStartObject();
+            json.writeNumberField("prefetch", w.prefetch());
+            json.writeNumberField("concurrency", w.concurrency());
+            json.writeNumberField("batch_size", w.batchSize());
+            number(json, "linger_ms", w.linger().toNanos() / 1e6);
+            json.writeNumberField("partitions", w.partitions());
+            json.writeBooleanField("meets_p99", trial.meetsP99());
+            json.writeEndObject();
         }
-        out.append(t.trials().isEmpty() ? "]}" : "\n  ]}");
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
-    private void workload(Workload w) {
-        out.append('{');
-        field("record_size", w.recordSize()).append(", ");
-        field("count", w.count()).append(", ");
-        name("duration_ms").append(w.count() > 0 ? "null" : Long.toString(w.duration().toMillis())).append(", ");
-        field("rate", w.rate()).append(", ");
-        field("partitions", w.partitions()).append(", ");
-        field("producers", w.producers()).append(", ");
-        field("consumers", w.consumers()).append(", ");
-        field("prefetch", w.prefetch()).append(", ");
-        field("concurrency", w.concurrency()).append(", ");
-        field("batch_size", w.batchSize()).append(", ");
-        field("linger_ms", w.linger().toNanos() / 1e6).append(", ");
-        field("partitioner", w.partitioner().cliName()).append(", ");
-        field("acks", w.acks().name().toLowerCase(Locale.ROOT)).append(", ");
-        field("max_backlog", w.maxBacklog()).append(", ");
-        field("keys", w.keys()).append(", ");
-        field("groups", w.groups()).append(", ");
-        field("in_flight_limit", w.inFlightLimit()).append(", ");
-        name("own_defaults").append('[');
-        boolean first = true;
+    private static void workload(JsonGenerator json, Workload w) throws IOException {
+        json.writeStartObject();
+        json.writeNumberField("record_size", w.recordSize());
+        json.writeNumberField("count", w.count());
+        json.writeFieldName("duration_ms");
+        if (w.count() > 0) {
+            json.writeNull();
+        } else {
+            json.writeNumber(w.duration().toMillis());
+        }
+        json.writeNumberField("rate", w.rate());
+        json.writeNumberField("partitions", w.partitions());
+        json.writeNumberField("producers", w.producers());
+        json.writeNumberField("consumers", w.consumers());
+        json.writeNumberField("prefetch", w.prefetch());
+        json.writeNumberField("concurrency", w.concurrency());
+        json.writeNumberField("batch_size", w.batchSize());
+        number(json, "linger_ms", w.linger().toNanos() / 1e6);
+        json.writeStringField("partitioner", w.partitioner().cliName());
+        json.writeStringField("acks", w.acks().name().toLowerCase(Locale.ROOT));
+        json.writeNumberField("max_backlog", w.maxBacklog());
+        json.writeNumberField("keys", w.keys());
+        json.writeNumberField("groups", w.groups());
+        json.writeNumberField("in_flight_limit", w.inFlightLimit());
+        json.writeArrayFieldStart("own_defaults");
         for (Workload.Knob k : Workload.Knob.values()) {
             if (w.ownDefault(k)) {
-                out.append(first ? "" : ", ").append(quote(k.name().toLowerCase(Locale.ROOT)));
-                first = false;
+                json.writeString(k.name().toLowerCase(Locale.ROOT));
             }
         }
-        out.append("]}");
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
     /** One result; {@code round} from 1 is written as its {@code "round"}, 0 leaves it out. */
-    private void result(RunResult r, int round) {
-        out.append('{');
-        field("target", r.target()).append(", ");
+    private static void result(JsonGenerator json, RunResult r, int round) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("target", r.target());
         if (round > 0) {
-            field("round", round).append(", ");
+            json.writeNumberField("round", round);
         }
-        field("throughput_msgs", r.msgsPerSec()).append(", ");
-        field("throughput_mb", r.mbPerSec()).append(", ");
-        name("latency_us").append('{');
-        field("p50", r.latency().p50()).append(", ");
-        field("p90", r.latency().p90()).append(", ");
-        field("p99", r.latency().p99()).append(", ");
-        field("p999", r.latency().p999()).append(", ");
-        field("max", r.latency().max());
-        out.append("}, ");
-        field("sent", r.sent()).append(", ");
-        name("acked").append(r.acked() < 0 ? "null" : Long.toString(r.acked())).append(", ");
-        field("received", r.received()).append(", ");
-        field("lost", r.lost()).append(", ");
-        field("duplicated", r.duplicated()).append(", ");
-        field("reordered", r.reordered()).append(", ");
-        field("elapsed_ms", r.elapsed().toNanos() / 1e6).append(", ");
-        name("error").append(r.error() == null ? "null" : quote(r.error())).append(", ");
-        name("cannot_sustain").append(r.cannotSustain() == null ? "null" : quote(r.cannotSustain())).append(", ");
-        name("details").append('{');
-        boolean first = true;
+        number(json, "throughput_msgs", r.msgsPerSec());
+        number(json, "throughput_mb", r.mbPerSec());
+        json.writeObjectFieldStart("latency_us");
+        number(json, "p50", r.latency().p50());
+        number(json, "p90", r.latency().p90());
+        number(json, "p99", r.latency().p99());
+        number(json, "p999", r.latency().p999());
+        number(json, "max", r.latency().max());
+        json.writeEndObject();
+        json.writeNumberField("sent", r.sent());
+        json.writeFieldName("acked");
+        if (r.acked() < 0) {
+            json.writeNull();
+        } else {
+            json.writeNumber(r.acked());
+        }
+        json.writeNumberField("received", r.received());
+        json.writeNumberField("lost", r.lost());
+        json.writeNumberField("duplicated", r.duplicated());
+        json.writeNumberField("reordered", r.reordered());
+        number(json, "elapsed_ms", r.elapsed().toNanos() / 1e6);
+        json.writeStringField("error", r.error());
+        json.writeStringField("cannot_sustain", r.cannotSustain());
+        json.writeObjectFieldStart("details");
         for (Map.Entry<String, String> d : r.details().entrySet()) {
-            if (!first) {
-                out.append(", ");
-            }
-            first = false;
-            field(d.getKey(), d.getValue());
+            json.writeStringField(d.getKey(), d.getValue());
         }
-        out.append("}, ");
-        name("throughput_timeline").append('[');
-        for (int i = 0; i < r.throughputTimeline().size(); i++) {
-            out.append(i == 0 ? "" : ", ").append(r.throughputTimeline().get(i).longValue());
+        json.writeEndObject();
+        json.writeArrayFieldStart("throughput_timeline");
+        for (Long perSecond : r.throughputTimeline()) {
+            json.writeNumber(perSecond.longValue());
         }
-        out.append("]}");
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
-    private StringBuilder name(String name) {
-        return out.append(quote(name)).append(": ");
-    }
-
-    private StringBuilder field(String name, String value) {
-        return name(name).append(quote(value));
-    }
-
-    private StringBuilder field(String name, long value) {
-        return name(name).append(value);
-    }
-
-    private StringBuilder field(String name, double value) {
-        // JSON has no NaN or infinity
-        return name(name).append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.3f", value) : "null");
-    }
-
-    /** A JSON string literal: quotes, backslashes and control characters escaped. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
+    /** A number with three decimals; JSON has no NaN or infinity, so those are null. */
+    private static void number(JsonGenerator json, String name, double value) throws IOException {
+        json.writeFieldName(name);
+        if (Double.isFinite(value)) {
+            json.writeNumber(String.format(Locale.ROOT, "%.3f", value));
+        } else {
+            json.writeNull();
         }
-        return b.append('"').toString();
     }
 }
