@@ -1,5 +1,13 @@
 package io.sluice.benchmarks.perf.report;
 
+import static io.sluice.benchmarks.perf.report.HtmlText.count;
+import static io.sluice.benchmarks.perf.report.HtmlText.esc;
+import static io.sluice.benchmarks.perf.report.HtmlText.fixed;
+import static io.sluice.benchmarks.perf.report.HtmlText.knobs;
+import static io.sluice.benchmarks.perf.report.HtmlText.micros;
+import static io.sluice.benchmarks.perf.report.HtmlText.role;
+import static io.sluice.benchmarks.perf.report.HtmlText.trim;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,23 +24,13 @@ import java.util.Map;
  * measures the charts once the page has loaded and writes what it saw into {@code <pre id="render-check">}
  * (hidden), so that a headless browser's DOM dump shows whether they rendered. Every string from the input is
  * escaped.
+ *
+ * <p>This class writes the page, its sections and tables; the charts are {@link ResultCharts}, drawn on
+ * {@link SvgChart}s, and {@link HtmlText} says how values read.
  */
 public final class HtmlReport {
     static final String TITLE = "sluice-perf report";
     /** Series colours (colour-blind-friendly first). */
-    private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-        "#7f7f7f", "#bcbd22", "#17becf"};
-    private static final String MEETS = "#2e8b57";
-    private static final String MISSES = "#d9534f";
-    private static final String[] PERCENTILES = {"p50", "p90", "p99", "p99.9", "max"};
-
-    // the geometry of every chart: the plot area, and the legend on its right
-    private static final int WIDTH = 960;
-    private static final int HEIGHT = 360;
-    private static final int LEFT = 80;
-    private static final int RIGHT = WIDTH - 220;
-    private static final int TOP = 44;
-    private static final int LEGEND_ROW = 18;
 
     private static final String CSS = """
             body { font: 14px/1.45 "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #222; margin: 0 auto;
@@ -126,10 +124,10 @@ public final class HtmlReport {
             tuneSummary(h, f);
         }
         List<String> labels = labels(f);
-        throughputChart(h, f, labels, "chart-throughput-" + n);
-        latencyChart(h, f, labels, "chart-latency-" + n);
+        ResultCharts.throughputChart(h, f, labels, "chart-throughput-" + n);
+        ResultCharts.latencyChart(h, f, labels, "chart-latency-" + n);
         if (f.tune() != null) {
-            tuneChart(h, f, "chart-tune-" + n);
+            ResultCharts.tuneChart(h, f, "chart-tune-" + n);
         }
         resultsTable(h, f, labels);
         if (f.tune() != null) {
@@ -159,212 +157,6 @@ public final class HtmlReport {
         return labels;
     }
 
-    private static String role(ResultsFile.Tune t, int i) {
-        boolean d = t.defaults() == i;
-        boolean r = t.recommended() != null && t.recommended() == i;
-        return d && r ? " (default, recommended)" : d ? " (default)" : r ? " (recommended)" : "";
-    }
-
-    // ---- charts ----
-
-    /** (a) records/s second by second, a step line per result over the interval each entry covers. */
-    private static void throughputChart(StringBuilder h, ResultsFile f, List<String> labels, String id) {
-        List<double[][]> series = new ArrayList<>(); // per result: {starts, ends, values}, or null
-        double xMax = 0;
-        double yMax = 0;
-        for (ResultsFile.Result r : f.results()) {
-            List<Double> tl = r.timeline();
-            if (tl.isEmpty()) {
-                series.add(null);
-                continue;
-            }
-            int n = tl.size();
-            double[] starts = new double[n];
-            double[] ends = new double[n];
-            double[] values = new double[n];
-            for (int i = 0; i < n; i++) {
-                starts[i] = i;
-                ends[i] = i + 1;
-                values[i] = finiteOrZero(tl.get(i));
-                yMax = Math.max(yMax, values[i]);
-            }
-            // the last entry covers the rest of the phase: up to the last receipt (elapsed), at most 1.5 s
-            double elapsed = r.elapsedMs() / 1e3;
-            if (Double.isFinite(elapsed) && elapsed > n - 1) {
-                ends[n - 1] = Math.min(elapsed, n + 0.5);
-            }
-            xMax = Math.max(xMax, ends[n - 1]);
-            series.add(new double[][] {starts, ends, values});
-        }
-        List<Legend> legend = legend(labels, series.stream().map(s -> s == null ? "no timeline in the file" : null).toList());
-        Chart c = new Chart(h, id, "Throughput over time", "records/s received, second by second", legend.size());
-        if (xMax == 0) {
-            c.note("No throughput timeline in this file (written before sluice-perf recorded one).");
-            c.legend(legend);
-            c.end();
-            return;
-        }
-        Scale x = Scale.linear(0, xMax, LEFT, RIGHT);
-        Scale y = Scale.linear(0, yMax == 0 ? 1 : yMax, c.bottom, TOP);
-        c.yAxis(y, HtmlReport::si, "records/s");
-        c.xAxis(x, v -> trim(v) + " s", "time since the phase began (s)");
-        for (int s = 0; s < series.size(); s++) {
-            double[][] p = series.get(s);
-            if (p == null) {
-                continue;
-            }
-            String colour = colour(s);
-            StringBuilder d = new StringBuilder();
-            for (int i = 0; i < p[0].length; i++) {
-                d.append(i == 0 ? "M" : "L").append(num(x.at(p[0][i]))).append(',').append(num(y.at(p[2][i])))
-                        .append("L").append(num(x.at(p[1][i]))).append(',').append(num(y.at(p[2][i])));
-            }
-            h.append("<path class=\"mark series\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"")
-                    .append(dash(s)).append(" d=\"").append(d).append("\"><title>").append(esc(labels.get(s)))
-                    .append("</title></path>\n");
-            for (int i = 0; i < p[0].length; i++) {
-                h.append("<circle class=\"mark point\" cx=\"").append(num(x.at((p[0][i] + p[1][i]) / 2))).append("\" cy=\"")
-                        .append(num(y.at(p[2][i]))).append("\" r=\"3\" fill=\"").append(colour).append("\"><title>")
-                        .append(esc(labels.get(s) + ": " + String.format(Locale.ROOT, "%,.0f records/s in %s-%s s",
-                                p[2][i], trim(p[0][i]), trim(p[1][i]))))
-                        .append("</title></circle>\n");
-            }
-        }
-        c.legend(legend);
-        c.end();
-    }
-
-    /** (b) p50, p90, p99, p99.9 and max of each result, a line per result, on a log scale. */
-    private static void latencyChart(StringBuilder h, ResultsFile f, List<String> labels, String id) {
-        double lo = Double.MAX_VALUE;
-        double hi = 0;
-        List<String> notes = new ArrayList<>();
-        for (ResultsFile.Result r : f.results()) {
-            boolean any = false;
-            for (double v : r.percentiles()) {
-                if (v > 0 && Double.isFinite(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                    any = true;
-                }
-            }
-            notes.add(any ? null : "no latencies");
-        }
-        Double p99Target = f.tune() == null ? null : f.tune().p99TargetUs();
-        if (hi > 0 && p99Target != null && p99Target > 0) {
-            lo = Math.min(lo, p99Target);
-            hi = Math.max(hi, p99Target);
-        }
-        List<Legend> legend = legend(labels, notes);
-        Chart c = new Chart(h, id, "Latency percentiles", "end to end, intended send to receipt; log scale", legend.size());
-        if (hi == 0) {
-            c.note("No latencies recorded.");
-            c.legend(legend);
-            c.end();
-            return;
-        }
-        Scale y = Scale.log(lo, hi, c.bottom, TOP);
-        double band = (RIGHT - LEFT) / (double) PERCENTILES.length;
-        c.yAxis(y, HtmlReport::micros, "latency");
-        for (int i = 0; i < PERCENTILES.length; i++) {
-            double cx = LEFT + band * (i + 0.5);
-            h.append("<text x=\"").append(num(cx)).append("\" y=\"").append(c.bottom + 18)
-                    .append("\" text-anchor=\"middle\">").append(PERCENTILES[i]).append("</text>\n");
-        }
-        h.append("<text class=\"axis-title\" x=\"").append((LEFT + RIGHT) / 2).append("\" y=\"").append(c.bottom + 38)
-                .append("\" text-anchor=\"middle\">percentile</text>\n");
-        for (int s = 0; s < f.results().size(); s++) {
-            if (notes.get(s) != null) {
-                continue;
-            }
-            double[] ps = f.results().get(s).percentiles();
-            String colour = colour(s);
-            StringBuilder d = new StringBuilder();
-            for (int i = 0; i < ps.length; i++) {
-                if (ps[i] > 0 && Double.isFinite(ps[i])) {
-                    d.append(d.length() == 0 ? "M" : "L").append(num(LEFT + band * (i + 0.5))).append(',').append(num(y.at(ps[i])));
-                }
-            }
-            h.append("<path class=\"mark series\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"")
-                    .append(dash(s)).append(" d=\"").append(d).append("\"><title>").append(esc(labels.get(s)))
-                    .append("</title></path>\n");
-            for (int i = 0; i < ps.length; i++) {
-                if (ps[i] > 0 && Double.isFinite(ps[i])) {
-                    h.append("<circle class=\"mark point\" cx=\"").append(num(LEFT + band * (i + 0.5))).append("\" cy=\"")
-                            .append(num(y.at(ps[i]))).append("\" r=\"3.5\" fill=\"").append(colour).append("\"><title>")
-                            .append(esc(labels.get(s) + " " + PERCENTILES[i] + ": " + micros(ps[i]))).append("</title></circle>\n");
-                }
-            }
-        }
-        // after the lines, so that its label stays readable
-        if (p99Target != null && p99Target > 0) {
-            double ty = y.at(p99Target);
-            double x0 = LEFT + band * 2.1;
-            h.append("<line class=\"target\" x1=\"").append(num(x0)).append("\" x2=\"").append(num(LEFT + band * 2.9))
-                    .append("\" y1=\"").append(num(ty)).append("\" y2=\"").append(num(ty))
-                    .append("\" stroke=\"#111\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>\n")
-                    .append("<text class=\"halo\" x=\"").append(num(x0)).append("\" y=\"").append(num(ty - 6)).append("\">")
-                    .append(esc("p99 target " + micros(p99Target))).append("</text>\n");
-        }
-        c.legend(legend);
-        c.end();
-    }
-
-    /** (c) throughput per trial: green bars met the p99 target, red ones did not; the recommended one outlined. */
-    private static void tuneChart(StringBuilder h, ResultsFile f, String id) {
-        ResultsFile.Tune t = f.tune();
-        String subtitle = t.p99TargetUs() == null ? "no p99 target" : "p99 target " + micros(t.p99TargetUs());
-        List<Legend> legend = List.of(new Legend("meets the p99 target", MEETS, false),
-                new Legend("misses the p99 target", MISSES, false), new Legend("recommended (outlined, ★)", "#111", true));
-        Chart c = new Chart(h, id, "Tune sweep of " + t.target(), "throughput per trial; " + subtitle, legend.size());
-        int n = f.results().size();
-        if (n == 0) {
-            c.note("No trials.");
-            c.legend(legend);
-            c.end();
-            return;
-        }
-        double yMax = 0;
-        for (ResultsFile.Result r : f.results()) {
-            yMax = Math.max(yMax, finiteOrZero(r.msgsPerSec()));
-        }
-        Scale y = Scale.linear(0, yMax == 0 ? 1 : yMax * 1.08, c.bottom, TOP); // room for the labels above the bars
-        c.yAxis(y, HtmlReport::si, "records/s");
-        double band = (RIGHT - LEFT) / (double) n;
-        double barWidth = Math.max(1, band * 0.7);
-        int labelEvery = (int) Math.ceil(n / 40.0);
-        for (int i = 0; i < n; i++) {
-            ResultsFile.Result r = f.results().get(i);
-            ResultsFile.Trial trial = t.trials().get(i);
-            double v = finiteOrZero(r.msgsPerSec());
-            double bx = LEFT + band * i + (band - barWidth) / 2;
-            double top = y.at(v);
-            boolean recommended = t.recommended() != null && t.recommended() == i;
-            h.append("<rect class=\"mark bar\" x=\"").append(num(bx)).append("\" y=\"").append(num(top))
-                    .append("\" width=\"").append(num(barWidth)).append("\" height=\"").append(num(Math.max(0, c.bottom - top)))
-                    .append("\" fill=\"").append(trial.meetsP99() ? MEETS : MISSES).append('"')
-                    .append(recommended ? " stroke=\"#111\" stroke-width=\"3\"" : "").append("><title>")
-                    .append(esc("#" + (i + 1) + role(t, i) + ": " + knobs(trial) + "; " + String.format(Locale.ROOT, "%,.0f", v)
-                            + " records/s, p99 " + micros(r.p99()) + (trial.meetsP99() ? " (meets" : " (misses")
-                            + " the target)" + (r.failed() ? "; FAILED" : "")))
-                    .append("</title></rect>\n");
-            String mark = String.join(" ", java.util.stream.Stream.of(recommended ? "★" : "", t.defaults() == i ? "default" : "",
-                    r.failed() ? "failed" : "").filter(m -> !m.isEmpty()).toList());
-            if (!mark.isEmpty()) {
-                h.append("<text x=\"").append(num(bx + barWidth / 2)).append("\" y=\"").append(num(top - 5))
-                        .append("\" text-anchor=\"middle\"").append(recommended ? " font-weight=\"bold\"" : "").append('>')
-                        .append(esc(mark)).append("</text>\n");
-            }
-            if (i % labelEvery == 0) {
-                h.append("<text x=\"").append(num(bx + barWidth / 2)).append("\" y=\"").append(c.bottom + 18)
-                        .append("\" text-anchor=\"middle\">#").append(i + 1).append("</text>\n");
-            }
-        }
-        h.append("<text class=\"axis-title\" x=\"").append((LEFT + RIGHT) / 2).append("\" y=\"").append(c.bottom + 38)
-                .append("\" text-anchor=\"middle\">trial (knobs in the table below)</text>\n");
-        c.legend(legend);
-        c.end();
-    }
 
     // ---- tables ----
 
@@ -462,194 +254,6 @@ public final class HtmlReport {
     private static String tdCount(long n) {
         return (n > 0 ? "<td class=\"bad\">" : "<td>") + count(n) + "</td>";
     }
-
-    // ---- drawing helpers ----
-
-    /** A legend entry: a swatch (a line, or an outlined box) and a label, or a note instead of the swatch. */
-    private record Legend(String label, String colour, boolean outline, String note, int index) {
-        Legend(String label, String colour, boolean outline) {
-            this(label, colour, outline, null, -1);
-        }
-    }
-
-    private static List<Legend> legend(List<String> labels, List<String> notes) {
-        List<Legend> legend = new ArrayList<>();
-        for (int i = 0; i < labels.size(); i++) {
-            legend.add(new Legend(labels.get(i), colour(i), false, notes.get(i), i));
-        }
-        return legend;
-    }
-
-    /** One chart being written: the svg element, the title, the frame; the caller draws axes and marks. */
-    private static final class Chart {
-        final StringBuilder h;
-        final int height;
-        final int bottom;
-
-        Chart(StringBuilder h, String id, String title, String subtitle, int legendRows) {
-            this.h = h;
-            this.height = Math.max(HEIGHT, TOP + 10 + LEGEND_ROW * legendRows + 20);
-            this.bottom = height - 52;
-            h.append("<svg class=\"chart\" id=\"").append(id).append("\" width=\"").append(WIDTH).append("\" height=\"")
-                    .append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
-                    .append("\" role=\"img\" aria-label=\"").append(esc(title)).append("\">\n")
-                    .append("<title>").append(esc(title)).append("</title>\n")
-                    .append("<text class=\"title\" x=\"").append(LEFT).append("\" y=\"22\">").append(esc(title)).append("</text>\n")
-                    .append("<text class=\"axis-title\" x=\"").append(LEFT).append("\" y=\"38\">").append(esc(subtitle))
-                    .append("</text>\n");
-        }
-
-        void yAxis(Scale y, java.util.function.DoubleFunction<String> label, String title) {
-            for (double v : y.ticks()) {
-                double py = y.at(v);
-                h.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(RIGHT).append("\" y1=\"")
-                        .append(num(py)).append("\" y2=\"").append(num(py)).append("\"/>\n")
-                        .append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(num(py + 4))
-                        .append("\" text-anchor=\"end\">").append(esc(label.apply(v))).append("</text>\n");
-            }
-            h.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"").append(TOP)
-                    .append("\" y2=\"").append(bottom).append("\"/>\n")
-                    .append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(RIGHT).append("\" y1=\"")
-                    .append(bottom).append("\" y2=\"").append(bottom).append("\"/>\n")
-                    .append("<text class=\"axis-title\" transform=\"translate(16 ").append((TOP + bottom) / 2)
-                    .append(") rotate(-90)\" text-anchor=\"middle\">").append(esc(title)).append("</text>\n");
-        }
-
-        void xAxis(Scale x, java.util.function.DoubleFunction<String> label, String title) {
-            for (double v : x.ticks()) {
-                double px = x.at(v);
-                h.append("<line class=\"grid\" x1=\"").append(num(px)).append("\" x2=\"").append(num(px)).append("\" y1=\"")
-                        .append(TOP).append("\" y2=\"").append(bottom).append("\"/>\n")
-                        .append("<text x=\"").append(num(px)).append("\" y=\"").append(bottom + 18)
-                        .append("\" text-anchor=\"middle\">").append(esc(label.apply(v))).append("</text>\n");
-            }
-            h.append("<text class=\"axis-title\" x=\"").append((LEFT + RIGHT) / 2).append("\" y=\"").append(bottom + 38)
-                    .append("\" text-anchor=\"middle\">").append(esc(title)).append("</text>\n");
-        }
-
-        void note(String text) {
-            h.append("<text class=\"note\" x=\"").append((LEFT + RIGHT) / 2).append("\" y=\"").append((TOP + bottom) / 2)
-                    .append("\" text-anchor=\"middle\">").append(esc(text)).append("</text>\n")
-                    .append("<rect class=\"frame\" x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"")
-                    .append(RIGHT - LEFT).append("\" height=\"").append(bottom - TOP)
-                    .append("\" fill=\"none\" stroke=\"#ccc\"/>\n");
-        }
-
-        void legend(List<Legend> entries) {
-            int x = RIGHT + 20;
-            int y = TOP + 8;
-            for (Legend e : entries) {
-                String label = e.label().length() > 27 ? e.label().substring(0, 26) + "…" : e.label();
-                h.append("<g class=\"legend\"><title>").append(esc(e.label() + (e.note() == null ? "" : ": " + e.note())))
-                        .append("</title>");
-                if (e.note() != null) {
-                    h.append("<text x=\"").append(x).append("\" y=\"").append(y + 4).append("\" fill=\"#999\">")
-                            .append(esc(label + " (" + e.note() + ")")).append("</text>");
-                } else {
-                    if (e.outline()) {
-                        h.append("<rect x=\"").append(x).append("\" y=\"").append(y - 6).append("\" width=\"22\" height=\"12\"")
-                                .append(" fill=\"none\" stroke=\"").append(e.colour()).append("\" stroke-width=\"3\"/>");
-                    } else if (e.index() < 0) {
-                        h.append("<rect x=\"").append(x).append("\" y=\"").append(y - 6).append("\" width=\"22\" height=\"12\"")
-                                .append(" fill=\"").append(e.colour()).append("\"/>");
-                    } else {
-                        h.append("<line x1=\"").append(x).append("\" x2=\"").append(x + 22).append("\" y1=\"").append(y)
-                                .append("\" y2=\"").append(y).append("\" stroke=\"").append(e.colour())
-                                .append("\" stroke-width=\"3\"").append(dash(e.index())).append("/>");
-                    }
-                    h.append("<text x=\"").append(x + 30).append("\" y=\"").append(y + 4).append("\">").append(esc(label))
-                            .append("</text>");
-                }
-                h.append("</g>\n");
-                y += LEGEND_ROW;
-            }
-        }
-
-        void end() {
-            h.append("</svg>\n");
-        }
-    }
-
-    /** Maps values to pixels, linearly or on a log10 scale, and picks round tick values. */
-    private record Scale(double lo, double hi, double from, double to, boolean log) {
-        static Scale linear(double lo, double hi, double from, double to) {
-            double step = niceStep(hi - lo);
-            return new Scale(lo, Math.ceil(hi / step - 1e-9) * step, from, to, false);
-        }
-
-        /** From the power of ten below {@code lo} to the one above {@code hi}. */
-        static Scale log(double lo, double hi, double from, double to) {
-            double a = Math.floor(Math.log10(lo));
-            double b = Math.ceil(Math.log10(hi));
-            return new Scale(Math.pow(10, a), Math.pow(10, b == a ? a + 1 : b), from, to, true);
-        }
-
-        double at(double v) {
-            double f = log ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo);
-            return from + f * (to - from);
-        }
-
-        List<Double> ticks() {
-            List<Double> ticks = new ArrayList<>();
-            if (log) {
-                boolean fine = Math.log10(hi / lo) <= 2; // few decades: 2 and 5 too
-                for (double d = lo; d <= hi * 1.0001; d *= 10) {
-                    ticks.add(d);
-                    if (fine && d * 2 < hi) {
-                        ticks.add(d * 2);
-                        ticks.add(d * 5);
-                    }
-                }
-            } else {
-                double step = niceStep(hi - lo);
-                for (int i = 0; lo + i * step <= hi + step * 1e-6; i++) {
-                    ticks.add(lo + i * step);
-                }
-            }
-            return ticks;
-        }
-
-        /** A step of 1, 2 or 5 times a power of ten giving about five intervals over {@code range}. */
-        static double niceStep(double range) {
-            double raw = range / 5;
-            double p = Math.pow(10, Math.floor(Math.log10(raw)));
-            double m = raw / p;
-            return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
-        }
-    }
-
-    private static String colour(int i) {
-        return PALETTE[i % PALETTE.length];
-    }
-
-    /** Solid for the first ten series, then dashed and dotted, so that repeated colours stay apart. */
-    private static String dash(int i) {
-        return switch (i / PALETTE.length % 3) {
-            case 0 -> "";
-            case 1 -> " stroke-dasharray=\"8 4\"";
-            default -> " stroke-dasharray=\"2 3\"";
-        };
-    }
-
-    // ---- text ----
-
-    /** Escapes text for HTML content and attribute values; control characters (but newline and tab) become U+FFFD. */
-    static String esc(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? '\uFFFD' : c);
-            }
-        }
-        return b.toString();
-    }
-
     /** The last part of a path, for the page title. */
     private static String fileName(String path) {
         int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
@@ -664,70 +268,5 @@ public final class HtmlReport {
             return trim(d);
         }
         return String.valueOf(v);
-    }
-
-    /** A latency in µs, with the unit that reads best: 850 ns, 12.3 µs, 4.56 ms, 1.2 s. */
-    static String micros(double us) {
-        if (!Double.isFinite(us)) {
-            return "n/a";
-        }
-        if (us < 1 && us > 0) {
-            return trim(us * 1e3) + " ns";
-        }
-        if (us < 1e3) {
-            return trim(us) + " µs";
-        }
-        if (us < 1e6) {
-            return trim(us / 1e3) + " ms";
-        }
-        return trim(us / 1e6) + " s";
-    }
-
-    /** 1.5M, 250k, 12: for axis ticks. */
-    static String si(double v) {
-        double a = Math.abs(v);
-        if (a >= 1e9) {
-            return trim(v / 1e9) + "G";
-        }
-        if (a >= 1e6) {
-            return trim(v / 1e6) + "M";
-        }
-        if (a >= 1e3) {
-            return trim(v / 1e3) + "k";
-        }
-        return trim(v);
-    }
-
-    /** At most three significant digits (more for large whole numbers), no trailing zeros. */
-    static String trim(double v) {
-        if (!Double.isFinite(v)) {
-            return "n/a";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        String s = new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
-        return s.equals("-0") ? "0" : s;
-    }
-
-    private static String fixed(double v, String format) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "n/a";
-    }
-
-    private static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
-    }
-
-    private static double finiteOrZero(double v) {
-        return Double.isFinite(v) ? v : 0;
-    }
-
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String knobs(ResultsFile.Trial t) {
-        return String.format(Locale.ROOT, "prefetch %d, concurrency %d, batch %d B, linger %s ms, %d partitions",
-                t.prefetch(), t.concurrency(), t.batchSize(), trim(t.lingerMs()), t.partitions());
     }
 }

@@ -1,9 +1,9 @@
 package io.sluice.benchmarks.perf.report;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.tune.Tune;
 import io.sluice.benchmarks.perf.workload.Workload;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

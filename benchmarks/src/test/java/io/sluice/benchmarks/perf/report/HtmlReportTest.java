@@ -56,7 +56,7 @@ class HtmlReportTest {
                 .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
                 .contains("&lt;b&gt;1,234&lt;/b&gt; &amp; &quot;quoted&quot;")
                 .contains("a&amp;b&lt;c&gt;.json");
-        assertThat(HtmlReport.esc("a\u0001b\nc\"d'e")).isEqualTo("a\uFFFDb\nc&quot;d&#39;e");
+        assertThat(HtmlText.esc("a\u0001b\nc\"d'e")).isEqualTo("a\uFFFDb\nc&quot;d&#39;e");
     }
 
     @Test
@@ -128,14 +128,14 @@ class HtmlReportTest {
 
     @Test
     void numbersReadWell() {
-        assertThat(HtmlReport.micros(0.85)).isEqualTo("850 ns");
-        assertThat(HtmlReport.micros(12.34)).isEqualTo("12.3 µs");
-        assertThat(HtmlReport.micros(4_560)).isEqualTo("4.56 ms");
-        assertThat(HtmlReport.micros(1_200_000)).isEqualTo("1.2 s");
-        assertThat(HtmlReport.micros(Double.NaN)).isEqualTo("n/a");
-        assertThat(HtmlReport.si(1_500_000)).isEqualTo("1.5M");
-        assertThat(HtmlReport.si(250_000)).isEqualTo("250k");
-        assertThat(HtmlReport.si(0.30000000000000004)).isEqualTo("0.3");
+        assertThat(HtmlText.micros(0.85)).isEqualTo("850 ns");
+        assertThat(HtmlText.micros(12.34)).isEqualTo("12.3 µs");
+        assertThat(HtmlText.micros(4_560)).isEqualTo("4.56 ms");
+        assertThat(HtmlText.micros(1_200_000)).isEqualTo("1.2 s");
+        assertThat(HtmlText.micros(Double.NaN)).isEqualTo("n/a");
+        assertThat(HtmlText.si(1_500_000)).isEqualTo("1.5M");
+        assertThat(HtmlText.si(250_000)).isEqualTo("250k");
+        assertThat(HtmlText.si(0.30000000000000004)).isEqualTo("0.3");
     }
 
     private static List<Element> byClass(Element root, String tag, String cls) {

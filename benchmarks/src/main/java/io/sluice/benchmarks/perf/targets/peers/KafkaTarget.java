@@ -2,53 +2,25 @@ package io.sluice.benchmarks.perf.targets.peers;
 
 import io.sluice.benchmarks.perf.measure.Probe;
 import io.sluice.benchmarks.perf.measure.Target;
-import io.sluice.benchmarks.perf.measure.TargetUnavailableException;
-import io.sluice.benchmarks.perf.workload.Durations;
 import io.sluice.benchmarks.perf.workload.Keys;
 import io.sluice.benchmarks.perf.workload.PartitionerKind;
-import io.sluice.benchmarks.perf.workload.Payload;
 import io.sluice.benchmarks.perf.workload.Workload;
 import io.sluice.producer.Acks;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.RoundRobinPartitioner;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.InvalidReplicationFactorException;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import reactor.core.Disposable;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 
 /**
@@ -86,16 +58,18 @@ import reactor.core.publisher.Flux;
  * auto-commit every 5 s and on close, the classic group protocol, {@code fetch.min.bytes=1}. It polls on a plain
  * thread of its own, reporting to the probe of the current phase. The settings used, and at each phase's end the
  * producer's own batching, retry and error metrics, go into the result's details.
+ *
+ * <p>The parts: {@link KafkaTopics} (admin: the run's topic), {@link KafkaPublisher} and {@link KafkaReader} (the
+ * producing and consuming sides); this class chooses the settings and runs the phases.
  */
 public final class KafkaTarget implements Target {
     public static final String NAME = "kafka";
     /** Kafka's default {@code max.request.size} is 1 MiB, record and batch overhead included. */
     static final int MAX_RECORD_SIZE = 1_000_000;
     /** How long admin calls and the wait for the consumer's partitions may take. */
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** How long the first contact with the broker may take before it counts as unreachable. */
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How long closing a client may take. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * Kafka's own defaults of the settings the workload may leave to the target ({@link Workload#ownDefaults()}): they
@@ -109,9 +83,9 @@ public final class KafkaTarget implements Target {
     private final String bootstrap;
     private KafkaBroker broker;
     private String address;
-    private Admin admin;
+    private KafkaTopics topics;
     private String topic;
-    private Reader reader;
+    private KafkaReader reader;
     private KafkaProducer<byte[], byte[]> producer;
 
     /** @param bootstrap an existing broker's {@code host:port[,...]}, or null to start one in a child JVM */
@@ -153,32 +127,15 @@ public final class KafkaTarget implements Target {
         } else {
             address = bootstrap;
         }
-        try {
-            admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address,
-                    AdminClientConfig.CLIENT_ID_CONFIG, "sluice-perf-admin-" + ProcessHandle.current().pid(),
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis(),
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
-            Collection<?> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) CONNECT_TIMEOUT.toMillis()))
-                    .nodes().get(CONNECT_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            if (nodes.isEmpty()) {
-                throw new IllegalStateException("the cluster has no brokers");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TargetUnavailableException("kafka: cannot connect to " + address + ": interrupted", e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new TargetUnavailableException("kafka: cannot connect to " + address + ": " + TargetUnavailableException.oneLine(cause), cause);
-        }
+        topics = KafkaTopics.connect(address);
         topic = PeerTargets.phaseName();
-        createTopic(topic, workload.partitions());
-        reader = new Reader(withClient(consumerSettings(workload), topic, "consumer", ConsumerConfig.GROUP_ID_CONFIG, topic),
+        topics.create(topic, workload.partitions());
+        reader = new KafkaReader(withClient(consumerSettings(workload), topic, "consumer", ConsumerConfig.GROUP_ID_CONFIG, topic),
                 topic, workload.partitions());
         reader.awaitAssignment(TIMEOUT);
         producer = new KafkaProducer<>(withClient(producerSettings(workload), topic, "producer"), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        awaitLeaders(producer, topic, workload.partitions());
+        topics.awaitLeaders(producer, topic, workload.partitions());
     }
 
     @Override
@@ -194,32 +151,12 @@ public final class KafkaTarget implements Target {
                 settings(consumerSettings(workload), CONSUMER_DEFAULTS)));
         reader.phase(probe);
         Disposable sending = PeerTargets.publishOnOwnThread(payloads, "sluice-perf-kafka-publisher",
-                new Publisher(producer, topic, probe, Keys.of(workload)));
+                new KafkaPublisher(producer, topic, probe, Keys.of(workload)));
         return () -> {
             sending.dispose();
             probe.detail("kafka producer", producerMetrics(producer));
             reader.phase(null);
         };
-    }
-
-    /**
-     * Waits until the producer knows a leader for every partition, as a producer that has been running would: the
-     * first send would otherwise wait for the topic's metadata, and a brand-new partition may refuse the first
-     * batches (a retry, which with {@code acks} 0 or 1 may reorder them).
-     */
-    private void awaitLeaders(KafkaProducer<byte[], byte[]> producer, String topic, int partitions) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        for (;;) {
-            List<PartitionInfo> infos = producer.partitionsFor(topic);
-            if (infos.size() == partitions && infos.stream().allMatch(i -> i.leader() != null && !i.leader().isEmpty())) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new TargetUnavailableException("kafka: topic " + topic + " at " + address + " has no leader for every"
-                        + " partition after " + Durations.format(TIMEOUT), null);
-            }
-            pause();
-        }
     }
 
     /** What the producer's own metrics say so far (the run's producer): batching, retries, errors; for the details. */
@@ -298,51 +235,6 @@ public final class KafkaTarget implements Target {
         return all;
     }
 
-    /** Creates the run's topic; retries while the broker is still getting ready (a fresh broker may be). */
-    private void createTopic(String topic, int partitions) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        for (;;) {
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all()
-                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return;
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                boolean transient_ = cause instanceof RetriableException || cause instanceof InvalidReplicationFactorException;
-                if (!transient_ || System.nanoTime() - deadline > 0) {
-                    throw new TargetUnavailableException("kafka: creating topic " + topic + " at " + address + " failed: "
-                            + TargetUnavailableException.oneLine(cause), cause);
-                }
-            } catch (TimeoutException e) {
-                throw new TargetUnavailableException("kafka: creating topic " + topic + " at " + address + " timed out", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TargetUnavailableException("kafka: interrupted while creating topic " + topic, e);
-            }
-            pause();
-        }
-    }
-
-    /** A pause between two tries of something the broker is not ready for yet; each loop has its own deadline. */
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TargetUnavailableException("kafka: interrupted while waiting for the broker", e);
-        }
-    }
-
-    private void deleteTopic(String topic) {
-        try {
-            admin.deleteTopics(List.of(topic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            // a child broker goes with its directory; an existing one keeps the topic: nothing else to do
-        }
-    }
-
     @Override
     public void close() {
         if (producer != null) {
@@ -353,185 +245,17 @@ public final class KafkaTarget implements Target {
             reader.stop();
             reader = null;
         }
-        if (topic != null && admin != null) {
-            deleteTopic(topic);
+        if (topic != null && topics != null) {
+            topics.delete(topic);
             topic = null;
         }
-        if (admin != null) {
-            admin.close(CLOSE_TIMEOUT);
-            admin = null;
+        if (topics != null) {
+            topics.close();
+            topics = null;
         }
         if (broker != null) {
             broker.close();
             broker = null;
-        }
-    }
-
-    /** Sends each record with its key ({@link Keys}, none for keyless workloads); counts each callback as an acknowledgement or a failure. */
-    private static final class Publisher extends BaseSubscriber<byte[]> {
-        private final KafkaProducer<byte[], byte[]> producer;
-        private final String topic;
-        private final Probe probe;
-        private final Keys keys;
-        private final AtomicLong outstanding = new AtomicLong();
-        private volatile boolean sourceDone;
-
-        Publisher(KafkaProducer<byte[], byte[]> producer, String topic, Probe probe, Keys keys) {
-            this.producer = producer;
-            this.topic = topic;
-            this.probe = probe;
-            this.keys = keys;
-        }
-
-        @Override
-        protected void hookOnNext(byte[] value) {
-            outstanding.incrementAndGet();
-            try {
-                producer.send(new ProducerRecord<>(topic, keys.key(Payload.seq(value)), value), this::completed);
-            } catch (InterruptException e) {
-                cancel(); // the phase is being stopped
-            } catch (KafkaException e) {
-                probe.failed(e);
-                cancel();
-            }
-        }
-
-        /**
-         * On the producer's I/O thread (the probe's single acknowledgement writer); a send that fails at once
-         * completes on the publishing thread, but only as a failure.
-         */
-        private void completed(RecordMetadata metadata, Exception error) {
-            if (error != null) {
-                probe.failed(error);
-                return;
-            }
-            probe.acked();
-            if (outstanding.decrementAndGet() == 0 && sourceDone) {
-                probe.acksCompleted();
-            }
-        }
-
-        @Override
-        protected void hookOnComplete() {
-            sourceDone = true;
-            if (outstanding.get() == 0) {
-                probe.acksCompleted();
-            }
-        }
-
-        @Override
-        protected void hookOnError(Throwable e) {
-            probe.failed(e);
-        }
-    }
-
-    /**
-     * Polls on a plain thread of its own for the whole run, reporting each record to the probe of the current phase;
-     * offsets are committed by the consumer's auto-commit (Kafka's default: every 5 s, and on close).
-     */
-    private static final class Reader implements Runnable, ConsumerRebalanceListener {
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final String topic;
-        private final int partitions;
-        private final CountDownLatch assigned = new CountDownLatch(1);
-        private final Thread thread;
-        private volatile Probe probe;
-        private volatile boolean stopping;
-        private volatile Throwable error;
-        private int assignedPartitions;
-
-        Reader(Map<String, Object> settings, String topic, int partitions) {
-            this.consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            this.topic = topic;
-            this.partitions = partitions;
-            this.thread = new Thread(this, "sluice-perf-kafka-consumer");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        /** The probe the records of the phase starting now go to; null between phases. */
-        void phase(Probe next) {
-            probe = next;
-            Throwable e = error;
-            if (next != null && e != null) {
-                next.failed(e);
-            }
-        }
-
-        @Override
-        public void run() {
-            try {
-                consumer.subscribe(List.of(topic), this);
-                while (!stopping) {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofSeconds(1));
-                    Probe p = probe;
-                    if (p == null) {
-                        continue; // between phases nothing is sent
-                    }
-                    for (ConsumerRecord<byte[], byte[]> r : records) {
-                        byte[] value = r.value();
-                        p.received(r.partition(), Payload.seq(value), Payload.intendedNanos(value), System.nanoTime());
-                    }
-                }
-            } catch (WakeupException | InterruptException e) {
-                if (!stopping) {
-                    fail(e);
-                }
-            } catch (RuntimeException e) {
-                fail(e);
-            } finally {
-                consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
-            }
-        }
-
-        private void fail(Throwable e) {
-            error = e;
-            Probe p = probe;
-            if (p != null) {
-                p.failed(e);
-            }
-            assigned.countDown();
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> added) {
-            assignedPartitions += added.size();
-            if (assignedPartitions >= partitions) {
-                assigned.countDown();
-            }
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            assignedPartitions -= revoked.size();
-        }
-
-        /** Waits until the consumer owns every partition, so that the producer starts against a ready reader. */
-        void awaitAssignment(Duration timeout) {
-            try {
-                if (!assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new TargetUnavailableException("kafka: the consumer got no partitions of " + topic + " within "
-                            + Durations.format(timeout), null);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TargetUnavailableException("kafka: interrupted while the consumer joined its group", e);
-            }
-            Throwable e = error;
-            if (e != null) {
-                throw new TargetUnavailableException("kafka: the consumer of " + topic + " failed: " + TargetUnavailableException.oneLine(e), e);
-            }
-        }
-
-        /** Stops polling and waits for the thread, which closes the consumer (committing its position). */
-        void stop() {
-            stopping = true;
-            consumer.wakeup();
-            try {
-                thread.join(CLOSE_TIMEOUT.toMillis() * 2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }
