@@ -64,6 +64,10 @@ import picocli.CommandLine.Spec;
  *     recipe reproduced in Java without sharing code with the driver; labelled as such. Its figure is the
  *     subscriber's rate from the warm-up's end to its last message.</li>
  * </ul>
+ *
+ * <p>One class of over 400 lines: the three checks are the command's whole job, each a method of some fifty lines
+ * using the same options, runner, tool finder and timing helpers, with the parsers of each tool's output beside the
+ * check that runs it; split per peer, each part would need all of those passed in.
  */
 @Command(name = "parity", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs sluice-perf's driver of each peer and then the peer's own benchmark tool (PerfTest, Kafka's"

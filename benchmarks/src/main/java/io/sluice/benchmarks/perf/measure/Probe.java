@@ -34,6 +34,10 @@ import org.HdrHistogram.Histogram;
  * {@link Workload#inFlightLimit()} records sent and not yet received by the slowest group. The source asks for
  * {@link #inFlightRoom()} and, when there is none, {@linkplain #parkUntilRoom parks}; the receipt that makes room for
  * a little over one in 64 of the limit wakes it.
+ *
+ * <p>One class of over 400 lines: the source, the acknowledgements, the consumers, the in-flight limit and the
+ * throughput timeline all read the same per-thread receivers and counters, whose publication (ordered stores, one
+ * writer each) is easier to check in one place than across classes.
  */
 public final class Probe {
     private final boolean expectsAcks;

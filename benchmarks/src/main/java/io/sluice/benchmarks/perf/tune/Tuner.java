@@ -48,6 +48,10 @@ import java.util.function.Function;
  * <p><b>Nothing meets the target.</b> Then the climb follows the lowest p99, and the configuration with the
  * lowest p99 it found is recommended (after the same confirmation), flagged by {@link Tune#nothingMeets()}:
  * when no configuration is fast enough, the closest one is the most useful answer.
+ *
+ * <p>One class of over 400 lines: the search and the confirmation share the cache of measured configurations, the
+ * comparison above and the numbering of trials the listener reports; apart, they would pass all three back and
+ * forth.
  */
 public final class Tuner {
     /** The default of {@code --max-trials}. */
