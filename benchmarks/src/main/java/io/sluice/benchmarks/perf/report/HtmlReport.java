@@ -30,7 +30,6 @@ import java.util.Map;
  */
 public final class HtmlReport {
     static final String TITLE = "sluice-perf report";
-    /** Series colours (colour-blind-friendly first). */
 
     private static final String CSS = """
             body { font: 14px/1.45 "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #222; margin: 0 auto;
