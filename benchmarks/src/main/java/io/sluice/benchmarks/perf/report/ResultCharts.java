@@ -1,0 +1,233 @@
+package io.sluice.benchmarks.perf.report;
+
+import static io.sluice.benchmarks.perf.report.HtmlText.esc;
+import static io.sluice.benchmarks.perf.report.HtmlText.finiteOrZero;
+import static io.sluice.benchmarks.perf.report.HtmlText.knobs;
+import static io.sluice.benchmarks.perf.report.HtmlText.micros;
+import static io.sluice.benchmarks.perf.report.HtmlText.num;
+import static io.sluice.benchmarks.perf.report.HtmlText.role;
+import static io.sluice.benchmarks.perf.report.HtmlText.trim;
+import static io.sluice.benchmarks.perf.report.SvgChart.LEFT;
+import static io.sluice.benchmarks.perf.report.SvgChart.RIGHT;
+import static io.sluice.benchmarks.perf.report.SvgChart.TOP;
+import static io.sluice.benchmarks.perf.report.SvgChart.colour;
+import static io.sluice.benchmarks.perf.report.SvgChart.dash;
+
+import io.sluice.benchmarks.perf.report.SvgChart.Legend;
+import io.sluice.benchmarks.perf.report.SvgChart.Scale;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The three charts of a results file on the report page, each an {@link SvgChart}: (a) throughput over time, (b)
+ * latency percentiles per result, (c) the sweep of a tune file. The first two are drawn even when the file has
+ * nothing for them, as a frame with a note, so that every results file gets the same charts in the same places.
+ */
+final class ResultCharts {
+    private static final String MEETS = "#2e8b57";
+    private static final String MISSES = "#d9534f";
+    private static final String[] PERCENTILES = {"p50", "p90", "p99", "p99.9", "max"};
+
+    private ResultCharts() {
+    }
+
+    /** (a) records/s second by second, a step line per result over the interval each entry covers. */
+    static void throughputChart(StringBuilder h, ResultsFile f, List<String> labels, String id) {
+        List<double[][]> series = new ArrayList<>(); // per result: {starts, ends, values}, or null
+        double xMax = 0;
+        double yMax = 0;
+        for (ResultsFile.Result r : f.results()) {
+            List<Double> tl = r.timeline();
+            if (tl.isEmpty()) {
+                series.add(null);
+                continue;
+            }
+            int n = tl.size();
+            double[] starts = new double[n];
+            double[] ends = new double[n];
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) {
+                starts[i] = i;
+                ends[i] = i + 1;
+                values[i] = finiteOrZero(tl.get(i));
+                yMax = Math.max(yMax, values[i]);
+            }
+            // the last entry covers the rest of the phase: up to the last receipt (elapsed), at most 1.5 s
+            double elapsed = r.elapsedMs() / 1e3;
+            if (Double.isFinite(elapsed) && elapsed > n - 1) {
+                ends[n - 1] = Math.min(elapsed, n + 0.5);
+            }
+            xMax = Math.max(xMax, ends[n - 1]);
+            series.add(new double[][] {starts, ends, values});
+        }
+        List<Legend> legend = SvgChart.legend(labels, series.stream().map(s -> s == null ? "no timeline in the file" : null).toList());
+        SvgChart c = new SvgChart(h, id, "Throughput over time", "records/s received, second by second", legend.size());
+        if (xMax == 0) {
+            c.note("No throughput timeline in this file (written before sluice-perf recorded one).");
+            c.legend(legend);
+            c.end();
+            return;
+        }
+        Scale x = Scale.linear(0, xMax, LEFT, RIGHT);
+        Scale y = Scale.linear(0, yMax == 0 ? 1 : yMax, c.bottom, TOP);
+        c.yAxis(y, HtmlText::si, "records/s");
+        c.xAxis(x, v -> trim(v) + " s", "time since the phase began (s)");
+        for (int s = 0; s < series.size(); s++) {
+            double[][] p = series.get(s);
+            if (p == null) {
+                continue;
+            }
+            String colour = colour(s);
+            StringBuilder d = new StringBuilder();
+            for (int i = 0; i < p[0].length; i++) {
+                d.append(i == 0 ? "M" : "L").append(num(x.at(p[0][i]))).append(',').append(num(y.at(p[2][i])))
+                        .append("L").append(num(x.at(p[1][i]))).append(',').append(num(y.at(p[2][i])));
+            }
+            h.append("<path class=\"mark series\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"")
+                    .append(dash(s)).append(" d=\"").append(d).append("\"><title>").append(esc(labels.get(s)))
+                    .append("</title></path>\n");
+            for (int i = 0; i < p[0].length; i++) {
+                h.append("<circle class=\"mark point\" cx=\"").append(num(x.at((p[0][i] + p[1][i]) / 2))).append("\" cy=\"")
+                        .append(num(y.at(p[2][i]))).append("\" r=\"3\" fill=\"").append(colour).append("\"><title>")
+                        .append(esc(labels.get(s) + ": " + String.format(Locale.ROOT, "%,.0f records/s in %s-%s s",
+                                p[2][i], trim(p[0][i]), trim(p[1][i]))))
+                        .append("</title></circle>\n");
+            }
+        }
+        c.legend(legend);
+        c.end();
+    }
+
+    /** (b) p50, p90, p99, p99.9 and max of each result, a line per result, on a log scale. */
+    static void latencyChart(StringBuilder h, ResultsFile f, List<String> labels, String id) {
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        List<String> notes = new ArrayList<>();
+        for (ResultsFile.Result r : f.results()) {
+            boolean any = false;
+            for (double v : r.percentiles()) {
+                if (v > 0 && Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                    any = true;
+                }
+            }
+            notes.add(any ? null : "no latencies");
+        }
+        Double p99Target = f.tune() == null ? null : f.tune().p99TargetUs();
+        if (hi > 0 && p99Target != null && p99Target > 0) {
+            lo = Math.min(lo, p99Target);
+            hi = Math.max(hi, p99Target);
+        }
+        List<Legend> legend = SvgChart.legend(labels, notes);
+        SvgChart c = new SvgChart(h, id, "Latency percentiles", "end to end, intended send to receipt; log scale", legend.size());
+        if (hi == 0) {
+            c.note("No latencies recorded.");
+            c.legend(legend);
+            c.end();
+            return;
+        }
+        Scale y = Scale.log(lo, hi, c.bottom, TOP);
+        double band = (RIGHT - LEFT) / (double) PERCENTILES.length;
+        c.yAxis(y, HtmlText::micros, "latency");
+        for (int i = 0; i < PERCENTILES.length; i++) {
+            double cx = LEFT + band * (i + 0.5);
+            h.append("<text x=\"").append(num(cx)).append("\" y=\"").append(c.bottom + 18)
+                    .append("\" text-anchor=\"middle\">").append(PERCENTILES[i]).append("</text>\n");
+        }
+        h.append("<text class=\"axis-title\" x=\"").append((LEFT + RIGHT) / 2).append("\" y=\"").append(c.bottom + 38)
+                .append("\" text-anchor=\"middle\">percentile</text>\n");
+        for (int s = 0; s < f.results().size(); s++) {
+            if (notes.get(s) != null) {
+                continue;
+            }
+            double[] ps = f.results().get(s).percentiles();
+            String colour = colour(s);
+            StringBuilder d = new StringBuilder();
+            for (int i = 0; i < ps.length; i++) {
+                if (ps[i] > 0 && Double.isFinite(ps[i])) {
+                    d.append(d.length() == 0 ? "M" : "L").append(num(LEFT + band * (i + 0.5))).append(',').append(num(y.at(ps[i])));
+                }
+            }
+            h.append("<path class=\"mark series\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"")
+                    .append(dash(s)).append(" d=\"").append(d).append("\"><title>").append(esc(labels.get(s)))
+                    .append("</title></path>\n");
+            for (int i = 0; i < ps.length; i++) {
+                if (ps[i] > 0 && Double.isFinite(ps[i])) {
+                    h.append("<circle class=\"mark point\" cx=\"").append(num(LEFT + band * (i + 0.5))).append("\" cy=\"")
+                            .append(num(y.at(ps[i]))).append("\" r=\"3.5\" fill=\"").append(colour).append("\"><title>")
+                            .append(esc(labels.get(s) + " " + PERCENTILES[i] + ": " + micros(ps[i]))).append("</title></circle>\n");
+                }
+            }
+        }
+        // after the lines, so that its label stays readable
+        if (p99Target != null && p99Target > 0) {
+            double ty = y.at(p99Target);
+            double x0 = LEFT + band * 2.1;
+            h.append("<line class=\"target\" x1=\"").append(num(x0)).append("\" x2=\"").append(num(LEFT + band * 2.9))
+                    .append("\" y1=\"").append(num(ty)).append("\" y2=\"").append(num(ty))
+                    .append("\" stroke=\"#111\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>\n")
+                    .append("<text class=\"halo\" x=\"").append(num(x0)).append("\" y=\"").append(num(ty - 6)).append("\">")
+                    .append(esc("p99 target " + micros(p99Target))).append("</text>\n");
+        }
+        c.legend(legend);
+        c.end();
+    }
+
+    /** (c) throughput per trial: green bars met the p99 target, red ones did not; the recommended one outlined. */
+    static void tuneChart(StringBuilder h, ResultsFile f, String id) {
+        ResultsFile.Tune t = f.tune();
+        String subtitle = t.p99TargetUs() == null ? "no p99 target" : "p99 target " + micros(t.p99TargetUs());
+        List<Legend> legend = List.of(new Legend("meets the p99 target", MEETS, false),
+                new Legend("misses the p99 target", MISSES, false), new Legend("recommended (outlined, ★)", "#111", true));
+        SvgChart c = new SvgChart(h, id, "Tune sweep of " + t.target(), "throughput per trial; " + subtitle, legend.size());
+        int n = f.results().size();
+        if (n == 0) {
+            c.note("No trials.");
+            c.legend(legend);
+            c.end();
+            return;
+        }
+        double yMax = 0;
+        for (ResultsFile.Result r : f.results()) {
+            yMax = Math.max(yMax, finiteOrZero(r.msgsPerSec()));
+        }
+        Scale y = Scale.linear(0, yMax == 0 ? 1 : yMax * 1.08, c.bottom, TOP); // room for the labels above the bars
+        c.yAxis(y, HtmlText::si, "records/s");
+        double band = (RIGHT - LEFT) / (double) n;
+        double barWidth = Math.max(1, band * 0.7);
+        int labelEvery = (int) Math.ceil(n / 40.0);
+        for (int i = 0; i < n; i++) {
+            ResultsFile.Result r = f.results().get(i);
+            ResultsFile.Trial trial = t.trials().get(i);
+            double v = finiteOrZero(r.msgsPerSec());
+            double bx = LEFT + band * i + (band - barWidth) / 2;
+            double top = y.at(v);
+            boolean recommended = t.recommended() != null && t.recommended() == i;
+            h.append("<rect class=\"mark bar\" x=\"").append(num(bx)).append("\" y=\"").append(num(top))
+                    .append("\" width=\"").append(num(barWidth)).append("\" height=\"").append(num(Math.max(0, c.bottom - top)))
+                    .append("\" fill=\"").append(trial.meetsP99() ? MEETS : MISSES).append('"')
+                    .append(recommended ? " stroke=\"#111\" stroke-width=\"3\"" : "").append("><title>")
+                    .append(esc("#" + (i + 1) + role(t, i) + ": " + knobs(trial) + "; " + String.format(Locale.ROOT, "%,.0f", v)
+                            + " records/s, p99 " + micros(r.p99()) + (trial.meetsP99() ? " (meets" : " (misses")
+                            + " the target)" + (r.failed() ? "; FAILED" : "")))
+                    .append("</title></rect>\n");
+            String mark = String.join(" ", java.util.stream.Stream.of(recommended ? "★" : "", t.defaults() == i ? "default" : "",
+                    r.failed() ? "failed" : "").filter(m -> !m.isEmpty()).toList());
+            if (!mark.isEmpty()) {
+                h.append("<text x=\"").append(num(bx + barWidth / 2)).append("\" y=\"").append(num(top - 5))
+                        .append("\" text-anchor=\"middle\"").append(recommended ? " font-weight=\"bold\"" : "").append('>')
+                        .append(esc(mark)).append("</text>\n");
+            }
+            if (i % labelEvery == 0) {
+                h.append("<text x=\"").append(num(bx + barWidth / 2)).append("\" y=\"").append(c.bottom + 18)
+                        .append("\" text-anchor=\"middle\">#").append(i + 1).append("</text>\n");
+            }
+        }
+        h.append("<text class=\"axis-title\" x=\"").append((LEFT + RIGHT) / 2).append("\" y=\"").append(c.bottom + 38)
+                .append("\" text-anchor=\"middle\">trial (knobs in the table below)</text>\n");
+        c.legend(legend);
+        c.end();
+    }
+}

@@ -1,0 +1,262 @@
+package io.sluice.benchmarks.perf.report;
+
+import io.sluice.benchmarks.perf.tune.Tune;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A results file as {@code report} reads it back: what {@code --json} writes ({@link JsonReport}), plus the optional
+ * {@code "tune"} section of {@code sluice-perf tune}. Fields it does not know are ignored, so that newer writers
+ * can add some; the fields it knows must have the right type, or {@link #parse} says which one is wrong
+ * ({@code results[1].latency_us.p99: expected a number or null, found a string}).
+ *
+ * @param name     where it came from, for headings
+ * @param workload the workload's fields as written, in order (values are strings, numbers, booleans or null)
+ * @param results  the results, in order
+ * @param tune     the tune sweep, or null
+ */
+public record ResultsFile(String name, Map<String, Object> workload, List<Result> results, Tune tune) {
+
+    /**
+     * One result. Numbers written as null (not finite) read as NaN.
+     *
+     * @param acked    acknowledged sends, or null for a target without acknowledgements
+     * @param error    why it failed, or null
+     * @param timeline records/s second by second; empty when the file has none
+     */
+    record Result(String target, double msgsPerSec, double mbPerSec, double p50, double p90, double p99, double p999,
+                  double max, long sent, Long acked, long received, long lost, long duplicated, long reordered,
+                  double elapsedMs, String error, Map<String, String> details, List<Double> timeline) {
+
+        /** The latency percentiles in µs: p50, p90, p99, p99.9, max. */
+        double[] percentiles() {
+            return new double[] {p50, p90, p99, p999, max};
+        }
+
+        boolean failed() {
+            return error != null;
+        }
+    }
+
+    /**
+     * The tune sweep: trial i ran with {@code trials[i]}'s knobs and gave {@code results[i]}.
+     *
+     * @param target      the target swept
+     * @param p99TargetUs the p99 latency the recommendation had to meet, in µs, or null for none
+     * @param defaults    the index of the trial with the default knobs
+     * @param recommended the index of the recommended trial, or null when none met the target
+     */
+    record Tune(String target, Double p99TargetUs, int defaults, Integer recommended, List<Trial> trials) {
+    }
+
+    /** The knobs of one tune trial and whether its p99 met the target. */
+    record Trial(long prefetch, long concurrency, long batchSize, double lingerMs, long partitions, boolean meetsP99) {
+    }
+
+    /** Reads {@code file} as UTF-8 and parses it. @throws IllegalArgumentException naming what is wrong */
+    public static ResultsFile read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not UTF-8 text");
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses the text of a results file. @throws IllegalArgumentException naming what is wrong, and where */
+    static ResultsFile parse(String name, String json) {
+        Node root = new Node("the top level", Json.parse(json));
+        Map<String, Object> workload = root.field("workload").object();
+        List<Node> rs = root.field("results").array();
+        List<Result> results = new ArrayList<>();
+        for (Node r : rs) {
+            results.add(result(r));
+        }
+        Node t = root.optionalField("tune");
+        Tune tune = t == null || t.value == null ? null : tune(t, results.size());
+        return new ResultsFile(name, workload, List.copyOf(results), tune);
+    }
+
+    private static Result result(Node r) {
+        Node latency = r.field("latency_us");
+        Map<String, String> details = new LinkedHashMap<>();
+        Node d = r.optionalField("details");
+        if (d != null && d.value != null) {
+            for (String key : d.object().keySet()) {
+                details.put(key, d.field(key).string());
+            }
+        }
+        List<Double> timeline = new ArrayList<>();
+        Node tl = r.optionalField("throughput_timeline");
+        if (tl != null && tl.value != null) {
+            for (Node point : tl.array()) {
+                timeline.add(point.number());
+            }
+        }
+        return new Result(r.field("target").string(), r.field("throughput_msgs").number(), r.field("throughput_mb").number(),
+                latency.field("p50").number(), latency.field("p90").number(), latency.field("p99").number(),
+                latency.field("p999").number(), latency.field("max").number(),
+                r.field("sent").count(), r.field("acked").countOrNull(), r.field("received").count(), r.field("lost").count(),
+                r.field("duplicated").count(), r.field("reordered").count(), r.field("elapsed_ms").number(),
+                r.field("error").stringOrNull(), Collections.unmodifiableMap(details), List.copyOf(timeline));
+    }
+
+    private static Tune tune(Node t, int results) {
+        List<Trial> trials = new ArrayList<>();
+        List<Node> ts = t.field("trials").array();
+        if (ts.size() != results) {
+            throw t.field("trials").wrong("has " + ts.size() + " trials, but there are " + results
+                    + " results (trials[i] describes results[i])");
+        }
+        for (Node trial : ts) {
+            trials.add(new Trial(trial.field("prefetch").count(), trial.field("concurrency").count(),
+                    trial.field("batch_size").count(), trial.field("linger_ms").number(), trial.field("partitions").count(),
+                    trial.field("meets_p99").bool()));
+        }
+        Node p99 = t.field("p99_target_us");
+        Long recommended = t.field("recommended").countOrNull();
+        long defaults = t.field("default").count();
+        t.field("default").index(defaults, results);
+        if (recommended != null) {
+            t.field("recommended").index(recommended, results);
+        }
+        return new Tune(t.field("target").string(), p99.value == null ? null : p99.number(), (int) defaults,
+                recommended == null ? null : recommended.intValue(), List.copyOf(trials));
+    }
+
+    /** A value of the parsed tree and its path, for messages. */
+    private static final class Node {
+        final String path;
+        final Object value;
+
+        Node(String path, Object value) {
+            this.path = path;
+            this.value = value;
+        }
+
+        Node field(String name) {
+            Node n = optionalField(name);
+            if (n == null) {
+                throw new IllegalArgumentException(path + ": missing \"" + name + "\"");
+            }
+            return n;
+        }
+
+        Node optionalField(String name) {
+            Map<String, Object> map = object();
+            if (!map.containsKey(name)) {
+                return null;
+            }
+            String p = path.equals("the top level") ? name : path + "." + name;
+            return new Node(p, map.get(name));
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object() {
+            if (!(value instanceof Map)) {
+                throw expected("an object");
+            }
+            return (Map<String, Object>) value;
+        }
+
+        List<Node> array() {
+            if (!(value instanceof List<?> list)) {
+                throw expected("an array");
+            }
+            List<Node> nodes = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                nodes.add(new Node(path + "[" + i + "]", list.get(i)));
+            }
+            return nodes;
+        }
+
+        String string() {
+            if (!(value instanceof String s)) {
+                throw expected("a string");
+            }
+            return s;
+        }
+
+        String stringOrNull() {
+            if (value != null && !(value instanceof String)) {
+                throw expected("a string or null");
+            }
+            return (String) value;
+        }
+
+        /** A number; null (how non-finite numbers are written) is NaN. */
+        double number() {
+            if (value == null) {
+                return Double.NaN;
+            }
+            if (!(value instanceof Number n)) {
+                throw expected("a number or null");
+            }
+            return n.doubleValue();
+        }
+
+        long count() {
+            if (!(value instanceof Long n) || n < 0) {
+                throw expected("a whole number >= 0");
+            }
+            return n;
+        }
+
+        Long countOrNull() {
+            return value == null ? null : count();
+        }
+
+        boolean bool() {
+            if (!(value instanceof Boolean b)) {
+                throw expected("true or false");
+            }
+            return b;
+        }
+
+        void index(long i, int size) {
+            if (i >= size) {
+                throw wrong("is " + i + ", not an index into results (" + size + " of them)");
+            }
+        }
+
+        IllegalArgumentException wrong(String what) {
+            return new IllegalArgumentException(path + " " + what);
+        }
+
+        private IllegalArgumentException expected(String what) {
+            return new IllegalArgumentException(path + ": expected " + what + ", found " + kind());
+        }
+
+        private String kind() {
+            if (value == null) {
+                return "null";
+            }
+            if (value instanceof Map) {
+                return "an object";
+            }
+            if (value instanceof List) {
+                return "an array";
+            }
+            if (value instanceof String) {
+                return "a string";
+            }
+            if (value instanceof Boolean) {
+                return String.valueOf(value);
+            }
+            return "the number " + value;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.sluice.benchmarks.perf.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.sluice.benchmarks.perf.cli.SluicePerf;
+import io.sluice.testing.RequiresExecutable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opens pages written by {@code sluice-perf report} in headless Chromium and checks, through the page's own render
+ * check ({@code <pre id="render-check">}, filled on load), that every chart has a rendered size and that every mark
+ * in it (lines, points, bars) was laid out with a non-zero box.
+ */
+@RequiresExecutable(name = "Chromium", path = HtmlReportChromiumIT.CHROMIUM,
+        remedy = ".ci/run installs Debian's chromium; by hand: apt-get install -y chromium")
+class HtmlReportChromiumIT {
+    static final String CHROMIUM = "/usr/bin/chromium";
+    private static final long TIMEOUT_SECONDS = 120;
+    private static final Pattern CHECK = Pattern.compile("<pre id=\"render-check\"[^>]*>(.*?)</pre>", Pattern.DOTALL);
+    private static final Pattern LINE = Pattern.compile("(\\S+) (\\d+)x(\\d+) marks (\\d+)/(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    /** One rendered chart: its size in CSS pixels, and how many of its marks have a non-zero box, of how many. */
+    record Rendered(int width, int height, int drawn, int marks) {
+    }
+
+    @Test
+    void everyChartOfACompareAndATuneSweepRenders() throws Exception {
+        Path compare = Files.writeString(dir.resolve("compare.json"), ReportFixtures.compareJson());
+        Path tune = Files.writeString(dir.resolve("tune.json"), ReportFixtures.tuneJson(8));
+        Path page = dir.resolve("report.html");
+        report(compare.toString(), tune.toString(), "-o", page.toString());
+
+        Map<String, Rendered> charts = render(page);
+
+        assertThat(charts).containsOnlyKeys("chart-throughput-1", "chart-latency-1", "chart-throughput-2", "chart-latency-2",
+                "chart-tune-2");
+        charts.forEach(HtmlReportChromiumIT::assertDrawn);
+        assertThat(charts.get("chart-throughput-1").marks()).isEqualTo(2 + 8); // two step lines, 3 + 5 points
+        assertThat(charts.get("chart-latency-1").marks()).isEqualTo(2 + 10);
+        assertThat(charts.get("chart-tune-2").marks()).isEqualTo(8);
+    }
+
+    @Test
+    void theChartsOfARealRunRender() throws Exception {
+        Path json = dir.resolve("run.json");
+        StringWriter out = new StringWriter();
+        int code = SluicePerf.execute(new PrintWriter(out, true), new PrintWriter(out, true), "compare", "--targets",
+                "reactor-raw,sluice-embedded", "--count", "20000", "--warmup", "0", "-q", "--json", json.toString());
+        assertThat(code).as(out.toString()).isZero();
+        report(json.toString());
+
+        Map<String, Rendered> charts = render(dir.resolve("run.html"));
+
+        assertThat(charts).containsOnlyKeys("chart-throughput-1", "chart-latency-1");
+        charts.forEach(HtmlReportChromiumIT::assertDrawn);
+        assertThat(charts.get("chart-latency-1").marks()).isEqualTo(2 + 10);
+    }
+
+    private static void assertDrawn(String id, Rendered r) {
+        assertThat(r.width()).as("%s width", id).isGreaterThan(0);
+        assertThat(r.height()).as("%s height", id).isGreaterThan(0);
+        assertThat(r.marks()).as("%s marks", id).isGreaterThan(0);
+        assertThat(r.drawn()).as("%s marks drawn with a size", id).isEqualTo(r.marks());
+    }
+
+    private void report(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] command = new String[args.length + 1];
+        command[0] = "report";
+        System.arraycopy(args, 0, command, 1, args.length);
+        assertThat(SluicePerf.execute(new PrintWriter(out, true), new PrintWriter(err, true), command)).as(err.toString()).isZero();
+    }
+
+    /** Loads {@code page} in headless Chromium and reads the render check out of the DOM it dumps. */
+    private Map<String, Rendered> render(Path page) throws IOException, InterruptedException {
+        Path dom = dir.resolve("dom.html");
+        Path log = dir.resolve("chromium.log");
+        Process chromium = new ProcessBuilder(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + dir.resolve("profile"), "--window-size=1200,900",
+                "--virtual-time-budget=2000", "--dump-dom", page.toUri().toString())
+                .redirectOutput(dom.toFile()).redirectError(log.toFile()).start();
+        if (!chromium.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            chromium.descendants().forEach(ProcessHandle::destroyForcibly);
+            chromium.destroyForcibly();
+            fail("chromium did not finish within " + TIMEOUT_SECONDS + " s; its log:\n" + tail(log));
+        }
+        assertThat(chromium.exitValue()).as("chromium's exit code; its log:\n%s", tail(log)).isZero();
+        String html = Files.readString(dom);
+        Matcher check = CHECK.matcher(html);
+        assertThat(check.find()).as("the render check in the DOM chromium dumped:\n%s", html).isTrue();
+        Map<String, Rendered> charts = new LinkedHashMap<>();
+        for (String line : check.group(1).strip().lines().toList()) {
+            Matcher m = LINE.matcher(line);
+            assertThat(m.matches()).as("render check line '%s'", line).isTrue();
+            charts.put(m.group(1), new Rendered(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                    Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5))));
+        }
+        return charts;
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+}

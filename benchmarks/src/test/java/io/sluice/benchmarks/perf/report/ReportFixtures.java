@@ -1,0 +1,54 @@
+package io.sluice.benchmarks.perf.report;
+
+import io.sluice.benchmarks.perf.measure.Latency;
+import io.sluice.benchmarks.perf.measure.RunResult;
+import io.sluice.benchmarks.perf.workload.Workload;
+import io.sluice.producer.Acks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Results files for the report's tests: a compare of two targets, and a tune sweep in the shape {@code tune} writes. */
+public final class ReportFixtures {
+    public static final Workload WORKLOAD = Workload.builder().recordSize(100).count(300_000).partitions(4)
+            .linger(Duration.ofMillis(1)).acks(Acks.APPENDED).build();
+
+    private ReportFixtures() {
+    }
+
+    /** reactor-raw and sluice-embedded, with timelines, details and (on the second) a hostile string. */
+    public static String compareJson() {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("gc", "3 collections, 12 ms in total during the phase (whole JVM)");
+        details.put("batches", "<b>1,234</b> & \"quoted\" (243.1 records/batch)");
+        RunResult raw = new RunResult("reactor-raw", WORKLOAD, 300_000, -1, 300_000, 0, 0, 0, Duration.ofMillis(2900),
+                Duration.ofMillis(2800), 103_000, 10.3, new Latency(300_000, 3.2, 8.5, 41, 180, 2_400, 6), null,
+                Map.of("gc", "1 collection"), List.of(98_000L, 110_000L, 101_000L));
+        RunResult sluice = new RunResult("sluice-embedded", WORKLOAD, 300_000, 300_000, 300_001, 0, 1, 0,
+                Duration.ofMillis(4600), Duration.ofMillis(4500), 65_000, 6.5, new Latency(300_000, 45, 120, 900, 4_100, 52_000, 80),
+                null, details, List.of(50_000L, 70_000L, 68_000L, 72_000L, 40_000L));
+        return JsonReport.json(WORKLOAD, List.of(raw, sluice));
+    }
+
+    /** A sweep of {@code trials} trials of sluice-embedded; results[0] is the default, [2] the recommended one, [3] failed (#1, #3 and #4 on the page). */
+    public static String tuneJson(int trials) {
+        List<RunResult> results = new ArrayList<>();
+        StringBuilder t = new StringBuilder();
+        for (int i = 0; i < trials; i++) {
+            double p99 = 200 + 150 * i;
+            String error = i == 3 ? "cut short: nothing received for 10s" : null;
+            results.add(new RunResult("sluice-embedded", WORKLOAD, 300_000, 300_000, 300_000, 0, 0, 0, Duration.ofSeconds(3),
+                    Duration.ofSeconds(3), i == 3 ? 0 : 50_000 + 9_000 * i, 5, new Latency(300_000, 30 + i, 80, p99, p99 * 3,
+                    p99 * 20, 50), error, Map.of(), List.of(40_000L + 1000 * i, 52_000L + 1000 * i)));
+            t.append(i == 0 ? "" : ", ").append("{\"prefetch\": ").append(64 << i).append(", \"concurrency\": 1, \"batch_size\": ")
+                    .append(16384 << (i % 3)).append(", \"linger_ms\": ").append(i % 2 == 0 ? "0.0" : "1.5")
+                    .append(", \"partitions\": 4, \"meets_p99\": ").append(p99 <= 600).append('}');
+        }
+        String json = JsonReport.json(WORKLOAD, results);
+        String tune = ",\n  \"tune\": {\"target\": \"sluice-embedded\", \"p99_target_us\": 600, \"default\": 0, \"recommended\": 2,"
+                + " \"trials\": [" + t + "]}\n}\n";
+        return json.substring(0, json.lastIndexOf("\n}")) + tune;
+    }
+}
