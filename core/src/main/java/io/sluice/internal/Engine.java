@@ -119,7 +119,7 @@ public final class Engine implements Sluice, SendTarget {
         producers.failAll(e);
         members.forEach(m -> m.fail(e));
         topics.values().forEach(t -> {
-            for (PartitionState p : t.partitions) {
+            for (PartitionState p : t.partitions()) {
                 p.close();
             }
         });

@@ -42,8 +42,8 @@ final class EngineAdmin implements Admin {
 
     /** The per-partition gauges of a registered topic. */
     void registerGauges(TopicState topic) {
-        for (PartitionState p : topic.partitions) {
-            engine.metrics.gauge(SluiceMeters.BACKLOG, p, PartitionState::backlog, SluiceMeters.TAG_TOPIC, topic.spec.name(),
+        for (PartitionState p : topic.partitions()) {
+            engine.metrics.gauge(SluiceMeters.BACKLOG, p, PartitionState::backlog, SluiceMeters.TAG_TOPIC, topic.name(),
                     SluiceMeters.TAG_PARTITION, Integer.toString(p.tp.partition()));
         }
     }
@@ -57,7 +57,7 @@ final class EngineAdmin implements Admin {
             if (topic == null) {
                 return Mono.error(new UnknownTopicException("unknown topic '" + name + "'"));
             }
-            for (PartitionState p : topic.partitions) {
+            for (PartitionState p : topic.partitions()) {
                 p.close();
             }
             engine.groups.values().forEach(g -> g.topicsChanged(name));
@@ -73,10 +73,10 @@ final class EngineAdmin implements Admin {
             engine.ensureOpen();
             TopicState t = engine.requireTopic(name);
             List<TopicDescription.PartitionInfo> infos = new ArrayList<>();
-            for (PartitionState p : t.partitions) {
+            for (PartitionState p : t.partitions()) {
                 infos.add(new TopicDescription.PartitionInfo(p.tp.partition(), p.log.startOffset(), p.log.endOffset()));
             }
-            return new TopicDescription(t.spec, List.copyOf(infos));
+            return new TopicDescription(t.spec(), List.copyOf(infos));
         });
     }
 

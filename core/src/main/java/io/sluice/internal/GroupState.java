@@ -83,7 +83,7 @@ final class GroupState {
             for (String t : m.options.topics()) {
                 TopicState ts = engine.topicOrNull(t);
                 if (ts != null) {
-                    partitionsPerTopic.put(t, ts.partitions.length);
+                    partitionsPerTopic.put(t, ts.partitionCount());
                 }
             }
         }
@@ -188,10 +188,10 @@ final class GroupState {
         List<GroupDescription.PartitionLag> lags = new ArrayList<>();
         for (TopicPartition tp : new TreeMap<>(committed).keySet()) {
             TopicState t = engine.topicOrNull(tp.topic());
-            if (t == null || tp.partition() >= t.partitions.length) {
+            if (t == null || tp.partition() >= t.partitionCount()) {
                 continue;
             }
-            long end = t.partitions[tp.partition()].log.endOffset();
+            long end = t.partition(tp.partition()).log.endOffset();
             long c = committed.get(tp);
             lags.add(new GroupDescription.PartitionLag(tp, c, end, Math.max(0, end - c)));
         }

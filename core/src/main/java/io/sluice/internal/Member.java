@@ -367,7 +367,7 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
             if (have.contains(tp)) {
                 continue;
             }
-            PartitionState p = engine.topicOrNull(tp.topic()).partitions[tp.partition()];
+            PartitionState p = engine.topicOrNull(tp.topic()).partition(tp.partition());
             long start = group.startOffset(p, options.startPosition());
             Fetch f = new Fetch(p, group.cursor(p, start), start, wakeUp, meters.get(tp.topic()));
             p.addListener(wakeUp);

@@ -55,7 +55,7 @@ final class Recovery {
             }
             TopicState topic = engine.newTopic(spec, initial);
             for (int i = 0; i < ranges.length; i++) {
-                PartitionState p = topic.partitions[i];
+                PartitionState p = topic.partition(i);
                 List<RecordBatch> batches = firsts.get(i);
                 boolean gap = false;
                 while (!batches.isEmpty() && !gap) {
@@ -95,8 +95,8 @@ final class Recovery {
             (stored == null ? Map.<TopicPartition, Long>of() : stored).forEach((tp, position) -> {
                 // a group may have read, and committed, records that were never stored (see the gap above)
                 TopicState t = engine.topics.get(tp.topic());
-                boolean known = t != null && tp.partition() < t.partitions.length;
-                committed.put(tp, known ? Math.min(position, t.partitions[tp.partition()].log.endOffset()) : position);
+                boolean known = t != null && tp.partition() < t.partitionCount();
+                committed.put(tp, known ? Math.min(position, t.partition(tp.partition()).log.endOffset()) : position);
             });
             engine.groups.put(id, new GroupState(id, engine, committed));
         }

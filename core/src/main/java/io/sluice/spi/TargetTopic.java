@@ -2,6 +2,9 @@ package io.sluice.spi;
 
 import io.micrometer.core.instrument.Timer;
 import io.sluice.admin.TopicSpec;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,12 +18,14 @@ import java.util.concurrent.TimeUnit;
 public class TargetTopic<P extends SendTarget.Partition> implements SendTarget.Topic {
     private final TopicSpec spec;
     private final P[] partitions;
+    private final List<P> partitionList;
     private final Timer sendLatency;
 
     /** {@code partitions[i]} is partition {@code i}; the array is not copied, and MUST NOT change afterwards. */
     public TargetTopic(TopicSpec spec, P[] partitions, Timer sendLatency) {
         this.spec = spec;
         this.partitions = partitions;
+        this.partitionList = Collections.unmodifiableList(Arrays.asList(partitions));
         this.sendLatency = sendLatency;
     }
 
@@ -47,6 +52,11 @@ public class TargetTopic<P extends SendTarget.Partition> implements SendTarget.T
     @Override
     public P partition(int index) {
         return partitions[index];
+    }
+
+    /** Every partition, in index order (a view, made once). */
+    public List<P> partitions() {
+        return partitionList;
     }
 
     @Override
