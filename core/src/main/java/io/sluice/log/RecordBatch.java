@@ -44,6 +44,8 @@ import static io.sluice.log.BatchFormat.RECORD_COUNT;
 public final class RecordBatch {
     /** Bytes of the batch header; the first record starts here. */
     public static final int HEADER_SIZE = 55;
+    /** The most bytes a batch may have, header included: the largest array most JVMs allocate. */
+    public static final int MAX_SIZE = BatchFormat.MAX_BATCH_SIZE;
 
     private final byte[] bytes;
     private volatile boolean verified;

@@ -14,8 +14,9 @@ import reactor.core.publisher.Mono;
  * that is full under {@code BACKPRESSURE} holds the append, and so the upstream.
  *
  * <p>Results come in acknowledgement order, which is send order within a partition. An error (unknown topic,
- * full topic under {@code FAIL}, closed engine) terminates the returned Flux; records of batches already
- * acknowledged stay written.
+ * full topic under {@code FAIL}, closed engine, a record larger than a batch may be:
+ * {@link io.sluice.errors.RecordTooLargeException}, raised before that record is sent) terminates the returned Flux;
+ * records of batches already acknowledged stay written.
  *
  * <pre>{@code
  * producer.send(Flux.range(0, 1000).map(i -> OutboundMessage.of("orders", "k" + i, bytes(i), i)))

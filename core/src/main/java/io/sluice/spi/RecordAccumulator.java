@@ -1,6 +1,8 @@
 package io.sluice.spi;
 
+import io.sluice.errors.RecordTooLargeException;
 import io.sluice.log.BatchBuilder;
+import io.sluice.log.RecordBatch;
 import io.sluice.partition.Partitioner;
 import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
@@ -46,7 +48,10 @@ final class RecordAccumulator {
         /** With acks {@code NONE}: a batch was dispatched, and its results need not wait; under the monitor. */
         void released(ProducerBatch batch);
 
-        /** The message {@link #add} was given cannot be sent (unknown topic, partition out of range); under the monitor. */
+        /**
+         * The message {@link #add} was given cannot be sent (unknown topic, partition out of range, too large for a
+         * batch); under the monitor.
+         */
         void addFailed(RuntimeException error);
 
         /** The sender worker or the linger timer closed batches; called after letting go of the monitor. */
@@ -189,12 +194,18 @@ final class RecordAccumulator {
         } else if (p >= n) {
             throw new IllegalArgumentException("message partition " + p + " does not exist: topic " + topic.name() + " has " + n + " partitions");
         }
+        int size = BatchBuilder.estimateSize(m.key(), m.value(), m.headers());
+        int maxBatchBytes = topic.maxBatchBytes();
+        if (RecordBatch.HEADER_SIZE + (long) size > maxBatchBytes) {
+            throw new RecordTooLargeException("record of " + size + " bytes (key, value and headers encoded) does not fit in a batch to topic '"
+                    + topic.name() + "': a batch holds at most " + maxBatchBytes + " bytes with its " + RecordBatch.HEADER_SIZE
+                    + "-byte header (" + topic.maxBatchBytesReason() + ")");
+        }
         PartitionBatches acc = accs[p];
         if (acc == null) {
             acc = accs[p] = new PartitionBatches(topic, topic.partition(p), batchSize);
         }
-        int size = BatchBuilder.estimateSize(m.key(), m.value(), m.headers());
-        if (acc.count > 0 && (acc.builder.sizeInBytes() + size > batchSize || acc.count >= acc.maxRecords)) {
+        if (acc.count > 0 && (acc.builder.sizeInBytes() + size > Math.min(batchSize, maxBatchBytes) || acc.count >= acc.maxRecords)) {
             close(acc);
         }
         if (acc.count == 0) {

@@ -54,6 +54,21 @@ public interface SendTarget {
         /** The most records one batch may hold (a batch beyond the topic's backlog bound could never fit). */
         long maxBatchRecords();
 
+        /**
+         * The most bytes one batch may have, header included: batches close before they would grow beyond it, and
+         * a record that does not fit alone fails its send with {@link io.sluice.errors.RecordTooLargeException}
+         * before anything is sent. By default the batch format's own limit ({@link RecordBatch#MAX_SIZE}); over
+         * the network the node's maximum frame size less the frame's headers.
+         */
+        default int maxBatchBytes() {
+            return RecordBatch.MAX_SIZE;
+        }
+
+        /** Where {@link #maxBatchBytes} comes from, for the message of the error that names it. */
+        default String maxBatchBytesReason() {
+            return "the batch format's limit";
+        }
+
         Partition partition(int index);
 
         /** Records the time from a batch's close to its acknowledgement. */

@@ -1,5 +1,6 @@
 package io.sluice.spi;
 
+import io.sluice.errors.RecordTooLargeException;
 import io.sluice.errors.UnknownTopicException;
 import io.sluice.log.RecordBatch;
 import io.sluice.producer.Acks;
@@ -21,11 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The producer against a target whose acknowledgements the test gives by hand: while a partition has
  * {@code maxInFlight} batches unacknowledged, its open batch keeps filling instead of closing into small queued
- * ones, and the acknowledgement that frees the slot sends it whole.
+ * ones, and the acknowledgement that frees the slot sends it whole. The target's batch limit
+ * ({@link SendTarget.Topic#maxBatchBytes}) closes batches before they exceed it, and a record that cannot fit alone
+ * fails its send before anything is appended.
  */
 class SendOperatorWindowTest {
     private final Scheduler sender = Schedulers.newSingle("window-test-send");
     private final List<Appended> appends = new CopyOnWriteArrayList<>();
+    /** The target's {@link SendTarget.Topic#maxBatchBytes}. */
+    private volatile int maxBatchBytes = RecordBatch.MAX_SIZE;
 
     private record Appended(RecordBatch batch, SendTarget.AppendCallback callback) {
     }
@@ -67,6 +72,16 @@ class SendOperatorWindowTest {
             @Override
             public long maxBatchRecords() {
                 return 100_000;
+            }
+
+            @Override
+            public int maxBatchBytes() {
+                return maxBatchBytes;
+            }
+
+            @Override
+            public String maxBatchBytesReason() {
+                return "the test's limit";
             }
 
             @Override
@@ -136,5 +151,43 @@ class SendOperatorWindowTest {
         upstream.tryEmitComplete();
         assertThat(results).hasSize(501);
         assertThat(results.get(500).offset()).isEqualTo(500);
+    }
+
+    @Test
+    void aRecordThatCannotFitInABatchFailsTheSendNamingItsSizeAndTheLimitWithoutAppendingIt() {
+        maxBatchBytes = 1_000;
+        DefaultProducer producer = new DefaultProducer(target, ProducerOptions.create(), p -> { });
+
+        StepVerifier.create(producer.send(OutboundMessage.of("t", (String) null, new byte[2_000], 1)))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(RecordTooLargeException.class)
+                        .hasMessageStartingWith("record of 20")
+                        .hasMessageContaining("topic 't'").hasMessageContaining("at most 1000 bytes").hasMessageContaining("the test's limit"))
+                .verify(Duration.ofSeconds(10));
+        assertThat(appends).as("nothing was appended").isEmpty();
+    }
+
+    @Test
+    void batchesCloseBeforeTheyExceedTheTargetsLimitWhateverTheBatchSize() {
+        maxBatchBytes = 1_000;
+        DefaultProducer producer = new DefaultProducer(target, ProducerOptions.create().maxInFlight(1).batchSize(1 << 20), p -> { });
+        Sinks.Many<OutboundMessage<Integer>> upstream = Sinks.many().unicast().onBackpressureBuffer();
+        List<SendResult<Integer>> results = new CopyOnWriteArrayList<>();
+        producer.send(upstream.asFlux()).subscribe(results::add);
+
+        upstream.tryEmitNext(message(0));
+        StepVerifier.create(reactor.core.publisher.Flux.interval(Duration.ofMillis(1)).filter(t -> appends.size() == 1).next())
+                .expectNextCount(1).expectComplete().verify(Duration.ofSeconds(10));
+        for (int i = 1; i <= 30; i++) { // the window is full: these fill batches of at most 1,000 bytes
+            upstream.tryEmitNext(OutboundMessage.of("t", (String) null, new byte[100], i));
+        }
+        upstream.tryEmitComplete();
+        for (int i = 0; i < appends.size(); i++) { // each acknowledgement sends the next batch
+            appends.get(i).callback().appended(i * 1_000L);
+        }
+
+        assertThat(results).hasSize(31);
+        assertThat(appends).as("batches").hasSizeGreaterThan(4)
+                .allSatisfy(a -> assertThat(a.batch().sizeInBytes()).isLessThanOrEqualTo(1_000));
+        assertThat(appends.stream().mapToInt(a -> a.batch().count()).sum()).isEqualTo(31);
     }
 }

@@ -45,7 +45,7 @@ import reactor.netty.DisposableServer;
  * options (a one-line message naming the option); after a signal, the JVM's (143 for SIGTERM, 130 for SIGINT).
  * {@link #start()} runs the node in process, for tests and embedding.
  */
-@Command(name = "sluice-node", mixinStandardHelpOptions = true, version = "sluice-node 0 (protocol v1)",
+@Command(name = "sluice-node", mixinStandardHelpOptions = true, version = "sluice-node 0 (protocol v2)",
         sortOptions = false, usageHelpWidth = 110,
         description = "Runs a Sluice node: an engine on the given store, served to NettySluice clients over TCP,"
                 + " with Prometheus metrics and a health check over HTTP.",

@@ -18,9 +18,12 @@ import java.time.Duration;
  * <tr><td>{@link #requestTimeout}</td><td>30 s</td><td>how long an admin request waits for its answer (reconnects included)</td></tr>
  * <tr><td>{@link #deliveryTimeout}</td><td>2 min</td><td>how long a batch may wait for the node's acknowledgement (reconnects and a full topic holding it under BACKPRESSURE
  * included), before its send fails with {@code DisconnectedException} (Kafka's {@code delivery.timeout.ms})</td></tr>
- * <tr><td>{@link #reconnectBackoff}</td><td>100 ms .. 5 s</td><td>the wait between reconnect attempts, doubling up to the maximum</td></tr>
+ * <tr><td>{@link #reconnectBackoff}</td><td>100 ms .. 1 s</td><td>the wait between reconnect attempts, doubling up to the maximum, each drawn
+ * from the upper half of its range (jitter): how soon a node that is back is found, vs. attempts against one that is not. It restarts from the
+ * minimum once a connection is ready, except after the node closed one for a protocol error</td></tr>
  * <tr><td>{@link #heartbeat}</td><td>5 s</td><td>a silent node is dropped (and reconnected) after 3 intervals</td></tr>
- * <tr><td>{@link #maxFrameSize}</td><td>16 MiB</td><td>the largest frame the node may send</td></tr>
+ * <tr><td>{@link #maxFrameSize}</td><td>16 MiB</td><td>the largest frame the node may send (the largest this client may send is the
+ * node's own {@code maxFrameSize}, told in the handshake: a record too large for it fails its send with {@code RecordTooLargeException})</td></tr>
  * </table>
  */
 public final class ClientOptions {
@@ -33,7 +36,7 @@ public final class ClientOptions {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration deliveryTimeout = Duration.ofMinutes(2);
     private Duration reconnectMin = Duration.ofMillis(100);
-    private Duration reconnectMax = Duration.ofSeconds(5);
+    private Duration reconnectMax = Duration.ofSeconds(1);
     private Duration heartbeat = Duration.ofSeconds(5);
     private int maxFrameSize = 16 * 1024 * 1024;
     private MeterRegistry meterRegistry;
@@ -115,7 +118,10 @@ public final class ClientOptions {
         return c;
     }
 
-    /** Waits between reconnect attempts: {@code min}, doubling up to {@code max}. */
+    /**
+     * Waits between reconnect attempts: {@code min}, doubling up to {@code max}, each wait drawn at random from the
+     * upper half of its range (so at most {@code max}); by default 100 ms .. 1 s.
+     */
     public ClientOptions reconnectBackoff(Duration min, Duration max) {
         positive("min", min);
         positive("max", max);

@@ -105,6 +105,11 @@ public final class NettySluice implements Sluice {
         connection.dropConnection();
     }
 
+    /** True while a connection has shaken hands: for tests. */
+    boolean isConnected() {
+        return connection.isReady();
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new ClosedException("the client of node " + connection.address() + " is closed");

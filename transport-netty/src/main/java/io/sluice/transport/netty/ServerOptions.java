@@ -13,7 +13,8 @@ import java.util.Map;
  * <caption>Options</caption>
  * <tr><th>option</th><th>default</th><th>what it trades</th></tr>
  * <tr><td>{@link #host}/{@link #port}</td><td>127.0.0.1 / 7420</td><td>port 0 takes a free one ({@link SluiceServer#port()})</td></tr>
- * <tr><td>{@link #maxFrameSize}</td><td>16 MiB</td><td>the largest frame (so batch) a client may send; checked before allocating</td></tr>
+ * <tr><td>{@link #maxFrameSize}</td><td>16 MiB</td><td>the largest frame (so batch) a client may send; checked before allocating, and told to
+ * clients in the handshake, whose producers then fail a record too large for it with {@code RecordTooLargeException}</td></tr>
  * <tr><td>{@link #tls}</td><td>none</td><td>encryption and the server's identity, for CPU</td></tr>
  * <tr><td>{@link #token}</td><td>none: every client may do everything</td><td>who may read, write, administer</td></tr>
  * <tr><td>{@link #heartbeat}</td><td>5 s</td><td>a silent peer is dropped after 3 intervals: faster detection vs. spurious drops</td></tr>

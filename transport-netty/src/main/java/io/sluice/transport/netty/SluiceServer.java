@@ -52,7 +52,7 @@ public final class SluiceServer implements AutoCloseable {
         TcpServer tcp = TcpServer.create().host(options.host()).port(options.port())
                 .doOnConnection(c -> {
                     ServerSession session = new ServerSession(c.channel(), engine, options.tokens(), nodeName, heartbeatMillis,
-                            this::publishTopics);
+                            options.maxFrameSize(), this::publishTopics);
                     sessions.add(session);
                     c.onDispose(() -> {
                         sessions.remove(session);

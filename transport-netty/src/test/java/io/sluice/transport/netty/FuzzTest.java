@@ -325,7 +325,8 @@ class FuzzTest {
                 c.frames++;
             }
             if (!framing.failed) {
-                // zeros complete the frame being read, if any (a zero kind is invalid: that frame ends it too)
+                // zeros complete the frame being read, if any (a zero kind is invalid: that frame ends it too), or the header of
+                // an oversized one, which the node waits for before it answers and closes
                 while (!framing.atBoundary() && !framing.failed) {
                     out.write(0);
                     framing.feed((byte) 0);
@@ -491,6 +492,8 @@ class FuzzTest {
         private final byte[] length = new byte[4];
         private int lengthBytes;
         private long bodyLeft;
+        /** Bytes of an oversized frame's body header still to come: the node waits for its kind and stream. */
+        private int oversizedHeaderLeft;
         boolean failed;
 
         Framing(int max) {
@@ -507,6 +510,10 @@ class FuzzTest {
             if (failed) {
                 return;
             }
+            if (oversizedHeaderLeft > 0) {
+                failed = --oversizedHeaderLeft == 0;
+                return;
+            }
             if (bodyLeft > 0) {
                 bodyLeft--;
                 return;
@@ -515,8 +522,10 @@ class FuzzTest {
             if (lengthBytes == 4) {
                 lengthBytes = 0;
                 int n = ByteBuffer.wrap(length).getInt();
-                if (n > max || n < Frames.BODY_HEADER) {
+                if (n < Frames.BODY_HEADER) {
                     failed = true;
+                } else if (n > max) {
+                    oversizedHeaderLeft = Frames.BODY_HEADER;
                 } else {
                     bodyLeft = n;
                 }
@@ -524,7 +533,7 @@ class FuzzTest {
         }
 
         boolean atBoundary() {
-            return lengthBytes == 0 && bodyLeft == 0;
+            return lengthBytes == 0 && bodyLeft == 0 && oversizedHeaderLeft == 0;
         }
     }
 }

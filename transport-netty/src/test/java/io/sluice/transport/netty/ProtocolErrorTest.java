@@ -21,7 +21,8 @@ import reactor.test.StepVerifier;
 
 /**
  * A frame that ends a connection (malformed, oversized) comes after the answers to the frames before it: those
- * answers reach the client, then the ERROR, then the node closes the connection.
+ * answers reach the client, then the ERROR, then the node closes the connection. An oversized frame's ERROR goes on
+ * its own stream, so that a client fails that request instead of sending it again.
  */
 class ProtocolErrorTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -49,7 +50,34 @@ class ProtocolErrorTest {
 
     @Test
     void theAnswerToAFrameBeforeAnOversizedOneIsWrittenBeforeTheFatalError() {
-        assertAnswersThenFatal(ByteBuffer.allocate(4).putInt(1 << 20).array(), ErrorCode.FRAME_TOO_LARGE.name());
+        assertAnswersThenFatal(ByteBuffer.allocate(9).putInt(1 << 20).put(Frames.METADATA).putInt(3).array(), ErrorCode.FRAME_TOO_LARGE.name());
+    }
+
+    @Test
+    void anOversizedProduceIsRefusedOnItsOwnStreamNamingItsSizeAndTheMaximumBeforeTheNodeClosesTheConnection() {
+        try (RawClient raw = RawClient.connect(server.port())) {
+            raw.write(TestFrames.hello(1, null), TIMEOUT);
+            raw.await(f -> f.kind() == Frames.HELLO_OK, TIMEOUT);
+            // only the header of a PRODUCE frame of 5,000 bytes: the node decides before the rest comes
+            raw.write(ByteBuffer.allocate(9).putInt(5_000).put(Frames.PRODUCE).putInt(7).array(), TIMEOUT);
+
+            assertThat(raw.awaitClose(TIMEOUT)).isTrue();
+            RawClient.Frame error = raw.frames().get(raw.frames().size() - 1);
+            assertThat(error.kind()).isEqualTo(Frames.ERROR);
+            assertThat(error.stream()).as("the refused request's stream").isEqualTo(7);
+            assertThat(error.errorCode()).isEqualTo(ErrorCode.FRAME_TOO_LARGE.name());
+            assertThat(error.errorMessage()).isEqualTo("PRODUCE frame of 5000 bytes exceeds the maximum of 4096");
+        }
+    }
+
+    @Test
+    void theHandshakeTellsTheClientTheNodesMaximumFrameSize() {
+        try (RawClient raw = RawClient.connect(server.port())) {
+            raw.write(TestFrames.hello(1, null), TIMEOUT);
+            RawClient.Frame ok = raw.await(f -> f.kind() == Frames.HELLO_OK, TIMEOUT);
+
+            assertThat(TestFrames.helloOkMaxFrameSize(ok.body())).isEqualTo(4096);
+        }
     }
 
     @Test

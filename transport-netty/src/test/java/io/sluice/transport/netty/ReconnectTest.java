@@ -2,6 +2,8 @@ package io.sluice.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.EngineOptions;
+import io.sluice.Sluice;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.partition.Partitioners;
@@ -12,17 +14,20 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /**
  * Connections cut mid-stream, by the node and by the client, several times: an idempotent producer's 100,000
  * records end as exactly 100,000 records in the log (the node drops the copies that resends bring), dense and
  * each once, and the consumer group receives every one of them (at least once: a member that lost its
- * connection gets its unacknowledged records again).
+ * connection gets its unacknowledged records again). A send waiting for a restarted node goes through soon after
+ * the node listens again: the client's waits between attempts are capped at a second by default.
  */
 class ReconnectTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -108,6 +113,42 @@ class ReconnectTest {
                     .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(io.sluice.errors.DisconnectedException.class)
                             .hasMessageContaining("orders-0").hasMessageContaining("delivery timeout").hasMessageContaining("127.0.0.1:"))
                     .verify(TIMEOUT);
+        }
+    }
+
+    @Test
+    void aSendWaitingForARestartedNodeIsAcknowledgedWithinASecondAndAHalfOfItListeningAgain() {
+        Duration down = Duration.ofSeconds(3); // long enough for the client's waits to reach their cap
+        Sluice engine = Sluice.embedded(EngineOptions.create().name("restarted"));
+        SluiceServer first = SluiceServer.start(engine, ServerOptions.create().port(0));
+        int port = first.port();
+        AtomicReference<SluiceServer> second = new AtomicReference<>();
+        AtomicLong listeningAt = new AtomicLong();
+        AtomicLong acknowledgedAt = new AtomicLong();
+        try (NettySluice client = NettySluice.connect(ClientOptions.create().address("127.0.0.1", port))) { // the default backoff
+            client.admin().createTopic(TopicSpec.of("orders")).block(TIMEOUT);
+            first.close();
+
+            StepVerifier acknowledged = StepVerifier.create(client.producer(ProducerOptions.create())
+                            .send(OutboundMessage.of("orders", new byte[100])).doOnNext(r -> acknowledgedAt.set(System.nanoTime())))
+                    .assertNext(r -> assertThat(r.offset()).isZero()).expectComplete().verifyLater();
+            StepVerifier.create(Mono.delay(down, Schedulers.boundedElastic())
+                            .map(t -> SluiceServer.start(engine, ServerOptions.create().port(port)))
+                            .doOnNext(s -> listeningAt.set(System.nanoTime())))
+                    .consumeNextWith(second::set).expectComplete().verify(TIMEOUT);
+            acknowledged.verify(TIMEOUT);
+
+            Duration resumedAfter = Duration.ofNanos(acknowledgedAt.get() - listeningAt.get());
+            System.out.printf("ReconnectTest: node down %d ms; the waiting send was acknowledged %d ms after it listened again (%d connections)%n",
+                    down.toMillis(), resumedAfter.toMillis(), client.connections());
+            assertThat(resumedAfter).as("from the node listening again to the acknowledgement").isLessThan(Duration.ofMillis(1_500));
+            assertThat(client.connections()).isEqualTo(2);
+        } finally {
+            first.close(); // again when the test got that far: a second close does nothing
+            if (second.get() != null) {
+                second.get().close();
+            }
+            engine.close();
         }
     }
 }

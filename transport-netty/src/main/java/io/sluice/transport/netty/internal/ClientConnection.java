@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.sluice.errors.ClosedException;
 import io.sluice.errors.DisconnectedException;
 import io.sluice.errors.ErrorCode;
+import io.sluice.errors.ProtocolException;
 import io.sluice.log.RecordBatch;
 import io.sluice.producer.Acks;
 import io.sluice.spi.SendTarget;
@@ -23,9 +24,11 @@ import reactor.util.Logger;
 import reactor.util.Loggers;
 
 /**
- * The client's one connection to its node, kept up: it connects, shakes hands ({@link Handshake}), and when the
- * connection drops it reconnects with backoff ({@link Dialer}), sends again every produce request not yet answered
- * (the node drops the copies it already appended, by producer id and sequence) and subscribes again. Admin requests
+ * The client's one connection to its node, kept up: it connects, shakes hands ({@link Handshake}: it learns the
+ * node's maximum frame size, which bounds the producers' batches), and when the connection drops it reconnects with
+ * backoff ({@link Dialer}; growing while the node closes connections for protocol errors), sends again every produce
+ * request not yet answered (the node drops the copies it already appended, by producer id and sequence; a request the
+ * node answered with an error is not sent again) and subscribes again. Admin requests
  * in flight on a dropped connection fail with {@link DisconnectedException} (they may have taken effect). Requests
  * are matched to answers by stream id ({@link InFlightRequests}); frames on a subscription's stream go to it.
  */
@@ -48,6 +51,10 @@ public final class ClientConnection {
     private volatile boolean closed;
     private volatile Throwable fatal;
     private volatile long connections;
+    /** The largest frame the node takes, from the last handshake; no limit until the first. */
+    private volatile int nodeMaxFrameSize = Integer.MAX_VALUE;
+    /** The connection the node sent a protocol error on, after which it closes it. */
+    private volatile Connection protocolError;
 
     public ClientConnection(ClientOptions options) {
         this.options = options;
@@ -85,6 +92,20 @@ public final class ClientConnection {
     /** Connections made so far (1 + reconnects). */
     public long connections() {
         return connections;
+    }
+
+    /** True while a connection has shaken hands (and not been lost). */
+    public boolean isReady() {
+        return ready != null;
+    }
+
+    /** The largest frame the node takes, as its last handshake said. */
+    public int nodeMaxFrameSize() {
+        return nodeMaxFrameSize;
+    }
+
+    void nodeMaxFrameSize(int bytes) {
+        nodeMaxFrameSize = bytes;
     }
 
     // ---- the connection's life ----
@@ -142,7 +163,7 @@ public final class ClientConnection {
             }
             ready = c;
             connecting = null;
-            dialer.reset();
+            dialer.ready();
         }
         if (connections > 1) {
             log.info("Reconnected to node {}; sent {} unanswered requests again", address, again.size());
@@ -175,7 +196,9 @@ public final class ClientConnection {
         requests.connectionLost(c, e);
         subscriptions.values().forEach(s -> s.disconnected(c));
         if (!closed && fatal == null && firstReady.isDone()) {
-            log.warn("Lost the connection to node {}; reconnecting", address);
+            boolean afterProtocolError = protocolError == c;
+            log.warn("Lost the connection to node {}{}; reconnecting", address, afterProtocolError ? " after a protocol error" : "");
+            dialer.lost(afterProtocolError);
             scheduleReconnect();
         } else if (!firstReady.isDone()) {
             firstReady.completeExceptionally(e);
@@ -211,8 +234,15 @@ public final class ClientConnection {
                     if (r.stream == 0) {
                         RuntimeException e = ErrorCodec.read(r);
                         log.warn("Node {} closes the connection: {} {}", address, ErrorCode.of(e), e.getMessage());
+                        protocolError = c;
                         c.dispose();
-                    } else if (requests.contains(r.stream)) {
+                        return;
+                    }
+                    // read once more from the start: a protocol error on a request's stream closes the connection too
+                    if (ErrorCodec.read(new FrameReader(body.duplicate().readerIndex(0))) instanceof ProtocolException) {
+                        protocolError = c;
+                    }
+                    if (requests.contains(r.stream)) {
                         requests.answer(r);
                     } else {
                         ClientSubscription s = subscriptions.get(r.stream);

@@ -12,8 +12,10 @@ import java.util.List;
 /**
  * Splits the byte stream into frame bodies ({@code kind stream payload}, as retained slices). A length above the
  * maximum, or below a body header, is answered with an {@link Frames#ERROR} ({@code FRAME_TOO_LARGE} or
- * {@code INVALID_FRAME}) after the answers already queued, and the connection is closed, before anything is allocated for the frame; bytes arriving
- * after that are dropped.
+ * {@code INVALID_FRAME}) after the answers already queued, and the connection is closed, before anything is
+ * allocated for the frame; bytes arriving after that are dropped. An oversized frame's error names its kind and goes
+ * on its stream once its body header has arrived, so that the peer fails that request (a PRODUCE's batch) rather
+ * than sending it again on its next connection.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFrameSize;
@@ -42,18 +44,27 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         while (in.readableBytes() >= Frames.LENGTH_FIELD) {
-            int length = in.getInt(in.readerIndex());
+            int at = in.readerIndex();
+            int length = in.getInt(at);
             if (length > maxFrameSize || length < Frames.BODY_HEADER) {
                 if (!out.isEmpty()) {
                     return; // the frames before it go first (this is called again), so their answers precede the error
                 }
+                ByteBuf error;
+                if (length < Frames.BODY_HEADER) {
+                    error = ErrorCodec.encode(0, ErrorCode.INVALID_FRAME,
+                            "frame length " + length + " is shorter than the " + Frames.BODY_HEADER + "-byte body header");
+                } else if (in.readableBytes() < Frames.LENGTH_FIELD + Frames.BODY_HEADER) {
+                    return; // its kind and stream have yet to come
+                } else {
+                    byte kind = in.getByte(at + Frames.LENGTH_FIELD);
+                    int stream = in.getInt(at + Frames.LENGTH_FIELD + 1);
+                    error = ErrorCodec.encode(stream, ErrorCode.FRAME_TOO_LARGE, Frames.kindName(kind) + " frame of "
+                            + Integer.toUnsignedString(length) + " bytes exceeds the maximum of " + maxFrameSize);
+                }
                 failed = true;
                 in.skipBytes(in.readableBytes());
-                ErrorCode code = length > maxFrameSize ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.INVALID_FRAME;
-                String message = length > maxFrameSize
-                        ? "frame of " + Integer.toUnsignedString(length) + " bytes exceeds the maximum of " + maxFrameSize
-                        : "frame length " + length + " is shorter than the " + Frames.BODY_HEADER + "-byte body header";
-                failAndClose(ctx.channel(), ErrorCodec.encode(0, code, message));
+                failAndClose(ctx.channel(), error);
                 return;
             }
             if (in.readableBytes() < Frames.LENGTH_FIELD + length) {

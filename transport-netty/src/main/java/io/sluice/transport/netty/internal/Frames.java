@@ -11,7 +11,8 @@ import io.netty.buffer.ByteBufAllocator;
  * {@code int16 length} (-1: null) and UTF-8 bytes; {@code bytes} is {@code int32 length} (-1: null) and the bytes
  * ({@link FrameWriter} writes these types, {@link FrameReader} reads them with bounds checks).
  *
- * <p>A connection opens with {@link #HELLO} (version, token, client id), answered by {@link #HELLO_OK} or an
+ * <p>A connection opens with {@link #HELLO} (version, token, client id), answered by {@link #HELLO_OK} (with the
+ * node's maximum frame size, so that the client never sends a batch the node would refuse) or an
  * {@link #ERROR} ({@code UNSUPPORTED_VERSION}, {@code UNAUTHORIZED}) after which the node closes it. Then:
  * <ul>
  * <li>admin requests ({@link #CREATE_TOPIC} ... {@link #METADATA}) answered by {@link #OK}, {@link #TOPIC},
@@ -25,7 +26,8 @@ import io.netty.buffer.ByteBufAllocator;
  * <li>{@link #HEARTBEAT} both ways on an idle connection; a peer silent for three intervals is dead.</li>
  * </ul>
  * An {@link #ERROR} carries a stable code ({@link io.sluice.errors.ErrorCode}) and a message. A frame the node cannot
- * parse gets {@code INVALID_FRAME} and closes that connection only.
+ * parse gets {@code INVALID_FRAME}, one longer than its maximum {@code FRAME_TOO_LARGE}, on the frame's stream when
+ * its header could be read (so a PRODUCE's error fails that request), and closes that connection only.
  *
  * <p>This class holds the frame header and the kinds; each kind's payload is written and read by its codec, the two
  * side by side: {@link HelloCodec}, {@link AdminCodec}, {@link ProduceCodec}, {@link SubscribeCodec},
@@ -37,8 +39,8 @@ public final class Frames {
     private Frames() {
     }
 
-    /** Protocol version this code speaks. */
-    public static final short VERSION = 1;
+    /** Protocol version this code speaks (2: {@link #HELLO_OK} carries the node's maximum frame size). */
+    public static final short VERSION = 2;
     /** Bytes before a frame's body: the length. */
     public static final int LENGTH_FIELD = 4;
     /** Bytes of a body's header: kind and stream. */

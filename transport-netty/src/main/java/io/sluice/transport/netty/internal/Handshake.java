@@ -6,9 +6,10 @@ import reactor.netty.Connection;
 
 /**
  * The handshake on a new connection, as two requests: {@link Frames#HELLO} (version, token, client id) answered by
- * {@link Frames#HELLO_OK}, then {@link Frames#METADATA} answered by the topic list, after which the connection is
- * ready. A refusal (a wrong token or version) is final: reconnecting would not make it better. Losing the connection
- * meanwhile fails only this handshake; the client reconnects.
+ * {@link Frames#HELLO_OK} (whose node's maximum frame size bounds the client's batches from then on), then
+ * {@link Frames#METADATA} answered by the topic list, after which the connection is ready. A refusal (a wrong token
+ * or version) is final: reconnecting would not make it better. Losing the connection meanwhile fails only this
+ * handshake; the client reconnects.
  */
 final class Handshake extends Request {
     private final ClientConnection owner;
@@ -30,7 +31,7 @@ final class Handshake extends Request {
     @Override
     void answer(FrameReader r) {
         if (r.kind == Frames.HELLO_OK) {
-            HelloCodec.readHelloOk(r);
+            owner.nodeMaxFrameSize(HelloCodec.readHelloOk(r));
             Handshake metadata = new Handshake(owner, connection, owner.requests.nextId());
             owner.requests.add(metadata);
             Outbound.of(connection.channel()).write(Frames.empty(Frames.METADATA, metadata.id));

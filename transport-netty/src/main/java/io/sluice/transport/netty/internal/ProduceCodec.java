@@ -1,6 +1,7 @@
 package io.sluice.transport.netty.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.sluice.producer.Acks;
 
@@ -44,6 +45,15 @@ final class ProduceCodec {
             throw r.invalid("batch is missing");
         }
         return new Produce(topic, partition, Acks.values()[acks], batch);
+    }
+
+    /**
+     * The bytes a PRODUCE frame of {@code topic} has besides its batch, as its length counts them: the body header,
+     * the topic, partition, acks and the batch's length. A batch fits a maximum frame size {@code m} when it has at
+     * most {@code m} less these bytes.
+     */
+    static int frameOverhead(String topic) {
+        return Frames.BODY_HEADER + 2 + ByteBufUtil.utf8Bytes(topic) + 4 + 1 + 4;
     }
 
     static ByteBuf encodeProduced(int stream, long baseOffset) {

@@ -1,6 +1,9 @@
 package io.sluice.transport.netty.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.errors.ErrorCode;
+import io.sluice.errors.ProtocolException;
+import io.sluice.errors.RecordTooLargeException;
 import io.sluice.log.RecordBatch;
 import io.sluice.producer.Acks;
 import io.sluice.spi.SendTarget;
@@ -8,6 +11,7 @@ import io.sluice.spi.SendTarget;
 /**
  * A batch to append on the node: sent again after every reconnect until answered (the node drops the copies it
  * already appended, by producer id and sequence), or until the delivery timeout fails it ({@link InFlightRequests}).
+ * An error answer fails it for good: a refused batch is never sent again.
  */
 final class ProduceRequest extends Request {
     final String topic;
@@ -39,8 +43,13 @@ final class ProduceRequest extends Request {
         callback.appended(ProduceCodec.readProduced(r));
     }
 
+    /** A node's refusal of the frame as too large fails the batch as too large, naming it; it is not sent again. */
     @Override
     void fail(Throwable e) {
+        if (e instanceof ProtocolException p && p.code() == ErrorCode.FRAME_TOO_LARGE) {
+            e = new RecordTooLargeException("the node refused the batch of " + topic + "-" + partition + " (" + batch.count() + " records, "
+                    + batch.sizeInBytes() + " bytes): " + p.getMessage(), p);
+        }
         callback.failed(e);
     }
 

@@ -26,7 +26,7 @@ public final class RemoteTarget implements SendTarget {
     private final ClientConnection connection;
     private final Scheduler sender;
     private final MeterRegistry registry;
-    private final Map<TopicSpec, TargetTopic<Partition>> cache = new ConcurrentHashMap<>();
+    private final Map<TopicSpec, RemoteTopic> cache = new ConcurrentHashMap<>();
     /**
      * Producer ids: seeded once from SecureRandom on the thread that connects (reading it may block, which a send's
      * Reactor thread must not), then a fast generator; what matters is that two producers never share an id.
@@ -72,7 +72,7 @@ public final class RemoteTarget implements SendTarget {
     }
 
     /** The topic's partitions, whose appends are produce requests, and its meters (tagged with the node). */
-    private TargetTopic<Partition> newTopic(TopicSpec spec) {
+    private RemoteTopic newTopic(TopicSpec spec) {
         Partition[] partitions = new Partition[spec.partitions()];
         Counter bytesOut = Counter.builder(SluiceMeters.BYTES_IN).tag(SluiceMeters.TAG_NODE, connection.address())
                 .tag(SluiceMeters.TAG_TOPIC, spec.name()).register(registry);
@@ -81,7 +81,28 @@ public final class RemoteTarget implements SendTarget {
         }
         Timer sendLatency = Timer.builder(SluiceMeters.SEND_LATENCY).tag(SluiceMeters.TAG_NODE, connection.address())
                 .tag(SluiceMeters.TAG_TOPIC, spec.name()).register(registry);
-        return new TargetTopic<>(spec, partitions, sendLatency);
+        return new RemoteTopic(spec, partitions, sendLatency);
+    }
+
+    /** A topic whose batches must fit in a PRODUCE frame of the node's maximum size, as its last handshake said. */
+    private final class RemoteTopic extends TargetTopic<Partition> {
+        private final int frameOverhead;
+
+        RemoteTopic(TopicSpec spec, Partition[] partitions, Timer sendLatency) {
+            super(spec, partitions, sendLatency);
+            this.frameOverhead = ProduceCodec.frameOverhead(spec.name());
+        }
+
+        @Override
+        public int maxBatchBytes() {
+            return Math.max(0, connection.nodeMaxFrameSize() - frameOverhead);
+        }
+
+        @Override
+        public String maxBatchBytesReason() {
+            return "node " + connection.address() + " takes frames of at most " + connection.nodeMaxFrameSize()
+                    + " bytes, its maxFrameSize, PRODUCE header included";
+        }
     }
 
     private final class Partition implements SendTarget.Partition {

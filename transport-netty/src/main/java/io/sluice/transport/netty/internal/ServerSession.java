@@ -36,13 +36,15 @@ public final class ServerSession {
     private final Map<String, Access> tokens;
     private final String nodeName;
     private final int heartbeatMillis;
+    private final int maxFrameSize;
     private final ServerAdmin admin;
     private final Map<Integer, ServerSubscription> subscriptions = new ConcurrentHashMap<>();
     private Access access;
     private volatile boolean closed;
 
+    /** {@code maxFrameSize} is the connection's {@link FrameDecoder}'s, told to the client in the handshake. */
     public ServerSession(Channel channel, Sluice engine, Map<String, Access> tokens, String nodeName, int heartbeatMillis,
-                         Runnable topicsChanged) {
+                         int maxFrameSize, Runnable topicsChanged) {
         this.channel = channel;
         this.outbound = Outbound.of(channel);
         this.engine = engine;
@@ -50,6 +52,7 @@ public final class ServerSession {
         this.tokens = tokens;
         this.nodeName = nodeName;
         this.heartbeatMillis = heartbeatMillis;
+        this.maxFrameSize = maxFrameSize;
         this.admin = new ServerAdmin(this, engine.admin(), topicsChanged);
     }
 
@@ -165,7 +168,7 @@ public final class ServerSession {
             }
             access = a;
         }
-        write(HelloCodec.encodeHelloOk(r.stream, nodeName, heartbeatMillis));
+        write(HelloCodec.encodeHelloOk(r.stream, nodeName, heartbeatMillis, maxFrameSize));
     }
 
     // ---- producing ----

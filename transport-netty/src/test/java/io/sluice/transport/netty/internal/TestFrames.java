@@ -95,4 +95,9 @@ public final class TestFrames {
     public static FrameReader reader(byte[] body) {
         return new FrameReader(Unpooled.wrappedBuffer(body));
     }
+
+    /** The node's maximum frame size that a HELLO_OK body carries. */
+    public static int helloOkMaxFrameSize(byte[] body) {
+        return HelloCodec.readHelloOk(reader(body));
+    }
 }
