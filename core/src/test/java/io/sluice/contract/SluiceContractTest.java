@@ -604,16 +604,20 @@ public abstract class SluiceContractTest {
     }
 
     @Test
-    void sendingToAnUnknownTopicFailsNamingIt() {
+    void sendingToAnUnknownTopicFailsNamingItAndHowToCreateIt() {
         StepVerifier.create(sluice.producer(ProducerOptions.create()).send(OutboundMessage.of("no-such-topic", new byte[1])))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class).hasMessageContaining("no-such-topic"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class)
+                        .hasMessageStartingWith("unknown topic 'no-such-topic'")
+                        .hasMessageEndingWith(": create it with admin().createTopic(TopicSpec.of(\"no-such-topic\"))"))
                 .verify(TIMEOUT);
     }
 
     @Test
-    void consumingAnUnknownTopicFailsNamingIt() {
+    void consumingAnUnknownTopicFailsNamingItAndHowToCreateIt() {
         StepVerifier.create(sluice.consumer(consumerOptions("g", "missing-topic")).receive())
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class).hasMessageContaining("missing-topic"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class)
+                        .hasMessageStartingWith("unknown topic 'missing-topic'")
+                        .hasMessageEndingWith(": create it with admin().createTopic(TopicSpec.of(\"missing-topic\"))"))
                 .verify(TIMEOUT);
     }
 
