@@ -45,9 +45,10 @@ class ArchitectureTest {
     /** Every module but core: the classes of io.sluice outside these are core's. */
     private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS};
 
-    /** Every module's main classes (the jars and directories on this module's test class path). */
+    /** Every module's main classes (the jars and directories on this module's test class path; test-jars are tests). */
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("io.sluice");
 
     @Test

@@ -27,8 +27,10 @@ public interface Consumer {
 
     /**
      * Runs {@code handler} for every record with the options' {@code concurrency}, {@code ordering} and
-     * {@code retry}; acknowledges each record when its handler completes, and after the last failed attempt
-     * sends it to the dead-letter topic (with the cause in headers) or, without one, ends with the error.
+     * {@code retry}; acknowledges each record when its handler's publisher completes, and after the last failed attempt
+     * sends it to the dead-letter topic (with the cause in headers; created on first use, see
+     * {@link ConsumerOptions#deadLetterTopic}) or, without one, ends with the error. The handler returns a publisher,
+     * never null ({@code Mono.empty()} to acknowledge at once); an attempt that throws, returns null or errors failed.
      */
     Flux<Result> process(Function<Record, ? extends Publisher<?>> handler);
 

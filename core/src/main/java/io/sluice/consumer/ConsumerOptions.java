@@ -145,7 +145,13 @@ public final class ConsumerOptions {
         return c;
     }
 
-    /** Where {@link Consumer#process} sends a record whose attempts all failed (the topic must exist). */
+    /**
+     * Where {@link Consumer#process} sends a record whose attempts all failed. When the topic does not exist, the
+     * first dead letter creates it with as many partitions as the topic that record came from (and the other
+     * settings of {@code TopicSpec.of(topic)}); create it yourself for other settings. Over a node this takes a
+     * token that may create topics; without one the dead letter fails with an {@code UnauthorizedException} that
+     * says so, and {@code process} ends without acknowledging the record.
+     */
     public ConsumerOptions deadLetterTopic(String topic) {
         ConsumerOptions c = new ConsumerOptions(this);
         c.deadLetterTopic = Check.name("deadLetterTopic", topic);

@@ -1,6 +1,7 @@
 package io.sluice.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.sluice.admin.Admin;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
 import io.sluice.metrics.SluiceMeters;
@@ -58,8 +59,8 @@ final class DefaultConsumer extends AbstractConsumer {
     }
 
     @Override
-    protected void requireTopic(String topic) {
-        engine.requireTopic(topic);
+    protected Admin admin() {
+        return engine.admin();
     }
 
     @Override

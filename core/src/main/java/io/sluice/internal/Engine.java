@@ -172,10 +172,11 @@ public final class Engine implements Sluice, SendTarget {
         return topics.get(name);
     }
 
+    /** The topic; else throws {@link UnknownTopicException} naming it, with the hint to create it. */
     TopicState requireTopic(String name) {
         TopicState t = topics.get(name);
         if (t == null) {
-            throw new UnknownTopicException("unknown topic '" + name + "'");
+            throw UnknownTopicException.withCreateHint(name, null);
         }
         return t;
     }
@@ -199,11 +200,7 @@ public final class Engine implements Sluice, SendTarget {
 
     @Override
     public SendTarget.Topic topic(String name) {
-        TopicState t = topics.get(name);
-        if (t == null) {
-            throw new UnknownTopicException("unknown topic '" + name + "': create it with admin().createTopic(TopicSpec.of(\"" + name + "\"))");
-        }
-        return t;
+        return requireTopic(name);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.sluice.spi;
 
 import io.micrometer.core.instrument.Counter;
+import io.sluice.admin.Admin;
+import io.sluice.admin.TopicSpec;
 import io.sluice.check.Check;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
@@ -8,11 +10,15 @@ import io.sluice.consumer.DeadLetterHeaders;
 import io.sluice.consumer.Delivery;
 import io.sluice.consumer.RebalanceEvent;
 import io.sluice.consumer.Result;
+import io.sluice.errors.TopicExistsException;
+import io.sluice.errors.UnauthorizedException;
+import io.sluice.errors.UnknownTopicException;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.Producer;
 import io.sluice.record.Headers;
 import io.sluice.record.Record;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -30,8 +36,12 @@ import reactor.core.publisher.Sinks;
  * A subclass supplies {@link #receive()}. Public for {@code sluice-transport-netty}; not API.
  */
 public abstract class AbstractConsumer implements Consumer {
+    /** A cached Mono's lifetime for "keep it". */
+    private static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
     protected final ConsumerOptions options;
     private volatile Producer deadLetters;
+    /** Makes sure the dead-letter topic exists, once: made on the first dead letter (see {@link #deadLetterTopic}). */
+    private volatile Mono<Void> deadLetterTopicReady;
     /** The one subscription a consumer takes at a time: a member of its group, here or on a node. */
     private final AtomicReference<Membership> active = new AtomicReference<>();
     private final Sinks.Many<RebalanceEvent> events = Sinks.many().multicast().onBackpressureBuffer(1024, false);
@@ -91,14 +101,14 @@ public abstract class AbstractConsumer implements Consumer {
         });
     }
 
-    /** Throws {@link io.sluice.errors.UnknownTopicException} naming {@code topic} when it does not exist. */
-    protected abstract void requireTopic(String topic);
-
     /** The counter {@code name} for {@code topic} and this consumer's group. */
     protected abstract Counter counter(String name, String topic);
 
     /** A producer for dead letters, made once, on the first. */
     protected abstract Producer newDeadLetterProducer();
+
+    /** The admin of the {@code Sluice} this consumer belongs to: it creates a missing dead-letter topic. */
+    protected abstract Admin admin();
 
     @Override
     public Flux<Record> receiveAutoAck() {
@@ -114,9 +124,6 @@ public abstract class AbstractConsumer implements Consumer {
             return Flux.error(new IllegalArgumentException("handler must not be null"));
         }
         return Flux.defer(() -> {
-            if (options.deadLetterTopic() != null) {
-                requireTopic(options.deadLetterTopic());
-            }
             int concurrency = options.concurrency();
             Flux<Delivery> in = receive();
             Function<Delivery, Mono<Result>> one = d -> handle(d, handler);
@@ -142,7 +149,12 @@ public abstract class AbstractConsumer implements Consumer {
         AtomicInteger attempts = new AtomicInteger();
         Mono<Void> attempt = Mono.defer(() -> {
             attempts.incrementAndGet();
-            return Flux.from(handler.apply(record)).then();
+            Publisher<?> outcome = handler.apply(record);
+            if (outcome == null) {
+                return Mono.error(new NullPointerException("the handler returned null for " + record.topic() + "/"
+                        + record.partition() + "/" + record.offset() + "; return a Mono (Mono.empty() to ack)"));
+            }
+            return Flux.from(outcome).then();
         });
         if (options.retry() != null) {
             attempt = attempt.retryWhen(options.retry());
@@ -197,7 +209,39 @@ public abstract class AbstractConsumer implements Consumer {
                 .with(DeadLetterHeaders.MESSAGE, String.valueOf(cause.getMessage()));
         OutboundMessage<Void> m = OutboundMessage.<Void>of(options.deadLetterTopic(), record.key(), record.value(), null)
                 .withHeaders(headers).withTimestamp(record.timestamp());
-        return p.send(m).then();
+        return deadLetterTopic(record.topic()).then(p.send(m).then());
+    }
+
+    /**
+     * Completes when the dead-letter topic exists: the first time, creates it when missing, with as many partitions
+     * as {@code source} (the topic of the first record dead-lettered). One attempt at a time per consumer; a failed
+     * one (e.g. a node's token that may not create topics) fails that dead letter, and the next one tries again.
+     */
+    private Mono<Void> deadLetterTopic(String source) {
+        Mono<Void> ready = deadLetterTopicReady;
+        if (ready == null) {
+            synchronized (this) {
+                if (deadLetterTopicReady == null) {
+                    deadLetterTopicReady = createIfMissing(options.deadLetterTopic(), source)
+                            .cache(v -> Duration.ZERO, e -> Duration.ZERO, () -> FOREVER);
+                }
+                ready = deadLetterTopicReady;
+            }
+        }
+        return ready;
+    }
+
+    private Mono<Void> createIfMissing(String topic, String source) {
+        Admin admin = admin();
+        return admin.describeTopic(topic).then()
+                .onErrorResume(UnknownTopicException.class, missing -> admin.describeTopic(source)
+                        .flatMap(s -> admin.createTopic(TopicSpec.of(topic).partitions(s.spec().partitions())))
+                        // another consumer created it meanwhile: describing it again tells a client of a node about it
+                        .onErrorResume(TopicExistsException.class, exists -> admin.describeTopic(topic).then())
+                        .onErrorMap(UnauthorizedException.class, e -> new UnauthorizedException("dead-letter topic '"
+                                + topic + "' does not exist and this client may not create it (" + e.getMessage()
+                                + "): create it with admin().createTopic(TopicSpec.of(\"" + topic + "\")), or use a token"
+                                + " that may create topics")));
     }
 
     @Override

@@ -88,6 +88,9 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
 
     @Override
     public void onNext(OutboundMessage<T> message) {
+        if (message == null) {
+            throw brokenUpstream("onNext(null)", true);
+        }
         if (done) {
             Operators.onNextDropped(message, currentContext());
             return;
@@ -103,6 +106,9 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
 
     @Override
     public void onError(Throwable t) {
+        if (t == null) {
+            throw brokenUpstream("onError(null)", false);
+        }
         if (done) {
             Operators.onErrorDropped(t, currentContext());
             return;
@@ -116,6 +122,25 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     public void onComplete() {
         done = true;
         drain();
+    }
+
+    /**
+     * Reactive Streams rule 2.13: a null signal is thrown back to the publisher as a {@link NullPointerException},
+     * and its subscription counts as cancelled. The send ends as if the upstream had failed with that exception: the
+     * results of the records taken before it, then the error (a broken upstream is never reported as success).
+     */
+    private NullPointerException brokenUpstream(String signal, boolean cancelUpstream) {
+        NullPointerException e = new NullPointerException("the publisher given to send called " + signal
+                + ", which Reactive Streams forbids (rule 2.13): the send fails");
+        if (!done && upstream != null) { // before onSubscribe there is no send to end yet
+            if (cancelUpstream) {
+                upstream.cancel();
+            }
+            upstreamError = e;
+            done = true;
+            drain();
+        }
+        return e;
     }
 
     // ---- downstream ----

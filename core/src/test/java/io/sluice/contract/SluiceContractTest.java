@@ -422,6 +422,49 @@ public abstract class SluiceContractTest {
     }
 
     @Test
+    void aMissingDeadLetterTopicIsCreatedOnFirstUseWithAsManyPartitionsAsItsSource() {
+        String topic = createTopic(TopicSpec.of(unique("invoices")).partitions(3));
+        String dlq = topic + ".dlq";
+        produce(topic, 30, ProducerOptions.create().partitioner(Partitioners.roundRobin()));
+        Consumer consumer = sluice.consumer(consumerOptions("billing", topic).concurrency(8).ordering(Ordering.UNORDERED)
+                .deadLetterTopic(dlq));
+        StepVerifier.create(sluice.admin().describeTopic(dlq)).expectError(UnknownTopicException.class).verify(TIMEOUT);
+
+        StepVerifier.create(consumer.process(r -> seq(r) % 10 == 3 ? Mono.error(new IllegalStateException("no " + seq(r)))
+                        : Mono.empty()).take(30))
+                .recordWith(ArrayList::new)
+                .expectNextCount(30)
+                .consumeRecordedWith(results -> assertThat(results).filteredOn(r -> r.outcome() == Result.Outcome.DEAD_LETTERED)
+                        .extracting(r -> seq(r.record())).containsExactlyInAnyOrder(3L, 13L, 23L))
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        StepVerifier.create(sluice.admin().describeTopic(dlq))
+                .assertNext(d -> {
+                    assertThat(d.spec().partitions()).isEqualTo(3);
+                    assertThat(d.partitions().stream().mapToLong(TopicDescription.PartitionInfo::retainedRecords).sum()).isEqualTo(3);
+                })
+                .verifyComplete();
+        StepVerifier.create(sluice.consumer(consumerOptions("dlq-reader", dlq)).receive().take(3).map(d -> seq(d.record())))
+                .recordWith(HashSet::new)
+                .expectNextCount(3)
+                .consumeRecordedWith(seqs -> assertThat(seqs).containsExactlyInAnyOrder(3L, 13L, 23L))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void aHandlerReturningNullFailsItsAttemptWithAMessageNamingTheHandlersContract() {
+        String topic = createTopic(TopicSpec.of(unique("nulls")));
+        produce(topic, 1, ProducerOptions.create());
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic));
+        StepVerifier.create(consumer.process(r -> null))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(NullPointerException.class)
+                        .hasMessage("the handler returned null for " + topic + "/0/0; return a Mono (Mono.empty() to ack)"))
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void withoutADeadLetterTopicTheLastFailureEndsProcessingAndTheRecordIsNotAcknowledged() {
         String topic = createTopic(TopicSpec.of(unique("strict")));
         produce(topic, 3, ProducerOptions.create());
@@ -604,16 +647,20 @@ public abstract class SluiceContractTest {
     }
 
     @Test
-    void sendingToAnUnknownTopicFailsNamingIt() {
+    void sendingToAnUnknownTopicFailsNamingItAndHowToCreateIt() {
         StepVerifier.create(sluice.producer(ProducerOptions.create()).send(OutboundMessage.of("no-such-topic", new byte[1])))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class).hasMessageContaining("no-such-topic"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class)
+                        .hasMessageStartingWith("unknown topic 'no-such-topic'")
+                        .hasMessageEndingWith(": create it with admin().createTopic(TopicSpec.of(\"no-such-topic\"))"))
                 .verify(TIMEOUT);
     }
 
     @Test
-    void consumingAnUnknownTopicFailsNamingIt() {
+    void consumingAnUnknownTopicFailsNamingItAndHowToCreateIt() {
         StepVerifier.create(sluice.consumer(consumerOptions("g", "missing-topic")).receive())
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class).hasMessageContaining("missing-topic"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnknownTopicException.class)
+                        .hasMessageStartingWith("unknown topic 'missing-topic'")
+                        .hasMessageEndingWith(": create it with admin().createTopic(TopicSpec.of(\"missing-topic\"))"))
                 .verify(TIMEOUT);
     }
 

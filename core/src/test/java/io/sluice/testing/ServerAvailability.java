@@ -51,7 +51,7 @@ public final class ServerAvailability implements ExecutionCondition {
      * The rule for anything a test needs from its environment (a server, an executable): run when it is there;
      * otherwise skip with {@code missing} printed, or, on CI, fail naming {@code remedy}.
      */
-    static ConditionEvaluationResult decide(String test, boolean available, String present, String missing, String remedy,
+    public static ConditionEvaluationResult decide(String test, boolean available, String present, String missing, String remedy,
                                             boolean ci) {
         if (available) {
             return ConditionEvaluationResult.enabled(present);

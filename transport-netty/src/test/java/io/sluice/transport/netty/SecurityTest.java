@@ -143,6 +143,26 @@ class SecurityTest {
     }
 
     @Test
+    void aMissingDeadLetterTopicTheTokenMayNotCreateFailsProcessingSayingSoAndLeavesTheRecordUnacknowledged() {
+        StepVerifier.create(node.producer(ProducerOptions.create()).send(OutboundMessage.of("orders", "k", bytes("order-1"), 1)))
+                .expectNextCount(1)
+                .verifyComplete();
+
+        StepVerifier.create(app.consumer(ConsumerOptions.create("g").topics("orders").deadLetterTopic("orders.dlq"))
+                        .process(r -> reactor.core.publisher.Mono.error(new IllegalStateException("cannot bill"))))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnauthorizedException.class)
+                        .hasMessage("dead-letter topic 'orders.dlq' does not exist and this client may not create it"
+                                + " (this token may not create topics): create it with"
+                                + " admin().createTopic(TopicSpec.of(\"orders.dlq\")), or use a token that may create topics"))
+                .verify(TIMEOUT);
+
+        StepVerifier.create(node.engine.admin().listTopics().sort()).expectNext("audit", "orders").verifyComplete();
+        StepVerifier.create(node.consumer(ConsumerOptions.create("g").topics("orders")).receive().take(1))
+                .assertNext(d -> assertThat(d.record().offset()).as("delivered again").isZero())
+                .verifyComplete();
+    }
+
+    @Test
     void anAdminTokenCreatesTopics() {
         StepVerifier.create(node.admin().createTopic(TopicSpec.of("invented"))).verifyComplete();
 

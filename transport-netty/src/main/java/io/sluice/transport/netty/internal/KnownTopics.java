@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The topics of the node as the client last heard of them: the list received at each handshake and whenever the
- * node announces a change, and the client's own creations and deletions at once (so a producer can route to a
- * topic it has just created). Replaced whole, never changed in place: readers need no lock.
+ * node announces a change, and the client's own creations, deletions and descriptions at once (so a producer can
+ * route to a topic it has just created or described). Replaced whole, never changed in place: readers need no lock.
  */
 final class KnownTopics {
     private volatile Map<String, TopicSpec> topics = Map.of();
@@ -17,14 +17,11 @@ final class KnownTopics {
         return topics.get(name);
     }
 
-    boolean contains(String name) {
-        return topics.containsKey(name);
-    }
-
     void replaceAll(Map<String, TopicSpec> received) {
         topics = received;
     }
 
+    /** The node has {@code spec}: created or described by this client. */
     void created(TopicSpec spec) {
         Map<String, TopicSpec> m = new HashMap<>(topics);
         m.put(spec.name(), spec);

@@ -9,7 +9,10 @@ import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The admin of a remote node: each call is one request. Topic changes update the client's topic list at once. */
+/**
+ * The admin of a remote node: each call is one request. Topic changes update the client's topic list at once, and so
+ * does a topic described (its producers can route to it then, even before the node's announcement arrives).
+ */
 public final class RemoteAdmin implements Admin {
     private final ClientConnection connection;
 
@@ -39,7 +42,8 @@ public final class RemoteAdmin implements Admin {
     public Mono<TopicDescription> describeTopic(String name) {
         return Mono.defer(() -> {
             Check.notBlank("name", name);
-            return connection.request(Frames.DESCRIBE_TOPIC, b -> AdminCodec.writeName(b, name), Frames.TOPIC, AdminCodec::readTopic);
+            return connection.request(Frames.DESCRIBE_TOPIC, b -> AdminCodec.writeName(b, name), Frames.TOPIC, AdminCodec::readTopic)
+                    .doOnNext(d -> connection.topics().created(d.spec()));
         });
     }
 

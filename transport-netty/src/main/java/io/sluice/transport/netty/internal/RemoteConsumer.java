@@ -3,9 +3,9 @@ package io.sluice.transport.netty.internal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.admin.Admin;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
-import io.sluice.errors.UnknownTopicException;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.Producer;
 import io.sluice.spi.AbstractConsumer;
@@ -59,10 +59,8 @@ public final class RemoteConsumer extends AbstractConsumer {
     }
 
     @Override
-    protected void requireTopic(String topic) {
-        if (!connection.topics().contains(topic)) {
-            throw new UnknownTopicException("unknown topic '" + topic + "' on node " + connection.address());
-        }
+    protected Admin admin() {
+        return new RemoteAdmin(connection);
     }
 
     @Override

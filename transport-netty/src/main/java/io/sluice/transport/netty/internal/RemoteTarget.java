@@ -43,8 +43,7 @@ public final class RemoteTarget implements SendTarget {
     public SendTarget.Topic topic(String name) {
         TopicSpec spec = connection.topics().get(name);
         if (spec == null) {
-            throw new UnknownTopicException("unknown topic '" + name + "' on node " + connection.address()
-                    + ": create it with admin().createTopic(TopicSpec.of(\"" + name + "\"))");
+            throw UnknownTopicException.withCreateHint(name, "on node " + connection.address());
         }
         return cache.computeIfAbsent(spec, this::newTopic);
     }

@@ -1,0 +1,229 @@
+package io.sluice.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.EngineOptions;
+import io.sluice.Sluice;
+import io.sluice.admin.TopicSpec;
+import io.sluice.consumer.Consumer;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.consumer.Ordering;
+import io.sluice.partition.Partitioners;
+import io.sluice.producer.Acks;
+import io.sluice.producer.OutboundMessage;
+import io.sluice.producer.Producer;
+import io.sluice.producer.ProducerOptions;
+import io.sluice.record.Record;
+import io.sluice.store.r2dbc.R2dbcStore;
+import io.sluice.testing.ServerAvailability;
+import io.sluice.transport.netty.ClientOptions;
+import io.sluice.transport.netty.NettySluice;
+import io.sluice.transport.netty.ServerOptions;
+import io.sluice.transport.netty.SluiceServer;
+import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * The READMEs' Java snippets compile and run as written. Each {@code ```java} block of a README is the body of a
+ * method here marked {@link Snippet} with that README's path, in the README's order: the first test compares them,
+ * so that neither can change alone; the others run the methods and check what they did. The snippets call the
+ * helpers at the end of this class ({@code bytes}, {@code charge}, {@code messages}), which stand for the reader's code.
+ */
+class ReadmeTest {
+    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+    private static final Path SELF = ROOT.resolve("checks/src/test/java/io/sluice/checks/ReadmeTest.java");
+    /** Where the network snippet's H2 file goes: {@code data/sluice} in the working directory. */
+    private static final Path DATA = Path.of("data");
+
+    /** The method's body is the next {@code ```java} block of this README (a path from the repository's root). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface Snippet {
+        String value();
+    }
+
+    @Test
+    void everyJavaBlockOfTheReadmesIsTheBodyOfASnippetHereInTheSameOrder() throws IOException {
+        for (String readme : List.of("README.md", "transport-netty/README.md")) {
+            assertThat(snippets(readme)).as("the @Snippet(\"%s\") methods of ReadmeTest", readme)
+                    .isNotEmpty()
+                    .containsExactlyElementsOf(javaBlocks(readme));
+        }
+    }
+
+    @Test
+    void theFirstScreensSnippetBillsEveryOrderAndDeadLettersTheDeclinedOnes() {
+        quickStart();
+
+        assertThat(billed).hasSize(996).doesNotContain(DECLINED.toArray(Integer[]::new));
+        assertThat(attempts).as("every order charged").hasSize(1000);
+        DECLINED.forEach(i -> assertThat(attempts.get(i)).as("attempts of declined order %d", i).hasValue(4));
+    }
+
+    @Test
+    void theNetworkSnippetServesANodeOnAnH2FileAndSendsThroughIt() {
+        requirePort7420Free();
+
+        overTheNetwork();
+
+        assertThat(sent).hasValue(1000);
+        try (Sluice engine = Sluice.embedded(EngineOptions.create().store(R2dbcStore.h2File(Path.of("data/sluice"))))) {
+            long stored = engine.admin().describeTopic("orders").block(Duration.ofSeconds(30)).partitions().stream()
+                    .mapToLong(p -> p.endOffset()).sum();
+            assertThat(stored).as("records in the node's H2 file").isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void theTransportReadmesSnippetSendsToANodeOnPort7420() {
+        requirePort7420Free();
+        try (Sluice engine = Sluice.embedded();
+             SluiceServer node = SluiceServer.start(engine, ServerOptions.create().port(7420))) {
+
+            nodeClient();
+
+            long stored = engine.admin().describeTopic("orders").block(Duration.ofSeconds(30)).partitions().stream()
+                    .mapToLong(p -> p.endOffset()).sum();
+            assertThat(stored).isEqualTo(1000);
+        }
+    }
+
+    // ---- the snippets, as the READMEs show them ----
+
+    @Snippet("README.md")
+    void quickStart() {
+        try (Sluice sluice = Sluice.embedded()) {
+            sluice.admin().createTopic(TopicSpec.of("orders").partitions(4)).block();
+
+            Producer producer = sluice.producer(ProducerOptions.create().partitioner(Partitioners.keyHash()));
+            producer.send(Flux.range(0, 1000).map(i -> OutboundMessage.of("orders", "customer-" + i % 10, bytes(i), i)))
+                    .blockLast();                                           // one SendResult per record, with its offset
+
+            Consumer billing = sluice.consumer(ConsumerOptions.create("billing").topics("orders")
+                    .concurrency(16).ordering(Ordering.PER_KEY)
+                    .retry(Retry.backoff(3, Duration.ofMillis(50))).deadLetterTopic("orders.dlq"));  // made on first use
+            billing.process(record -> charge(record))                      // acks, retries and dead letters for you
+                    .take(1000).blockLast();
+        }
+    }
+
+    @Snippet("README.md")
+    void overTheNetwork() {
+        try (Sluice engine = Sluice.embedded(EngineOptions.create().store(R2dbcStore.h2File(Path.of("data/sluice"))));
+             SluiceServer node = SluiceServer.start(engine, ServerOptions.create().port(7420))) {    // a node
+            try (Sluice sluice = NettySluice.connect(ClientOptions.create().address("localhost", 7420))) {  // a client
+                sluice.admin().createTopic(TopicSpec.of("orders").partitions(4)).block();
+                sluice.producer(ProducerOptions.create()).send(messages).blockLast();                // the same API
+            }
+        }
+    }
+
+    @Snippet("transport-netty/README.md")
+    void nodeClient() {
+        try (Sluice sluice = NettySluice.connect(ClientOptions.create().address("localhost", 7420))) {
+            sluice.admin().createTopic(TopicSpec.of("orders").partitions(4)).block();
+            sluice.producer(ProducerOptions.create().acks(Acks.STORED)).send(messages).blockLast();
+        }
+    }
+
+    // ---- what the snippets call: the reader's code ----
+
+    /** Orders whose card is declined: every attempt fails, so they end in the dead-letter topic. */
+    private static final Set<Integer> DECLINED = Set.of(7, 250, 501, 999);
+    private final Set<Integer> billed = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final AtomicInteger sent = new AtomicInteger();
+
+    /** 1,000 orders to send. */
+    private final Flux<OutboundMessage<Integer>> messages = Flux.range(0, 1000)
+            .map(i -> OutboundMessage.of("orders", "customer-" + i % 10, bytes(i), i))
+            .doOnNext(m -> sent.incrementAndGet());
+
+    private static byte[] bytes(int order) {
+        return ByteBuffer.allocate(4).putInt(order).array();
+    }
+
+    private Mono<Void> charge(Record record) {
+        int order = record.valueBuffer().getInt(0);
+        attempts.computeIfAbsent(order, o -> new AtomicInteger()).incrementAndGet();
+        if (DECLINED.contains(order)) {
+            return Mono.error(new IllegalStateException("card declined for order " + order));
+        }
+        return Mono.delay(Duration.ofMillis(1)).doOnNext(t -> billed.add(order)).then();
+    }
+
+    // ---- reading the READMEs and this file ----
+
+    @BeforeEach
+    @AfterEach
+    void deleteData() throws IOException {
+        if (Files.exists(DATA)) {
+            try (Stream<Path> files = Files.walk(DATA)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** The network snippets take port 7420, as the READMEs say; they cannot run while something else holds it. */
+    private static void requirePort7420Free() {
+        ConditionEvaluationResult r = ServerAvailability.decide("the network snippets of the READMEs",
+                !ServerAvailability.reachable("127.0.0.1", 7420), "port 7420 is free",
+                "something listens on 127.0.0.1:7420, the port the READMEs' node snippets take", "stop what holds it",
+                ServerAvailability.onCi());
+        Assumptions.assumeFalse(r.isDisabled(), r.getReason().orElse(""));
+    }
+
+    private static List<String> javaBlocks(String readme) throws IOException {
+        Matcher m = Pattern.compile("(?m)^```java\\n(.*?)^```$", Pattern.DOTALL).matcher(Files.readString(ROOT.resolve(readme)));
+        List<String> blocks = new ArrayList<>();
+        while (m.find()) {
+            blocks.add(m.group(1).stripTrailing());
+        }
+        return blocks;
+    }
+
+    /** The bodies of the methods marked {@code @Snippet("readme")}, in this file's order, without their indentation. */
+    private static List<String> snippets(String readme) throws IOException {
+        List<String> lines = Files.readAllLines(SELF);
+        String marker = "    @Snippet(\"" + readme + "\")";
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).equals(marker)) {
+                List<String> body = new ArrayList<>();
+                for (int j = i + 2; !lines.get(j).equals("    }"); j++) { // i + 1 is the method's declaration
+                    body.add(lines.get(j).isBlank() ? "" : lines.get(j).substring(8));
+                }
+                bodies.add(body.stream().collect(Collectors.joining("\n")));
+            }
+        }
+        return bodies;
+    }
+}
