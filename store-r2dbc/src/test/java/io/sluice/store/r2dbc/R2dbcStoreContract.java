@@ -264,4 +264,19 @@ abstract class R2dbcStoreContract {
         store.close();
         StepVerifier.create(store.append(TP, batch(0, 1, 0))).expectError(ClosedException.class).verify();
     }
+
+    @Test
+    void contiguousEndIsTheEndWithoutAGapElseWhereTheFirstGapStarts() {
+        TopicPartition other = TopicPartition.of("orders", 2);
+        assertThat(store.contiguousEnd(TP).block()).as("nothing stored").isZero();
+        appendBatches(TP, 0, 4); // [0, 12)
+        assertThat(store.contiguousEnd(TP).block()).isEqualTo(12L);
+        store.append(TP, batch(15, 3, 9_000)).block(); // [15, 18): 12..14 missing
+        store.append(TP, batch(18, 2, 9_500)).block();
+        assertThat(store.contiguousEnd(TP).block()).isEqualTo(12L);
+        appendBatches(other, 30, 2);
+        assertThat(store.contiguousEnd(other).block()).as("another partition, from its first stored batch").isEqualTo(36L);
+        store.deleteBefore(TP, 15).block();
+        assertThat(store.contiguousEnd(TP).block()).as("retention removed the batches before the gap").isEqualTo(20L);
+    }
 }
