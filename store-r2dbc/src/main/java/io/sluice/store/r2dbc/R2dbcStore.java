@@ -419,7 +419,8 @@ public final class R2dbcStore implements LogStore, OffsetStore {
             return Mono.error(new IllegalArgumentException("partition must not be null"));
         }
         return query("SELECT MIN(last_offset) FROM (SELECT last_offset, LEAD(base_offset) OVER (ORDER BY last_offset) AS next_base"
-                        + " FROM sluice_batches WHERE topic = $1 AND part = $2) t WHERE next_base <> last_offset + 1",
+                        + " FROM sluice_batches" + (dialect == Dialect.H2 ? " USE INDEX (sluice_batches_offsets)" : "")
+                        + " WHERE topic = $1 AND part = $2) t WHERE next_base <> last_offset + 1",
                 row -> Optional.ofNullable(row.get(0, Long.class)), partition.topic(), partition.partition())
                 .next()
                 .flatMap(gapAfter -> gapAfter.isPresent() ? Mono.just(gapAfter.get() + 1) : offsets(partition).map(OffsetRange::end));

@@ -204,6 +204,19 @@ abstract class R2dbcStoreContract {
     }
 
     @Test
+    void aVersion1StoreIsUpgradedToVersion2KeepingItsBatches() {
+        assumeThat(survivesReopen()).as("this store keeps nothing once closed").isTrue();
+        appendBatches(TP, 0, 2);
+        store.execute("DROP INDEX sluice_batches_offsets").block();
+        store.execute("UPDATE sluice_schema SET schema_version = 1").block();
+        reopen();
+        assertThat(store.execute("UPDATE sluice_schema SET schema_version = 2 WHERE schema_version = 2").block()).isEqualTo(1L);
+        assertThat(store.read(TP, 0, 10).count().block()).isEqualTo(2L);
+        assertThat(store.contiguousEnd(TP).block()).isEqualTo(6L);
+        store.execute("DROP INDEX sluice_batches_offsets").block(); // version 2's index is there
+    }
+
+    @Test
     void aNewerSchemaIsRefusedNamingBothVersions() {
         assumeThat(survivesReopen()).as("this store keeps nothing once closed").isTrue();
         store.execute("UPDATE sluice_schema SET schema_version = 99").block();
@@ -211,7 +224,7 @@ abstract class R2dbcStoreContract {
         store = null;
         assertThatThrownBy(this::open)
                 .hasMessageContaining("schema version 99")
-                .hasMessageContaining("version 1 that this Sluice knows")
+                .hasMessageContaining("version 2 that this Sluice knows")
                 .hasMessageNotContaining("\n");
     }
 

@@ -69,6 +69,15 @@ public final class RestartProbe {
             }
             long start = System.nanoTime();
             R2dbcStore store = open(where);
+            long storeOpen = System.nanoTime();
+            if (Boolean.getBoolean("probe.parts")) {
+                for (int p = 0; p < 4; p++) {
+                    long t = System.nanoTime();
+                    Long end = store.contiguousEnd(io.sluice.record.TopicPartition.of(TOPIC, p)).block();
+                    System.out.printf("contiguousEnd(%d) = %d in %,d ms%n", p, end, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t));
+                }
+            }
+            System.out.printf("store opened in %,d ms%n", TimeUnit.NANOSECONDS.toMillis(storeOpen - start));
             long opened;
             long acked;
             TopicDescription d;
