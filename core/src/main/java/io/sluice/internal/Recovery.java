@@ -34,7 +34,7 @@ final class Recovery {
     /** Batches read from the store per query at start-up. */
     private static final int RECOVERY_READ = 1024;
     /** Records per partition that a restart loads into memory, at least (whole batches: the first may start before). */
-    static final long TAIL_RECORDS = 65_536;
+    static final long TAIL_RECORDS = 16_384;
 
     private final Engine engine;
     private final LogStore store;

@@ -26,7 +26,8 @@ import reactor.core.publisher.Flux;
  * batches) and keeps producing; the probe kills it with SIGKILL, opens the same store in a new engine, and times the
  * open and the first acknowledged ({@code Acks.STORED}) produce. Prints the times against a bound of 3 s and exits 1
  * when the produce took longer. Run with
- * {@code java -cp <test classpath> io.sluice.store.r2dbc.RestartProbe [h2file|postgres URL] [records]}.
+ * {@code java -cp <test classpath> io.sluice.store.r2dbc.RestartProbe [h2file|postgres] [records]} (postgres: a schema of
+ * its own in database {@code test} at 127.0.0.1:5432, dropped at the end).
  * The suite's smaller proof is {@code RestartContractTest}: a restart reads fewer than half of 200,000 records.
  */
 public final class RestartProbe {
@@ -41,7 +42,7 @@ public final class RestartProbe {
             fill(args[1], Long.parseLong(args[2]));
             return;
         }
-        String which = args.length > 0 ? args[0] : "h2file";
+        String which = args.length > 0 && args[0].startsWith("postgres") ? "postgres" : "h2file";
         long records = args.length > 1 ? Long.parseLong(args[1]) : 2_000_000;
         Path dir = null;
         PostgresSchema schema = null;
