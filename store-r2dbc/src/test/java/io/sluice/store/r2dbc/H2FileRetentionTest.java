@@ -28,7 +28,7 @@ class H2FileRetentionTest extends RetentionTestBase {
     /**
      * Twice the retained batches' bytes. H2's MVStore writes every change to fresh space; the store's CHECKPOINT every
      * 4 MiB appended moves the live pages out of chunks at most half full so that their space is reused (measured:
-     * largest 105 MB against about 60 MB of retained batches). Without it the file ran between 110 and 360 MB, and
+     * largest 84 to 105 MB over five runs against about 60 MB of retained batches). Without it the file ran between 110 and 360 MB, and
      * grew without bound where nothing was deleted (840 bytes per 100-byte record).
      */
     @Override

@@ -27,7 +27,8 @@ import reactor.core.publisher.Flux;
  * open and the first acknowledged ({@code Acks.STORED}) produce. Prints the times against a bound of 3 s and exits 1
  * when the produce took longer. Run with
  * {@code java -cp <test classpath> io.sluice.store.r2dbc.RestartProbe [h2file|postgres] [records]} (postgres: a schema of
- * its own in database {@code test} at 127.0.0.1:5432, dropped at the end).
+ * its own in database {@code test} at 127.0.0.1:5432, dropped at the end); {@code -Dprobe.parts=true} also times the
+ * gap check ({@code contiguousEnd}) of each partition before the engine starts.
  * The suite's smaller proof is {@code RestartContractTest}: a restart reads fewer than half of 200,000 records.
  */
 public final class RestartProbe {
