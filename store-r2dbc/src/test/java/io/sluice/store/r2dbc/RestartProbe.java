@@ -105,6 +105,14 @@ public final class RestartProbe {
             if (schema != null) {
                 schema.drop();
             }
+            if (dir != null) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(dir);
+            }
         }
     }
 
