@@ -78,9 +78,9 @@ final class DurableTail {
         return storeFailure;
     }
 
-    /** After recovery: the memory log starts at {@code logStart}, and the store was found to start there or before. */
-    void recoveredStart(long logStart) {
-        storeStart = Math.max(storeStart, logStart);
+    /** After recovery: the partition starts at {@code start} (the store's first offset, at or below the memory log's). */
+    void recoveredStart(long start) {
+        storeStart = start;
     }
 
     /**

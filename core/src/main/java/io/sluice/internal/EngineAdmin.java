@@ -74,7 +74,7 @@ final class EngineAdmin implements Admin {
             TopicState t = engine.requireTopic(name);
             List<TopicDescription.PartitionInfo> infos = new ArrayList<>();
             for (PartitionState p : t.partitions()) {
-                infos.add(new TopicDescription.PartitionInfo(p.tp.partition(), p.log.startOffset(), p.log.endOffset()));
+                infos.add(new TopicDescription.PartitionInfo(p.tp.partition(), p.startOffset(), p.log.endOffset()));
             }
             return new TopicDescription(t.spec(), List.copyOf(infos));
         });

@@ -138,19 +138,27 @@ final class GroupState {
         return seen.size() == total ? null : "left " + (total - seen.size()) + " partitions unassigned";
     }
 
-    /** Where a new owner of {@code p} starts: the committed position, else the member's start position. */
-    long startOffset(PartitionState p, StartPosition position) {
+    /**
+     * Where a new owner of {@code p} starts: the committed position, else the member's start position. A timestamp
+     * that the memory log cannot place (its records lie below the memory log's start, in the store only after a
+     * restart) starts at the partition's start and sets {@code seek}: the fetch skips older records as it reads them.
+     */
+    long startOffset(PartitionState p, StartPosition position, boolean[] seek) {
         Long c = committed.get(p.tp);
         long start;
         if (c != null) {
             start = c;
         } else {
             start = switch (position.kind()) {
-                case EARLIEST -> p.log.startOffset();
+                case EARLIEST -> p.startOffset();
                 case LATEST -> p.log.endOffset();
-                case OFFSET -> Math.min(Math.max(position.value(), p.log.startOffset()), p.log.endOffset());
+                case OFFSET -> Math.min(Math.max(position.value(), p.startOffset()), p.log.endOffset());
                 case TIMESTAMP -> p.log.offsetForTimestamp(position.value());
             };
+            if (position.kind() == StartPosition.Kind.TIMESTAMP && start == p.log.startOffset() && p.startOffset() < start) {
+                seek[0] = true;
+                return p.startOffset(); // not committed: the next owner places the timestamp again
+            }
             committed.put(p.tp, start); // a later owner starts here too, not at a later "latest"
         }
         return start;
@@ -159,7 +167,7 @@ final class GroupState {
     GroupCursor cursor(PartitionState p, long start) {
         return cursors.computeIfAbsent(p.tp, tp -> {
             GroupCursor c = p.cursor(id, start);
-            engine.metrics.gauge(SluiceMeters.CONSUMER_LAG, p, ps -> ps.log.endOffset() - committed.getOrDefault(tp, ps.log.startOffset()),
+            engine.metrics.gauge(SluiceMeters.CONSUMER_LAG, p, ps -> ps.log.endOffset() - committed.getOrDefault(tp, ps.startOffset()),
                     SluiceMeters.TAG_TOPIC, tp.topic(), SluiceMeters.TAG_PARTITION, Integer.toString(tp.partition()), SluiceMeters.TAG_GROUP, id);
             return c;
         });

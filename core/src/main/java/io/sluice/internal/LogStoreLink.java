@@ -16,8 +16,9 @@ import reactor.util.retry.Retry;
 
 /**
  * How one partition reaches the engine's durable {@link LogStore}: appends timed into the store meters, deletions
- * that only log their failure (the next chunk's deletion covers them), and the repair of failed writes, retried
- * with backoff for as long as the store is down.
+ * that only log their failure (the next chunk's deletion covers them), the repair of failed writes, retried
+ * with backoff for as long as the store is down, and the reads of batches older than the memory log holds after a
+ * restart.
  */
 final class LogStoreLink implements DurableTail.StoreLink {
     private static final Logger log = Loggers.getLogger(LogStoreLink.class);
@@ -65,5 +66,15 @@ final class LogStoreLink implements DurableTail.StoreLink {
                         .filter(e -> !closed.getAsBoolean())
                         .doBeforeRetry(s -> log.warn("Storing the failed batches of {} again failed (attempt {}): {}", tp,
                                 s.totalRetries() + 1, s.failure().toString())));
+    }
+
+    /** Stored batches from the one holding {@code fromOffset}, at most {@code maxBatches}, in offset order. */
+    Flux<RecordBatch> read(long fromOffset, int maxBatches) {
+        return store.read(tp, fromOffset, maxBatches);
+    }
+
+    /** The store's first offset whose batch holds a record at or after {@code timestampMillis} (its end when none). */
+    Mono<Long> offsetForTimestamp(long timestampMillis) {
+        return store.offsetForTimestamp(tp, timestampMillis);
     }
 }

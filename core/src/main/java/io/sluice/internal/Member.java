@@ -368,8 +368,12 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
                 continue;
             }
             PartitionState p = engine.topicOrNull(tp.topic()).partition(tp.partition());
-            long start = group.startOffset(p, options.startPosition());
+            boolean[] seek = new boolean[1];
+            long start = group.startOffset(p, options.startPosition(), seek);
             Fetch f = new Fetch(p, group.cursor(p, start), start, wakeUp, meters.get(tp.topic()));
+            if (seek[0]) {
+                f.seekTimestamp(options.startPosition().value());
+            }
             p.addListener(wakeUp);
             next.add(f);
             added.add(tp);

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One partition in the engine: its memory log, the position of every group that reads it ({@link GroupCursor},
@@ -39,8 +41,18 @@ final class PartitionState implements SendTarget.Partition {
     private final Counter recordsIn;
     private final Counter bytesIn;
     private final Counter dropped;
+    private final LongSupplier clock;
     /** Null when the engine's store keeps nothing; guarded by {@code this}. */
     private final DurableTail tail;
+    /** How this partition reaches the durable store (reads of older batches), or null. */
+    private final LogStoreLink store;
+    /**
+     * The partition's first offset. Below the memory log's start after a restart, which loads only the newest
+     * batches: the records in between are in the store only ({@link #readStored}). Written under {@code this}.
+     */
+    private volatile long coldStart;
+    /** When the retention age of the records held in the store only is checked next (clock millis); guarded by {@code this}. */
+    private long nextColdAgeCheck;
     /** Guarded by {@code this}. */
     private final ProducerSequences sequences;
 
@@ -65,12 +77,12 @@ final class PartitionState implements SendTarget.Partition {
     }
 
     /**
-     * @param initialOffset the offset the log starts at: 0 for a new topic, the stored end (or the first stored
-     *                      batch's base, before {@link #recover}) after a restart
+     * @param initialOffset the offset the memory log starts at: 0 for a new topic, the stored end (or the first
+     *                      recovered batch's base, before {@link #recover}) after a restart
      * @param store         where batches go beyond memory, or null
      */
     PartitionState(TopicPartition tp, TopicSpec spec, LongSupplier clock, Counter recordsIn, Counter bytesIn, Counter dropped,
-                   long initialOffset, DurableTail.StoreLink store) {
+                   long initialOffset, LogStoreLink store) {
         this.tp = tp;
         this.spec = spec;
         this.log = new MemoryLog(tp, new Retention(spec.retentionRecords(), spec.retentionBytes(),
@@ -78,7 +90,10 @@ final class PartitionState implements SendTarget.Partition {
         this.recordsIn = recordsIn;
         this.bytesIn = bytesIn;
         this.dropped = dropped;
+        this.clock = clock;
         this.sequences = new ProducerSequences(tp);
+        this.store = store;
+        this.coldStart = initialOffset;
         this.tail = store == null ? null : new DurableTail(this, tp, store, initialOffset);
     }
 
@@ -96,12 +111,35 @@ final class PartitionState implements SendTarget.Partition {
         return true;
     }
 
-    /** After {@link #recover}: the first offset the store still had. */
+    /**
+     * After {@link #recover}: the first offset the store still had. When it lies below the memory log's start (the
+     * restart loaded only the newest batches), the records in between are read from the store when a consumer asks.
+     */
     synchronized void recoveredStart(long start) {
-        log.advanceStart(start);
-        if (tail != null) {
-            tail.recoveredStart(log.startOffset());
+        if (start >= log.startOffset()) {
+            log.advanceStart(start);
         }
+        // records the memory log's retention evicted while recovering are beyond the partition's retention
+        coldStart = log.evictedRecords() > 0 ? log.startOffset() : Math.min(start, log.startOffset());
+        if (coldStart < log.startOffset()) {
+            applyColdRetention(false);
+        }
+        if (tail != null) {
+            tail.recoveredStart(coldStart);
+        }
+    }
+
+    /** The partition's first offset: the memory log's start, or below it while older records are in the store only. */
+    long startOffset() {
+        return Math.min(coldStart, log.startOffset());
+    }
+
+    /**
+     * Stored batches from {@code fromOffset} (the batch holding it first), at most {@code maxBatches}: for a consumer
+     * whose position lies below the memory log's start. Empty without a durable store.
+     */
+    Flux<RecordBatch> readStored(long fromOffset, int maxBatches) {
+        return store == null ? Flux.empty() : store.read(fromOffset, maxBatches);
     }
 
     @Override
@@ -177,22 +215,76 @@ final class PartitionState implements SendTarget.Partition {
             return notNew;
         }
         long slowest = slowestPosition();
-        long startBefore = log.startOffset();
+        long startBefore = startOffset();
+        long memoryStartBefore = log.startOffset();
         long base = log.append(batch);
         CompletableFuture<Void> stored = tail == null ? null : tail.store(batch);
         if (spec.overflow() == OverflowPolicy.DROP_OLDEST) {
             log.advanceStart(log.endOffset() - spec.maxBacklog());
+            coldStart = Math.max(coldStart, log.endOffset() - spec.maxBacklog());
         }
-        long startAfter = log.startOffset();
+        if (coldStart < log.startOffset()) {
+            applyColdRetention(log.startOffset() > memoryStartBefore);
+        }
+        long startAfter = startOffset();
         if (slowest >= 0 && startAfter > Math.max(startBefore, slowest)) {
             dropped.increment(startAfter - Math.max(startBefore, slowest));
         }
         if (tail != null) {
-            tail.logStartAdvanced(startAfter, log.retainedRecords());
+            tail.logStartAdvanced(startAfter, log.endOffset() - startAfter);
         }
         Appended appended = new Appended(base, stored, false, null);
         sequences.remember(batch, appended);
         return appended;
+    }
+
+    /**
+     * Retention over the records held in the store only (below the memory log's start after a restart), which the
+     * memory log's own retention does not see. By records: exactly. By bytes: estimated at the memory log's bytes per
+     * record. By age: the store finds the first batch young enough, at most once a second. Once the memory log evicts
+     * by itself, its retention holds for the whole partition, and nothing older remains.
+     */
+    private void applyColdRetention(boolean memoryEvicted) {
+        long memoryStart = log.startOffset();
+        if (memoryEvicted) {
+            coldStart = memoryStart;
+            return;
+        }
+        long end = log.endOffset();
+        long target = Math.max(coldStart, end - spec.retentionRecords());
+        long memoryRecords = end - memoryStart;
+        if (spec.retentionBytes() != TopicSpec.UNLIMITED && memoryRecords > 0) {
+            double perRecord = Math.max(1.0, (double) log.retainedBytes() / memoryRecords);
+            double excess = log.retainedBytes() + (memoryStart - target) * perRecord - spec.retentionBytes();
+            if (excess > 0) {
+                target += (long) Math.ceil(excess / perRecord);
+            }
+        }
+        coldStart = Math.min(target, memoryStart);
+        if (spec.retentionAge() != null && coldStart < memoryStart && store != null) {
+            long now = clock.getAsLong();
+            if (now >= nextColdAgeCheck) {
+                nextColdAgeCheck = now + 1000;
+                // answered on another thread: coldAged takes this lock and lets waiting appends in
+                store.offsetForTimestamp(now - spec.retentionAge().toMillis()).publishOn(Schedulers.parallel())
+                        .subscribe(this::coldAged, e -> { }); // the next check tries again
+            }
+        }
+    }
+
+    /** The store's answer to the age check: records before {@code offset} are older than the retention age. */
+    private void coldAged(long offset) {
+        synchronized (this) {
+            long target = Math.min(offset, log.startOffset());
+            if (target <= coldStart) {
+                return;
+            }
+            coldStart = target;
+            if (tail != null) {
+                tail.logStartAdvanced(coldStart, log.endOffset() - coldStart);
+            }
+        }
+        positionAdvanced();
     }
 
     /** The store failure being repaired, while appends are refused; null when none (or no durable store). */
@@ -215,7 +307,7 @@ final class PartitionState implements SendTarget.Partition {
     /** Records the slowest group has not acknowledged (0 when no group reads this partition). */
     long backlog() {
         long slowest = slowestPosition();
-        return slowest < 0 ? 0 : log.endOffset() - Math.max(slowest, log.startOffset());
+        return slowest < 0 ? 0 : log.endOffset() - Math.max(slowest, startOffset());
     }
 
     /** The smallest acknowledged position over the groups, or -1 when there is none. */

@@ -57,6 +57,32 @@ public interface LogStore extends AutoCloseable {
     Mono<OffsetRange> offsets(TopicPartition partition);
 
     /**
+     * Where the stored batches of {@code partition} stop following one another: the offset after the last batch that,
+     * with every batch before it from the first stored one, leaves no gap; {@code offsets(partition).end()} when there
+     * is none. Recovery asks once per partition at start-up, before it loads only the newest batches, so a store
+     * should answer from the batches' offsets alone (one query, no batch bytes). This default reads every batch.
+     */
+    default Mono<Long> contiguousEnd(TopicPartition partition) {
+        return offsets(partition).flatMap(range -> {
+            if (range.size() == 0) {
+                return Mono.just(range.end());
+            }
+            long[] expected = {range.start()};
+            return read(partition, range.start(), 1024).collectList()
+                    .expand(batches -> {
+                        for (RecordBatch b : batches) {
+                            if (b.baseOffset() != expected[0]) {
+                                return Mono.empty(); // a gap before b
+                            }
+                            expected[0] = b.nextOffset();
+                        }
+                        return batches.size() < 1024 ? Mono.empty() : read(partition, expected[0], 1024).collectList();
+                    })
+                    .then(Mono.fromSupplier(() -> expected[0]));
+        });
+    }
+
+    /**
      * The first offset of the first stored batch whose newest record's timestamp is at or after
      * {@code timestampMillis}, or the partition's end offset when there is none (as Kafka's offsetsForTimes).
      */

@@ -8,6 +8,7 @@ import io.sluice.Sluice;
 import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
+import io.sluice.consumer.StartPosition;
 import io.sluice.log.LogStore;
 import io.sluice.log.OffsetStore;
 import io.sluice.partition.Partitioners;
@@ -15,8 +16,10 @@ import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.producer.SendResult;
+import io.sluice.testing.CountingLogStore;
 import io.sluice.testing.Messages;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -140,6 +143,77 @@ public abstract class RestartContractTest {
                     .blockLast(TIMEOUT);
             assertThat(next).isNotNull();
             assertThat(next.offset()).isEqualTo(5_000L);
+        }
+    }
+
+    /**
+     * A restart loads the newest records only (fewer than half of 200,000 are read from the store while the engine
+     * starts), and consumers still get every older record from the store, in offset order: a group from its
+     * committed position, a new group from the start, another from a timestamp; new records continue the offsets.
+     */
+    @Test
+    void aRestartReadsTheNewestRecordsAndConsumersReadOlderOnesFromTheStore() {
+        String topic = unique("history");
+        int n = 200_000;
+        long t0 = 1_700_000_000_000L;
+        try (Sluice first = open()) {
+            StepVerifier.create(first.admin().createTopic(TopicSpec.of(topic).retentionBytes(TopicSpec.UNLIMITED).maxBacklog(10L * n)))
+                    .verifyComplete();
+            StepVerifier.create(first.producer(ProducerOptions.create().acks(Acks.STORED).batchSize(64 * 1024))
+                            .send(reactor.core.publisher.Flux.range(0, n).map(i -> OutboundMessage.of(topic, (String) null,
+                                    Messages.value(i, 16), (long) i).withTimestamp(t0 + i))))
+                    .expectNextCount(n)
+                    .verifyComplete();
+            StepVerifier.create(first.consumer(ConsumerOptions.create("early").topics(topic).commitInterval(Duration.ZERO))
+                            .receive().take(50_000))
+                    .thenConsumeWhile(d -> {
+                        d.ack();
+                        return true;
+                    })
+                    .expectComplete()
+                    .verify(TIMEOUT);
+        }
+
+        Stores s = reopen();
+        CountingLogStore counting = new CountingLogStore(s.log());
+        try (Sluice second = Sluice.embedded(EngineOptions.create().store(counting).offsetStore(s.offsets()).name("restart"))) {
+            assertThat(counting.recordsRead()).as("records read from the store while starting").isLessThan(n / 2);
+            TopicDescription d = second.admin().describeTopic(topic).block(TIMEOUT);
+            assertThat(d).isNotNull();
+            assertThat(d.partitions().get(0).startOffset()).isZero();
+            assertThat(d.partitions().get(0).endOffset()).isEqualTo(n);
+
+            long[] expected = {50_000};
+            StepVerifier.create(second.consumer(ConsumerOptions.create("early").topics(topic)).receiveAutoAck().take(n - 50_000))
+                    .thenConsumeWhile(r -> {
+                        assertThat(r.offset()).isEqualTo(expected[0]);
+                        assertThat(seq(r)).isEqualTo(expected[0]++);
+                        return true;
+                    })
+                    .expectComplete()
+                    .verify(TIMEOUT);
+
+            expected[0] = 0;
+            StepVerifier.create(second.consumer(ConsumerOptions.create("audit").topics(topic)).receiveAutoAck().take(n))
+                    .thenConsumeWhile(r -> {
+                        assertThat(r.offset()).isEqualTo(expected[0]);
+                        assertThat(r.value()).isEqualTo(Messages.value(expected[0]++, 16));
+                        return true;
+                    })
+                    .expectComplete()
+                    .verify(TIMEOUT);
+
+            StepVerifier.create(second.consumer(ConsumerOptions.create("late").topics(topic)
+                            .startPosition(StartPosition.timestamp(Instant.ofEpochMilli(t0 + 30_000)))).receiveAutoAck().take(1))
+                    .assertNext(r -> assertThat(r.offset()).isEqualTo(30_000L))
+                    .expectComplete()
+                    .verify(TIMEOUT);
+
+            SendResult<Long> next = second.producer(ProducerOptions.create().acks(Acks.STORED))
+                    .send(reactor.core.publisher.Flux.just(OutboundMessage.of(topic, (String) null, Messages.value(n, 16), (long) n)))
+                    .blockLast(TIMEOUT);
+            assertThat(next).isNotNull();
+            assertThat(next.offset()).isEqualTo(n);
         }
     }
 }

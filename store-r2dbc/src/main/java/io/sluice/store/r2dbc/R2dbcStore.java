@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -77,6 +78,9 @@ public final class R2dbcStore implements LogStore, OffsetStore {
     private static final long VACUUM_INTERVAL_NANOS = 1_000_000_000L;
     private static final Logger LOG = Loggers.getLogger(R2dbcStore.class);
     private final AtomicLong lastVacuum = new AtomicLong(System.nanoTime() - VACUUM_INTERVAL_NANOS);
+    /** H2: a {@link #checkpoint()} (compaction) after every this many bytes appended. */
+    private static final long CHECKPOINT_BYTES = 4L * 1024 * 1024;
+    private final AtomicLong bytesSinceCheckpoint = new AtomicLong();
     private final Scheduler scheduler;
     private final GroupCommitWriter writer;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -283,7 +287,26 @@ public final class R2dbcStore implements LogStore, OffsetStore {
         if (partition == null || batch == null) {
             return Mono.error(new IllegalArgumentException("partition and batch must not be null"));
         }
-        return writer.append(partition, batch);
+        Mono<Void> appended = writer.append(partition, batch);
+        if (dialect == Dialect.H2 && bytesSinceCheckpoint.addAndGet(batch.sizeInBytes()) >= CHECKPOINT_BYTES) {
+            bytesSinceCheckpoint.set(0);
+            checkpoint();
+        }
+        return appended;
+    }
+
+    /**
+     * H2: compacts the file a little, in the writer's order. The file store commits synchronously only without H2's
+     * background writer ({@code WRITE_DELAY=0}), and that thread is also what compacts chunks that hold a few live
+     * pages among dead ones, so without this nothing ever does: each group commit writes a chunk with the new
+     * batches and a fresh copy of the B-tree pages above them (rounded up to 4 KiB blocks), the batches stay live
+     * and the chunk with them, and the file grew to ~840 bytes per 100-byte record. {@code CHECKPOINT} moves the
+     * live pages of chunks at most half full (up to 4 MiB of them) into a new chunk, after which the old ones are
+     * free for reuse.
+     */
+    private void checkpoint() {
+        writer.write(c -> updated(c.createStatement("CHECKPOINT")).thenReturn(true))
+                .subscribe(null, e -> LOG.warn("CHECKPOINT failed (the H2 file is compacted later): {}", e.toString()));
     }
 
     @Override
@@ -384,6 +407,23 @@ public final class R2dbcStore implements LogStore, OffsetStore {
                     return new OffsetRange(first, Math.max(last + 1, start));
                 }, partition.topic(), partition.partition())
                 .next();
+    }
+
+    /**
+     * One query over the batches' offsets (never their bytes): the first batch whose successor does not start right
+     * after it. Recovery runs it once per partition at start-up.
+     */
+    @Override
+    public Mono<Long> contiguousEnd(TopicPartition partition) {
+        if (partition == null) {
+            return Mono.error(new IllegalArgumentException("partition must not be null"));
+        }
+        return query("SELECT MIN(last_offset) FROM (SELECT last_offset, LEAD(base_offset) OVER (ORDER BY last_offset) AS next_base"
+                        + " FROM sluice_batches" + (dialect == Dialect.H2 ? " USE INDEX (sluice_batches_offsets)" : "")
+                        + " WHERE topic = $1 AND part = $2) t WHERE next_base <> last_offset + 1",
+                row -> Optional.ofNullable(row.get(0, Long.class)), partition.topic(), partition.partition())
+                .next()
+                .flatMap(gapAfter -> gapAfter.isPresent() ? Mono.just(gapAfter.get() + 1) : offsets(partition).map(OffsetRange::end));
     }
 
     @Override

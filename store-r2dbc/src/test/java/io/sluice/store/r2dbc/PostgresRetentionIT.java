@@ -18,10 +18,10 @@ class PostgresRetentionIT extends RetentionTestBase {
         return PostgresStoreIT.sqlLong("SELECT pg_total_relation_size('" + schema.name() + ".sluice_batches')");
     }
 
-    /** Three times the retained records' bytes (500,000 x about 110 bytes in their batches). */
+    /** Three times the retained batches' bytes (500,000 records x about 110 bytes in their batches). */
     @Override
-    protected long bound() {
-        return 3L * 500_000 * 110;
+    protected long bound(long retainedBatchBytes) {
+        return 3 * retainedBatchBytes;
     }
 
     @AfterEach

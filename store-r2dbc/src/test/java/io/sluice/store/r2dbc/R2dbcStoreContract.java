@@ -204,6 +204,19 @@ abstract class R2dbcStoreContract {
     }
 
     @Test
+    void aVersion1StoreIsUpgradedToVersion2KeepingItsBatches() {
+        assumeThat(survivesReopen()).as("this store keeps nothing once closed").isTrue();
+        appendBatches(TP, 0, 2);
+        store.execute("DROP INDEX sluice_batches_offsets").block();
+        store.execute("UPDATE sluice_schema SET schema_version = 1").block();
+        reopen();
+        assertThat(store.execute("UPDATE sluice_schema SET schema_version = 2 WHERE schema_version = 2").block()).isEqualTo(1L);
+        assertThat(store.read(TP, 0, 10).count().block()).isEqualTo(2L);
+        assertThat(store.contiguousEnd(TP).block()).isEqualTo(6L);
+        store.execute("DROP INDEX sluice_batches_offsets").block(); // version 2's index is there
+    }
+
+    @Test
     void aNewerSchemaIsRefusedNamingBothVersions() {
         assumeThat(survivesReopen()).as("this store keeps nothing once closed").isTrue();
         store.execute("UPDATE sluice_schema SET schema_version = 99").block();
@@ -211,7 +224,7 @@ abstract class R2dbcStoreContract {
         store = null;
         assertThatThrownBy(this::open)
                 .hasMessageContaining("schema version 99")
-                .hasMessageContaining("version 1 that this Sluice knows")
+                .hasMessageContaining("version 2 that this Sluice knows")
                 .hasMessageNotContaining("\n");
     }
 
@@ -263,5 +276,20 @@ abstract class R2dbcStoreContract {
     void aClosedStoreRefusesAppends() {
         store.close();
         StepVerifier.create(store.append(TP, batch(0, 1, 0))).expectError(ClosedException.class).verify();
+    }
+
+    @Test
+    void contiguousEndIsTheEndWithoutAGapElseWhereTheFirstGapStarts() {
+        TopicPartition other = TopicPartition.of("orders", 2);
+        assertThat(store.contiguousEnd(TP).block()).as("nothing stored").isZero();
+        appendBatches(TP, 0, 4); // [0, 12)
+        assertThat(store.contiguousEnd(TP).block()).isEqualTo(12L);
+        store.append(TP, batch(15, 3, 9_000)).block(); // [15, 18): 12..14 missing
+        store.append(TP, batch(18, 2, 9_500)).block();
+        assertThat(store.contiguousEnd(TP).block()).isEqualTo(12L);
+        appendBatches(other, 30, 2);
+        assertThat(store.contiguousEnd(other).block()).as("another partition, from its first stored batch").isEqualTo(36L);
+        store.deleteBefore(TP, 15).block();
+        assertThat(store.contiguousEnd(TP).block()).as("retention removed the batches before the gap").isEqualTo(20L);
     }
 }

@@ -57,6 +57,15 @@ public enum Dialect {
                         + " next_offset BIGINT NOT NULL, PRIMARY KEY (group_id, topic, part))");
     }
 
+    /**
+     * Version 2: an index of the batches' offsets alone, so that the gap check at start-up ({@code contiguousEnd})
+     * reads it instead of the rows with their bytes (H2 keeps a row's bytes in its B-tree pages: reading 500,000
+     * records' rows took ~0.7 s per partition).
+     */
+    List<String> schemaV2() {
+        return List.of("CREATE INDEX sluice_batches_offsets ON sluice_batches (topic, part, last_offset, base_offset)");
+    }
+
     /** A multi-row insert of {@code rows} batches, 6 parameters each. */
     static String insertBatches(int rows) {
         StringBuilder sb = new StringBuilder(80 + rows * 40)

@@ -2,6 +2,8 @@ package io.sluice.store.r2dbc.internal;
 
 import io.r2dbc.spi.Connection;
 import io.sluice.errors.SluiceException;
+import java.util.ArrayList;
+import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -11,7 +13,7 @@ import reactor.core.publisher.Mono;
  */
 public final class Schema {
     /** The schema version this code reads and writes. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
 
     private Schema() {
     }
@@ -34,8 +36,14 @@ public final class Schema {
                     if (version == CURRENT) {
                         return Mono.empty();
                     }
-                    // version 0: a new store. Later versions add their steps here, from `version` up to CURRENT.
-                    return Flux.fromIterable(dialect.schemaV1()).concatMap(sql -> execute(c, sql))
+                    // each version's steps, from the store's version up to CURRENT (version 0: a new store)
+                    List<String> steps = new ArrayList<>();
+                    if (version < 1) {
+                        steps.addAll(dialect.schemaV1());
+                    }
+                    steps.addAll(dialect.schemaV2());
+                    return Flux.fromIterable(steps).concatMap(sql -> execute(c, sql))
+                            .then(execute(c, "DELETE FROM sluice_schema"))
                             .then(execute(c, "INSERT INTO sluice_schema (schema_version) VALUES (" + CURRENT + ")"));
                 });
     }
