@@ -137,7 +137,7 @@ class StoreFailureTest {
         sluice.admin().createTopic(TopicSpec.of("orders")).block(TIMEOUT);
         Producer producer = sluice.producer(ProducerOptions.create().acks(Acks.STORED));
         store.fault(Fault.DOWN);
-        Flux<SendResult<Long>> waiting = send(producer, 0, 10).cache();
+        Flux<SendResult<Long>> waiting = send(producer, 0, 1).cache(); // one batch, whose write fails
         waiting.subscribe(r -> { }, e -> { });
         awaitFailedWrites(1);
 
