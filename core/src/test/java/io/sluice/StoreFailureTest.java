@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
+import io.sluice.errors.SluiceException;
 import io.sluice.errors.StoreException;
 import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
@@ -18,17 +19,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
-import reactor.util.retry.Retry;
 
 /**
- * What the engine does when its durable store fails a write: the sends waiting on it fail with
- * {@link StoreException} (not acknowledged), the partition refuses appends until the engine has stored the failed
- * batch after all (or found that it landed), and a crash before that leaves a gap that recovery removes, with
- * nothing acknowledged behind it.
+ * What the engine does when its durable store fails a write: no send fails; the batch's {@code STORED}
+ * acknowledgement (and the partition's new appends) wait until the engine has stored the failed batch after all (or
+ * found that it landed), and then each record is acknowledged once and stored once. Only a partition that closes
+ * meanwhile fails the wait, saying the batch may be stored. A crash before the repair leaves a gap that recovery
+ * removes, with nothing acknowledged behind it.
  */
 class StoreFailureTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -53,13 +57,10 @@ class StoreFailureTest {
         return producer.send(records(from, count));
     }
 
-    /** Sends until the partition takes appends again (the engine repairs in the background, with backoff). */
-    private List<SendResult<Long>> sendOnceRepaired(Producer producer, long from, int count) {
-        return Flux.defer(() -> send(producer, from, count))
-                .retryWhen(Retry.backoff(100, Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200))
-                        .filter(StoreException.class::isInstance))
-                .collectList()
-                .block(TIMEOUT);
+    /** Waits until the store has failed {@code n} writes in all: the engine's first write and its repair's attempts. */
+    private void awaitFailedWrites(long n) {
+        StepVerifier.create(Flux.interval(Duration.ofMillis(5)).filter(i -> store.failedWrites() >= n).next())
+                .expectNextCount(1).expectComplete().verify(TIMEOUT);
     }
 
     /** The stored batches cover {@code [0, end)} with no gap and no overlap. */
@@ -74,49 +75,79 @@ class StoreFailureTest {
     }
 
     @Test
-    void aFailedStoreWriteFailsItsSendsRefusesAppendsAndIsStoredAgainOnceTheStoreIsBack() {
+    void aFailedStoreWriteFailsNoSendItsAcknowledgementAndNewAppendsWaitUntilTheEngineHasStoredItAgain() {
         sluice.admin().createTopic(TopicSpec.of("orders")).block(TIMEOUT);
         Producer producer = sluice.producer(ProducerOptions.create().acks(Acks.STORED));
         StepVerifier.create(send(producer, 0, 100)).expectNextCount(100).expectComplete().verify(TIMEOUT);
 
         store.fault(Fault.DOWN);
-        StepVerifier.create(send(producer, 100, 10))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(StoreException.class).hasMessageContaining("orders-0")
-                        .hasMessageContaining("not acknowledged"))
-                .verify(TIMEOUT);
-        // while the store is down the engine keeps trying, and the partition takes nothing new
-        StepVerifier.create(send(producer, 110, 1))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(StoreException.class).hasMessageContaining("not taking appends"))
-                .verify(TIMEOUT);
+        List<SendResult<Long>> failedWrite = new CopyOnWriteArrayList<>();
+        List<SendResult<Long>> meanwhile = new CopyOnWriteArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        CountDownLatch done = new CountDownLatch(2);
+        send(producer, 100, 10).doFinally(s -> done.countDown()).subscribe(failedWrite::add, errors::add);
+        awaitFailedWrites(1);
+        // a send arriving while the engine repairs waits too, acks APPENDED as well as STORED
+        sluice.producer(ProducerOptions.create().acks(Acks.APPENDED)).send(records(110, 1)).doFinally(s -> done.countDown())
+                .subscribe(meanwhile::add, errors::add);
+        awaitFailedWrites(3); // the engine tried to store the batch again, twice, while the store was down
+        assertThat(failedWrite).as("nothing acknowledged while the store is down").isEmpty();
+        assertThat(meanwhile).as("nothing appended while the store is down").isEmpty();
+        assertThat(errors).as("no send failed").isEmpty();
 
         store.fault(Fault.NONE);
-        List<SendResult<Long>> after = sendOnceRepaired(producer, 110, 10);
-        assertThat(after).hasSize(10);
-        // the failed batch stayed in the log and is now in the store too, before the new records
-        assertThat(after.get(0).offset()).isGreaterThanOrEqualTo(100L);
-        long end = after.get(9).offset() + 1;
-        assertStoredDense(end);
+        StepVerifier.create(Flux.interval(Duration.ofMillis(5)).filter(i -> done.getCount() == 0).next())
+                .expectNextCount(1).expectComplete().verify(TIMEOUT);
+        assertThat(errors).isEmpty();
+        assertThat(failedWrite).extracting(SendResult::offset).containsExactlyElementsOf(
+                LongStream.range(100, 110).boxed().toList());
+        assertThat(meanwhile).extracting(SendResult::offset).containsExactly(110L);
+        assertStoredDense(111);
+        assertThat(store.writes()).as("every batch written once").isEqualTo(store.stored(TP).size());
 
         sluice.close();
         sluice = open();
-        assertThat(sluice.admin().describeTopic("orders").block(TIMEOUT).partitions().get(0).endOffset()).isEqualTo(end);
+        assertThat(sluice.admin().describeTopic("orders").block(TIMEOUT).partitions().get(0).endOffset()).isEqualTo(111L);
+        StepVerifier.create(sluice.consumer(ConsumerOptions.create("audit").topics("orders")).receiveAutoAck().take(111)
+                        .map(Messages::seq))
+                .expectNextSequence(LongStream.range(0, 111).boxed().toList())
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test
-    void aWriteThatLandedThoughItsAnswerWasLostIsNotStoredTwice() {
+    void aWriteThatLandedThoughItsAnswerWasLostIsAcknowledgedAndNotStoredTwice() {
         sluice.admin().createTopic(TopicSpec.of("orders")).block(TIMEOUT);
         Producer producer = sluice.producer(ProducerOptions.create().acks(Acks.STORED));
         StepVerifier.create(send(producer, 0, 10)).expectNextCount(10).expectComplete().verify(TIMEOUT);
 
-        store.fault(Fault.ANSWER_LOST);
-        StepVerifier.create(send(producer, 10, 10)).expectError(StoreException.class).verify(TIMEOUT);
+        store.fault(Fault.ANSWER_LOST); // stays so: the repair finds the batch stored and writes nothing
+        StepVerifier.create(send(producer, 10, 10)).expectNextCount(10).expectComplete().verify(TIMEOUT);
+        assertThat(store.failedWrites()).as("writes whose answer was lost (a batch each)").isPositive();
         store.fault(Fault.NONE);
-        List<SendResult<Long>> after = sendOnceRepaired(producer, 20, 10);
+        StepVerifier.create(send(producer, 20, 10)).expectNextCount(10).expectComplete().verify(TIMEOUT);
 
-        long end = after.get(after.size() - 1).offset() + 1;
-        assertStoredDense(end);
+        assertStoredDense(30);
         assertThat(store.writes()).as("every batch written once: the engine found the lost answer's batch stored")
                 .isEqualTo(store.stored(TP).size());
+    }
+
+    @Test
+    void deletingATopicWhileItsStoreIsDownFailsTheWaitingSendSayingItsRecordsMayBeStored() {
+        sluice.admin().createTopic(TopicSpec.of("orders")).block(TIMEOUT);
+        Producer producer = sluice.producer(ProducerOptions.create().acks(Acks.STORED));
+        store.fault(Fault.DOWN);
+        Flux<SendResult<Long>> waiting = send(producer, 0, 1).cache(); // one batch, whose write fails
+        waiting.subscribe(r -> { }, e -> { });
+        awaitFailedWrites(1);
+
+        sluice.admin().deleteTopic("orders").block(TIMEOUT);
+        StepVerifier.create(waiting)
+                .expectErrorSatisfies(e -> {
+                    assertThat(e).isInstanceOf(StoreException.class).hasMessageContaining("orders-0").hasMessageContaining("may be stored");
+                    assertThat(((SluiceException) e).isOutcomeUnknown()).isTrue();
+                })
+                .verify(TIMEOUT);
     }
 
     @Test

@@ -1,7 +1,10 @@
 package io.sluice.errors;
 
-/** The engine, producer or consumer is closed; the message says which. */
-public class ClosedException extends SluiceException {
+/**
+ * The engine, producer or consumer is closed; the message says which. A send it ends may have stored the batches it
+ * had in flight ({@link OutcomeUnknown}).
+ */
+public class ClosedException extends SluiceException implements OutcomeUnknown {
     public ClosedException(String message) {
         super(message);
     }

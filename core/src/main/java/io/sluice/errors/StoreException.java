@@ -1,12 +1,14 @@
 package io.sluice.errors;
 
 /**
- * The durable store did not take a batch, so its sends are not acknowledged ({@code Acks.STORED}). The batch may
- * be stored all the same (a commit whose answer was lost): the engine stores it again in the background, checking
- * first whether it landed, and the partition refuses appends with this error until the store has every batch it
- * was given. Try again later; a producer that resends may duplicate the records it was not told about.
+ * The durable store had not confirmed a batch when the engine stopped waiting for it. A store write that fails does
+ * not fail its send: the engine holds the batch's {@code Acks.STORED} acknowledgement (and the partition's new
+ * appends) while it stores the batch again in the background, checking first whether it landed, for as long as the
+ * store is down. Only a partition that closes meanwhile (the engine closed, the topic deleted) ends that wait, with
+ * this error. The batch may be stored all the same ({@link OutcomeUnknown}): a producer that resends it may
+ * duplicate its records.
  */
-public class StoreException extends SluiceException implements Retriable {
+public class StoreException extends SluiceException implements Retriable, OutcomeUnknown {
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }

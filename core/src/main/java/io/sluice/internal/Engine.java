@@ -1,5 +1,6 @@
 package io.sluice.internal;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -46,6 +47,7 @@ public final class Engine implements Sluice, SendTarget {
     private final EngineOptions options;
     private final Clock clock;
     private final Timer storeAppendLatency;
+    private final Counter storeAppendFailures;
     private final DistributionSummary storeBatchRecords;
     final Map<String, TopicState> topics = new ConcurrentHashMap<>();
     final Map<String, GroupState> groups = new ConcurrentHashMap<>();
@@ -64,6 +66,7 @@ public final class Engine implements Sluice, SendTarget {
         this.deliveryScheduler = Schedulers.newParallel(options.name() + "-delivery", options.deliveryThreads(), true);
         this.senderScheduler = Schedulers.newParallel(options.name() + "-send", options.deliveryThreads(), true);
         this.storeAppendLatency = metrics.storeAppendLatency(store.toString());
+        this.storeAppendFailures = metrics.storeAppendFailures(store.toString());
         this.storeBatchRecords = metrics.storeBatchRecords(store.toString());
         this.admin = new EngineAdmin(this);
     }
@@ -232,7 +235,7 @@ public final class Engine implements Sluice, SendTarget {
         for (int i = 0; i < partitions.length; i++) {
             TopicPartition tp = new TopicPartition(name, i);
             partitions[i] = new PartitionState(tp, spec, clock::millis, recordsIn, bytesIn, dropped, initialOffsets[i],
-                    store.durable() ? new LogStoreLink(store, tp, storeAppendLatency, storeBatchRecords) : null);
+                    store.durable() ? new LogStoreLink(store, tp, storeAppendLatency, storeAppendFailures, storeBatchRecords) : null);
         }
         return new TopicState(spec, partitions, metrics.sendLatency(name));
     }

@@ -55,6 +55,10 @@ final class EngineMetrics {
         return track(Timer.builder(STORE_APPEND_LATENCY).tags(node).tag(TAG_STORE, store).register(registry));
     }
 
+    Counter storeAppendFailures(String store) {
+        return track(Counter.builder(STORE_APPEND_FAILURES).tags(node).tag(TAG_STORE, store).register(registry));
+    }
+
     DistributionSummary storeBatchRecords(String store) {
         return track(DistributionSummary.builder(STORE_BATCH_RECORDS).tags(node).tag(TAG_STORE, store).register(registry));
     }

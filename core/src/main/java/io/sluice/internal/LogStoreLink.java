@@ -1,7 +1,9 @@
 package io.sluice.internal;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
+import io.sluice.errors.ClosedException;
 import io.sluice.log.LogStore;
 import io.sluice.log.RecordBatch;
 import io.sluice.record.TopicPartition;
@@ -15,10 +17,10 @@ import reactor.util.Loggers;
 import reactor.util.retry.Retry;
 
 /**
- * How one partition reaches the engine's durable {@link LogStore}: appends timed into the store meters, deletions
- * that only log their failure (the next chunk's deletion covers them), the repair of failed writes, retried
- * with backoff for as long as the store is down, and the reads of batches older than the memory log holds after a
- * restart.
+ * How one partition reaches the engine's durable {@link LogStore}: appends timed (and their failures counted) into the
+ * store meters, deletions that only log their failure (the next chunk's deletion covers them), the repair of failed
+ * writes, retried with backoff for as long as the store is down, and the reads of batches older than the memory log
+ * holds after a restart.
  */
 final class LogStoreLink implements DurableTail.StoreLink {
     private static final Logger log = Loggers.getLogger(LogStoreLink.class);
@@ -30,12 +32,15 @@ final class LogStoreLink implements DurableTail.StoreLink {
     private final LogStore store;
     private final TopicPartition tp;
     private final Timer storeAppendLatency;
+    private final Counter storeAppendFailures;
     private final DistributionSummary storeBatchRecords;
 
-    LogStoreLink(LogStore store, TopicPartition tp, Timer storeAppendLatency, DistributionSummary storeBatchRecords) {
+    LogStoreLink(LogStore store, TopicPartition tp, Timer storeAppendLatency, Counter storeAppendFailures,
+                 DistributionSummary storeBatchRecords) {
         this.store = store;
         this.tp = tp;
         this.storeAppendLatency = storeAppendLatency;
+        this.storeAppendFailures = storeAppendFailures;
         this.storeBatchRecords = storeBatchRecords;
     }
 
@@ -44,7 +49,8 @@ final class LogStoreLink implements DurableTail.StoreLink {
         long start = System.nanoTime();
         storeBatchRecords.record(batch.count());
         return store.append(tp, batch)
-                .doOnSuccess(v -> storeAppendLatency.record(Duration.ofNanos(System.nanoTime() - start)));
+                .doOnSuccess(v -> storeAppendLatency.record(Duration.ofNanos(System.nanoTime() - start)))
+                .doOnError(e -> storeAppendFailures.increment());
     }
 
     @Override
@@ -60,7 +66,10 @@ final class LogStoreLink implements DurableTail.StoreLink {
                 .concatMap(b -> store.read(tp, b.baseOffset(), 1).next()
                         .map(found -> found.baseOffset() == b.baseOffset())
                         .defaultIfEmpty(false)
-                        .flatMap(landed -> landed ? Mono.<Void>empty() : store.append(tp, b)))
+                        .flatMap(landed -> landed ? Mono.<Void>empty()
+                                // a deleted topic's batch must not come back into the store
+                                : closed.getAsBoolean() ? Mono.error(new ClosedException("partition " + tp + " closed"))
+                                : store.append(tp, b)))
                 .then()
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, STORE_REPAIR_BACKOFF).maxBackoff(STORE_REPAIR_MAX_BACKOFF)
                         .filter(e -> !closed.getAsBoolean())

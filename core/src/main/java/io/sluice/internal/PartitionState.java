@@ -28,8 +28,10 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>Under the same lock an append consults the idempotent producers' sequences ({@link ProducerSequences}) and,
  * with a durable store, hands the batch to the store right after the memory append ({@link DurableTail}, which
- * also keeps the store's failures: while one is being repaired, appends are refused with {@link StoreException}).
- * This class coordinates them; they hold no lock of their own.
+ * also keeps the store's failures: while one is being repaired, appends wait in the same queue as under
+ * {@code BACKPRESSURE}, whatever the overflow policy, and go in once the store has every batch again; a producer's
+ * {@code maxInFlight} bounds what each send adds to that queue). This class coordinates them; they hold no lock of
+ * their own.
  */
 final class PartitionState implements SendTarget.Partition {
     private static final Runnable[] NO_LISTENERS = new Runnable[0];
@@ -58,7 +60,7 @@ final class PartitionState implements SendTarget.Partition {
 
     private volatile Runnable[] listeners = NO_LISTENERS;
     private volatile GroupCursor[] cursors = NO_CURSORS;
-    /** Appends waiting for room (BACKPRESSURE), oldest first; guarded by {@code this}. */
+    /** Appends waiting for room (BACKPRESSURE) or for the store's repair, oldest first; guarded by {@code this}. */
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private volatile boolean hasWaiting;
     private volatile boolean closed;
@@ -161,24 +163,22 @@ final class PartitionState implements SendTarget.Partition {
         synchronized (this) {
             if (closed) {
                 appended = Appended.refused(new ClosedException("topic " + tp.topic() + " was deleted or its engine closed"));
-            } else if (storeFailure() != null) {
-                appended = Appended.refused(new StoreException("partition " + tp + " is not taking appends: the store failed to keep"
-                        + " a batch and the engine is storing it again (" + storeFailure() + ")", storeFailure()));
-            } else if (spec.overflow() == OverflowPolicy.BACKPRESSURE && (!waiting.isEmpty() || !fits(batch.count()))) {
+            } else if (!waiting.isEmpty() || storeFailure() != null
+                    || spec.overflow() == OverflowPolicy.BACKPRESSURE && !fits(batch.count())) {
                 waiting.add(new Waiting(batch, awaitStore, callback));
                 hasWaiting = true;
                 return;
-            } else if (spec.overflow() == OverflowPolicy.FAIL && !fits(batch.count())) {
-                appended = Appended.refused(new TopicFullException("partition " + tp + " holds " + backlog() + " records its slowest"
-                        + " group has not consumed; a batch of " + batch.count() + " would exceed maxBacklog " + spec.maxBacklog()));
             } else {
-                appended = appendLocked(batch);
+                appended = admit(batch);
             }
         }
         complete(appended, batch.count(), awaitStore, callback);
     }
 
-    /** Tells the callback: at once, or once the store has the batch when {@code awaitStore}. */
+    /**
+     * Tells the callback: at once, or once the store has the batch and every one before it when {@code awaitStore}
+     * (a failed store write delays that until the repair has stored it; see {@link DurableTail}).
+     */
     private void complete(Appended appended, int records, boolean awaitStore, SendTarget.AppendCallback callback) {
         if (appended.error() != null) {
             callback.failed(appended.error());
@@ -196,13 +196,23 @@ final class PartitionState implements SendTarget.Partition {
                     callback.appended(appended.base());
                 } else {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    callback.failed(cause instanceof StoreException || cause instanceof ClosedException ? cause : new StoreException("the store did not keep the batch of "
-                            + tp + " at offset " + appended.base() + " or one before it, so it is not acknowledged: " + cause, cause));
+                    // only the partition's closing fails a store wait (DurableTail): the batch may be stored
+                    callback.failed(cause instanceof StoreException ? cause : new StoreException("the store had not confirmed the batch of "
+                            + tp + " at offset " + appended.base() + " or one before it: it may be stored or not (" + cause + ")", cause));
                 }
             });
         } else {
             callback.appended(appended.base());
         }
+    }
+
+    /** Under the lock, with nothing waiting before it: the batch appended, or refused when {@code FAIL} finds no room. */
+    private Appended admit(RecordBatch batch) {
+        if (spec.overflow() == OverflowPolicy.FAIL && !fits(batch.count())) {
+            return Appended.refused(new TopicFullException("partition " + tp + " holds " + backlog() + " records its slowest"
+                    + " group has not consumed; a batch of " + batch.count() + " would exceed maxBacklog " + spec.maxBacklog()));
+        }
+        return appendLocked(batch);
     }
 
     private boolean fits(int records) {
@@ -287,7 +297,7 @@ final class PartitionState implements SendTarget.Partition {
         positionAdvanced();
     }
 
-    /** The store failure being repaired, while appends are refused; null when none (or no durable store). */
+    /** The store failure being repaired, while appends wait; null when none (or no durable store). */
     private Throwable storeFailure() {
         return tail == null ? null : tail.failure();
     }
@@ -323,7 +333,10 @@ final class PartitionState implements SendTarget.Partition {
         return min;
     }
 
-    /** A group acknowledged records here: appends waiting for room may now fit. */
+    /**
+     * A group acknowledged records here, or the store has every batch again: appends waiting for room (or for the
+     * store's repair) go in, in order, as far as they fit.
+     */
     void positionAdvanced() {
         if (!hasWaiting) {
             return;
@@ -331,9 +344,10 @@ final class PartitionState implements SendTarget.Partition {
         List<Waiting> done = new ArrayList<>();
         List<Appended> appended = new ArrayList<>();
         synchronized (this) {
-            while (!waiting.isEmpty() && !closed && storeFailure() == null && fits(waiting.peek().batch().count())) {
+            while (!waiting.isEmpty() && !closed && storeFailure() == null
+                    && (spec.overflow() != OverflowPolicy.BACKPRESSURE || fits(waiting.peek().batch().count()))) {
                 Waiting w = waiting.poll();
-                appended.add(appendLocked(w.batch()));
+                appended.add(admit(w.batch()));
                 done.add(w);
             }
             hasWaiting = !waiting.isEmpty();
@@ -392,6 +406,9 @@ final class PartitionState implements SendTarget.Partition {
             failed = new ArrayList<>(waiting);
             waiting.clear();
             hasWaiting = false;
+        }
+        if (tail != null) {
+            tail.closed();
         }
         ClosedException e = new ClosedException("topic " + tp.topic() + " was deleted or its engine closed");
         failed.forEach(w -> w.callback().failed(e));

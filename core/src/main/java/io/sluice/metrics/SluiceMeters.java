@@ -19,6 +19,8 @@ package io.sluice.metrics;
  * <tr><td>{@value #DEAD_LETTERS}</td><td>counter</td><td>topic, group</td><td>records sent to the dead-letter topic</td></tr>
  * <tr><td>{@value #REBALANCES}</td><td>counter</td><td>group</td><td>rebalances (generations)</td></tr>
  * <tr><td>{@value #STORE_APPEND_LATENCY}</td><td>timer</td><td>store</td><td>batch handed to the store to stored</td></tr>
+ * <tr><td>{@value #STORE_APPEND_FAILURES}</td><td>counter</td><td>store</td><td>batch writes the store failed (each such batch is
+ * stored again by the engine, its acknowledgement held meanwhile; repair attempts are not counted)</td></tr>
  * <tr><td>{@value #STORE_BATCH_RECORDS}</td><td>distribution summary</td><td>store</td><td>records per appended batch</td></tr>
  * </table>
  *
@@ -43,6 +45,7 @@ public final class SluiceMeters {
     public static final String DEAD_LETTERS = "sluice.consumer.dead.letters";
     public static final String REBALANCES = "sluice.group.rebalances";
     public static final String STORE_APPEND_LATENCY = "sluice.store.append.latency";
+    public static final String STORE_APPEND_FAILURES = "sluice.store.append.failures";
     public static final String STORE_BATCH_RECORDS = "sluice.store.batch.records";
 
     public static final String TAG_NODE = "node";

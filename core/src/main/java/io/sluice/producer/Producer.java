@@ -16,7 +16,12 @@ import reactor.core.publisher.Mono;
  * <p>Results come in acknowledgement order, which is send order within a partition. An error (unknown topic,
  * full topic under {@code FAIL}, closed engine, a record larger than a batch may be:
  * {@link io.sluice.errors.RecordTooLargeException}, raised before that record is sent) terminates the returned Flux;
- * records of batches already acknowledged stay written.
+ * records of batches already acknowledged stay written. Whether the records without a result may have been stored all
+ * the same, the error says: {@link io.sluice.errors.SluiceException#isOutcomeUnknown()} (a lost connection, a delivery
+ * timeout, an engine closed before its store confirmed them) means they may, and resending them may duplicate them;
+ * any other error means the batch it names was not stored (batches the send had in flight to other partitions may
+ * have been). A durable store's transient failure is no error: the acknowledgement waits until the engine has stored
+ * the batch.
  *
  * <pre>{@code
  * producer.send(Flux.range(0, 1000).map(i -> OutboundMessage.of("orders", "k" + i, bytes(i), i)))

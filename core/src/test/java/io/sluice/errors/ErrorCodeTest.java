@@ -42,4 +42,14 @@ class ErrorCodeTest {
         assertThat(ErrorCode.FRAME_TOO_LARGE.exception("m")).isExactlyInstanceOf(ProtocolException.class);
         assertThat(ErrorCode.INTERNAL.exception("m")).isExactlyInstanceOf(SluiceException.class).hasMessage("INTERNAL: m");
     }
+
+    @Test
+    void theErrorsAfterWhichASendMayHaveStoredItsRecordsAreMarkedTheSameOnBothSidesOfTheWire() {
+        assertThat(Arrays.stream(ErrorCode.values()).filter(c -> c.exception("m") instanceof OutcomeUnknown))
+                .containsExactlyInAnyOrder(ErrorCode.STORE_FAILED, ErrorCode.CLOSED);
+        assertThat(new StoreException("engine closed first", null).isOutcomeUnknown()).isTrue();
+        assertThat(new DisconnectedException("delivery timeout", null).isOutcomeUnknown()).isTrue();
+        assertThat(new UnknownTopicException("no such topic").isOutcomeUnknown()).isFalse();
+        assertThat(new TopicFullException("full").isOutcomeUnknown()).isFalse();
+    }
 }

@@ -68,6 +68,13 @@ public final class DurableMemoryStore implements LogStore, OffsetStore {
     private volatile Fault fault = Fault.NONE;
     private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
 
+    private final java.util.concurrent.atomic.AtomicLong failedWrites = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Appends that failed so far (those {@link Fault#ANSWER_LOST} failed after storing their batch included). */
+    public long failedWrites() {
+        return failedWrites.get();
+    }
+
     /** Batches written so far, counting a batch written twice twice. */
     public long writes() {
         return writes.get();
@@ -86,12 +93,14 @@ public final class DurableMemoryStore implements LogStore, OffsetStore {
         return Mono.fromRunnable(() -> {
             Fault f = fault;
             if (f == Fault.DOWN) {
+                failedWrites.incrementAndGet();
                 throw new IllegalStateException("the test store is down");
             }
             batches.computeIfAbsent(partition, tp -> new ConcurrentSkipListMap<>()).put(base, copy);
             ends.merge(partition, next, Math::max);
             writes.incrementAndGet();
             if (f == Fault.ANSWER_LOST) {
+                failedWrites.incrementAndGet();
                 throw new IllegalStateException("the test store lost the answer to a commit");
             }
         });

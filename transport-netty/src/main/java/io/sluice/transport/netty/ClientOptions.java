@@ -111,7 +111,11 @@ public final class ClientOptions {
         return c;
     }
 
-    /** How long a batch may wait for its acknowledgement (reconnects included) before its send fails. */
+    /**
+     * How long a batch may wait for its acknowledgement (reconnects, a full topic and a node's store being repaired
+     * included) before its send fails with {@code DisconnectedException}, whose outcome is unknown: the node may
+     * store the batch after all ({@code SluiceException.isOutcomeUnknown()}).
+     */
     public ClientOptions deliveryTimeout(Duration timeout) {
         ClientOptions c = new ClientOptions(this);
         c.deliveryTimeout = positive("deliveryTimeout", timeout);
