@@ -55,6 +55,12 @@ public interface Sluice extends AutoCloseable {
     /** The registry holding this engine's {@code sluice.*} meters. */
     MeterRegistry meterRegistry();
 
+    /**
+     * Ends active sends and consumers with {@link io.sluice.errors.ClosedException}. The consumers' subscriptions
+     * first commit what they acknowledged, and this waits (up to 10 s) until that is stored, or the node has answered,
+     * so that nothing acknowledged is delivered again after a restart. Never throws; call it from your own thread
+     * (on a non-blocking one it does not wait).
+     */
     @Override
     void close();
 }

@@ -12,6 +12,14 @@ import reactor.core.publisher.Mono;
  *
  * <p>Members of one group share the partitions of its topics (a work queue); different groups each see
  * every record (publish/subscribe). Every join and leave is a rebalance, announced on {@link #rebalances()}.
+ * When a subscription ends (cancelled, completed by an operator such as {@code take(n)}, failed, or its
+ * {@code Sluice} closed) the member commits what it acknowledged; closing the {@code Sluice} waits for that commit.
+ *
+ * <p>Records are emitted, and {@link #process} handlers called, on non-blocking threads (the engine's delivery and
+ * sender threads, or the connection's event loop of a remote node; a handler whose previous {@code Mono} completed
+ * elsewhere may be called there). Code there must not block: Reactor's {@code block()} refuses to, and a handler that
+ * tries ends {@code process} with an {@link IllegalStateException} saying so. Move blocking work off them with
+ * {@code publishOn(Schedulers.boundedElastic())}. Embedded and remote behave the same.
  *
  * <pre>{@code
  * consumer.process(record -> billing.charge(record)).subscribe();   // acks, retries and dead letters for you
@@ -31,13 +39,20 @@ public interface Consumer {
      * sends it to the dead-letter topic (with the cause in headers; created on first use, see
      * {@link ConsumerOptions#deadLetterTopic}) or, without one, ends with the error. The handler returns a publisher,
      * never null ({@code Mono.empty()} to acknowledge at once); an attempt that throws, returns null or errors failed.
+     * A handler that blocks its thread is neither retried nor dead-lettered: {@code process} ends with an
+     * {@link IllegalStateException} naming the record and what to do instead.
      */
     Flux<Result> process(Function<Record, ? extends Publisher<?>> handler);
 
     /** Rebalances that concern this consumer, while it is a member. */
     Flux<RebalanceEvent> rebalances();
 
-    /** Commits the group's position in every partition this member owns. */
+    /**
+     * Commits the group's position in every partition this member owns; completes once the position is stored.
+     * After the subscription ended, completes once what it acknowledged before the end is stored (it was committed
+     * then; a commit that failed is tried again), and acknowledgements made after the end count for nothing: their
+     * records are delivered again. Before any subscription, completes at once.
+     */
     Mono<Void> commit();
 
     ConsumerOptions options();

@@ -15,9 +15,16 @@ public interface Delivery {
 
     Record record();
 
-    /** Marks the record processed. Idempotent; ignored after the partition has been revoked from this member. */
+    /**
+     * Marks the record processed. Idempotent; ignored (locally: nothing goes to a node) once the partition has been
+     * revoked from this member or its subscription has ended: the record is then delivered again.
+     */
     void ack();
 
-    /** Acknowledges the record and commits the group's position in its partition now. */
+    /**
+     * Acknowledges the record and commits the group's position in its partition now. After the subscription ended,
+     * acknowledges nothing and completes as {@link Consumer#commit()} does then: once what was acknowledged before the
+     * end is stored.
+     */
     Mono<Void> commit();
 }

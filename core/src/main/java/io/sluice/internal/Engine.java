@@ -25,11 +25,16 @@ import io.sluice.spi.Producers;
 import io.sluice.spi.SendTarget;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * The embedded engine behind {@link Sluice#embedded()}: topics of partition logs in memory, consumer
@@ -38,6 +43,10 @@ import reactor.core.scheduler.Schedulers;
  * Public only so that {@code Sluice.embedded} can reach it; not API.
  */
 public final class Engine implements Sluice, SendTarget {
+    private static final Logger log = Loggers.getLogger(Engine.class);
+    /** How long {@link #close()} waits for the groups' last commits to be stored. */
+    static final Duration CLOSE_COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
     final EngineMetrics metrics;
     final LogStore store;
     final OffsetStore offsetStore;
@@ -112,6 +121,12 @@ public final class Engine implements Sluice, SendTarget {
         return metrics.registry;
     }
 
+    /**
+     * Ends sends and subscriptions in progress with {@link ClosedException}. Every member leaves its group first, and
+     * the positions they acknowledged are committed and stored before the store closes (waiting up to
+     * {@link #CLOSE_COMMIT_TIMEOUT}; not at all when called on a non-blocking thread, where the in-memory offset
+     * store has stored them already). Never throws: a commit that fails is logged.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -120,15 +135,31 @@ public final class Engine implements Sluice, SendTarget {
         closed = true;
         ClosedException e = closedException();
         producers.failAll(e);
+        List<Mono<Void>> commits = new ArrayList<>();
+        groups.values().forEach(g -> commits.add(g.close()));
         members.forEach(m -> m.fail(e));
         topics.values().forEach(t -> {
             for (PartitionState p : t.partitions()) {
                 p.close();
             }
         });
+        awaitCommits(commits);
         shutDown(deliveryScheduler);
         shutDown(senderScheduler);
         store.close();
+    }
+
+    private void awaitCommits(List<Mono<Void>> commits) {
+        Mono<Void> all = Mono.whenDelayError(commits);
+        if (Schedulers.isInNonBlockingThread()) {
+            all.subscribe(null, e -> log.warn("Engine '{}' could not store the positions its groups acknowledged: {}", options.name(), e.toString()));
+            return;
+        }
+        try {
+            all.block(CLOSE_COMMIT_TIMEOUT);
+        } catch (RuntimeException x) {
+            log.warn("Engine '{}' could not store the positions its groups acknowledged: {}", options.name(), x.toString());
+        }
     }
 
     private ClosedException closedException() {
@@ -140,7 +171,7 @@ public final class Engine implements Sluice, SendTarget {
         scheduler.disposeGracefully().timeout(Duration.ofSeconds(5), Schedulers.parallel())
                 .onErrorResume(x -> {
                     scheduler.dispose();
-                    return reactor.core.publisher.Mono.empty();
+                    return Mono.empty();
                 })
                 .subscribe();
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -19,6 +20,8 @@ import reactor.util.Loggers;
  * store: {@value #STORED_READ} batches per query, one query in flight, the next asked for when the loop takes the
  * last batch of the previous one. The loop never waits for it: it finds nothing to read in this partition until the
  * answer wakes it, so demand, prefetch and the order of offsets hold as for the memory log.
+ *
+ * <p>A partition handed over from another member is read once that member's commit is stored ({@link #open}).
  */
 final class Fetch {
     private static final Logger log = Loggers.getLogger(Fetch.class);
@@ -37,7 +40,11 @@ final class Fetch {
     long readBytes;
     private long next;
     private Iterator<Record> records;
-    private volatile boolean revoked;
+    /** {@link #WAITING} (for the previous owner's commit), {@link #READING} or {@link #REVOKED}. */
+    private volatile int state;
+    private static final int WAITING = 0;
+    private static final int READING = 1;
+    private static final int REVOKED = 2;
     /** Skip records older than this before the first one delivered (a timestamp start below the memory log). */
     private long seekTimestamp = Long.MIN_VALUE;
 
@@ -48,13 +55,14 @@ final class Fetch {
     private volatile boolean reading;
     private volatile CorruptRecordException storedCorrupt;
 
-    Fetch(PartitionState partition, GroupCursor cursor, long startOffset, Runnable wakeUp, Member.TopicMeters meters) {
+    Fetch(PartitionState partition, GroupCursor cursor, long startOffset, Runnable wakeUp, Member.TopicMeters meters, boolean readable) {
         this.partition = partition;
         this.meters = meters;
         this.cursor = cursor;
         this.next = startOffset;
         this.tracker = new AckTracker(startOffset);
         this.wakeUp = wakeUp;
+        this.state = readable ? READING : WAITING;
     }
 
     /** Before the first read: records whose timestamp is before {@code timestamp} are skipped, not delivered. */
@@ -164,7 +172,7 @@ final class Fetch {
                 wakeUp.run();
                 return;
             }
-            if (revoked) {
+            if (state == REVOKED) {
                 reading = false;
                 return;
             }
@@ -178,10 +186,22 @@ final class Fetch {
     }
 
     void revoke() {
-        revoked = true;
+        state = REVOKED;
     }
 
     boolean isRevoked() {
-        return revoked;
+        return state == REVOKED;
     }
+
+    /** Owned and not waiting for the previous owner's commit. */
+    boolean isReadable() {
+        return state == READING;
+    }
+
+    /** The previous owner's commit is done: reading may start. Returns false when it was revoked meanwhile. */
+    boolean open() {
+        return STATE.compareAndSet(this, WAITING, READING);
+    }
+
+    private static final AtomicIntegerFieldUpdater<Fetch> STATE = AtomicIntegerFieldUpdater.newUpdater(Fetch.class, "state");
 }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -27,6 +28,12 @@ import reactor.util.Loggers;
  * lock: partitions leave their old owner first (its acknowledged position is committed and later
  * acknowledgements are ignored), then their new owner starts from the committed position, so records
  * that were delivered but not acknowledged are delivered again.
+ *
+ * <p>Commits go to the offset store one write at a time, in order (commits that arrive during a write join the
+ * next one), so the store never sees a position older than one it already has; a commit completes once a write
+ * holding its positions is stored, and a failed write's positions go again with the next commit. A partition
+ * handed over in a rebalance is read by its new owner only once the commit of its old owner's position is stored
+ * (or failed): a revoke's commit is never lost behind the new owner's.
  */
 final class GroupState {
     private static final Logger log = Loggers.getLogger(GroupState.class);
@@ -41,6 +48,18 @@ final class GroupState {
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
     private final Map<TopicPartition, GroupCursor> cursors = new ConcurrentHashMap<>();
 
+    // ---- commits on their way to the offset store: guarded by commitLock, never held while calling out ----
+    private final Object commitLock = new Object();
+    /** Positions committed here and not yet written (or whose write failed). */
+    private Map<TopicPartition, Long> unwritten = new HashMap<>();
+    private boolean writing;
+    /** The positions of the write in flight. */
+    private Map<TopicPartition, Long> writingNow = Map.of();
+    /** Completes when the write in flight is stored. */
+    private Sinks.One<Void> inFlight;
+    /** Completes when the write that takes {@link #unwritten} is stored; null while nothing waits. */
+    private Sinks.One<Void> next;
+
     GroupState(String id, Engine engine, Map<TopicPartition, Long> recovered) {
         this.id = id;
         this.engine = engine;
@@ -48,32 +67,76 @@ final class GroupState {
         this.rebalances = engine.metrics.counter(SluiceMeters.REBALANCES, SluiceMeters.TAG_GROUP, id);
     }
 
-    synchronized void join(Member member) {
-        for (String topic : member.options.topics()) {
-            engine.requireTopic(topic);
+    void join(Member member) {
+        synchronized (this) {
+            for (String topic : member.options.topics()) {
+                engine.requireTopic(topic);
+            }
+            members.add(member);
+            rebalance(Map.of());
         }
-        members.add(member);
-        rebalance();
+        writeNext();
     }
 
-    synchronized void leave(Member member) {
-        if (members.remove(member)) {
-            member.reassign(Set.of(), generation + 1, true);
-            rebalance();
+    /**
+     * {@code member} leaves: its partitions go to the others once what it acknowledged is committed. The member
+     * learns its final positions ({@link Member#left}) before this returns.
+     */
+    void leave(Member member) {
+        synchronized (this) {
+            if (!members.remove(member)) {
+                return;
+            }
+            Map<TopicPartition, Long> positions = member.reassign(Set.of(), generation + 1, true);
+            member.left(positions);
+            rebalance(positions);
         }
+        writeNext();
+    }
+
+    /**
+     * The engine closes: every member leaves at once, without a rebalance. Returns the commit of what they
+     * acknowledged, with every write still in flight: the engine waits for it before it closes the store.
+     */
+    Mono<Void> close() {
+        Mono<Void> stored;
+        synchronized (this) {
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            for (Member m : members) {
+                Map<TopicPartition, Long> p = m.reassign(Set.of(), generation + 1, true);
+                m.left(p);
+                positions.putAll(p);
+            }
+            members.clear();
+            assignment = Map.of();
+            stored = enqueue(positions);
+        }
+        writeNext();
+        return stored;
     }
 
     /** A topic of this group was created or deleted. */
-    synchronized void topicsChanged(String topic) {
-        boolean concerned = members.stream().anyMatch(m -> m.options.topics().contains(topic));
-        if (concerned) {
-            rebalance();
+    void topicsChanged(String topic) {
+        synchronized (this) {
+            boolean concerned = members.stream().anyMatch(m -> m.options.topics().contains(topic));
+            if (concerned) {
+                rebalance(Map.of());
+            }
+            synchronized (commitLock) {
+                committed.keySet().removeIf(tp -> tp.topic().equals(topic) && engine.topicOrNull(topic) == null);
+                unwritten.keySet().removeIf(tp -> tp.topic().equals(topic) && engine.topicOrNull(topic) == null);
+            }
+            cursors.keySet().removeIf(tp -> tp.topic().equals(topic) && engine.topicOrNull(topic) == null);
         }
-        committed.keySet().removeIf(tp -> tp.topic().equals(topic) && engine.topicOrNull(topic) == null);
-        cursors.keySet().removeIf(tp -> tp.topic().equals(topic) && engine.topicOrNull(topic) == null);
+        writeNext();
     }
 
-    private void rebalance() {
+    /**
+     * A new generation; {@code handedOver} are the positions of a member that just left. The revoked partitions'
+     * positions are committed, and their new owners read them once that is stored ({@link #stored}). The caller starts
+     * the write ({@link #writeNext}) once it has let go of this object's monitor.
+     */
+    private void rebalance(Map<TopicPartition, Long> handedOver) {
         generation++;
         rebalances.increment();
         Map<String, Integer> partitionsPerTopic = new TreeMap<>();
@@ -101,11 +164,13 @@ final class GroupState {
         assignment = next;
         // Revoke first, so that every partition's committed position is final before its new owner reads it.
         Map<Member, Set<TopicPartition>> owned = new LinkedHashMap<>();
+        Map<TopicPartition, Long> revoked = new HashMap<>(handedOver);
         for (Member m : members) {
             Set<TopicPartition> mine = new HashSet<>(next.getOrDefault(m.id, List.of()));
             owned.put(m, mine);
-            m.reassign(mine, generation, true);
+            revoked.putAll(m.reassign(mine, generation, true));
         }
+        enqueue(revoked); // also takes a failed write's positions again: their new owners wait for them (stored(tp))
         for (Map.Entry<Member, Set<TopicPartition>> e : owned.entrySet()) {
             e.getKey().reassign(e.getValue(), generation, false);
         }
@@ -159,7 +224,7 @@ final class GroupState {
                 seek[0] = true;
                 return p.startOffset(); // not committed: the next owner places the timestamp again
             }
-            committed.put(p.tp, start); // a later owner starts here too, not at a later "latest"
+            committed.putIfAbsent(p.tp, start); // a later owner starts here too, not at a later "latest"
         }
         return start;
     }
@@ -173,17 +238,98 @@ final class GroupState {
         });
     }
 
-    /** Commits positions (they only move forward) and persists them. */
+    /**
+     * Commits positions (they only move forward); completes once they are stored, or with the store's error. A
+     * position already committed completes with the write that holds it (at once when it is stored).
+     */
     Mono<Void> commit(Map<TopicPartition, Long> positions) {
-        Map<TopicPartition, Long> moved = new HashMap<>();
-        positions.forEach((tp, pos) -> {
-            Long prev = committed.get(tp);
-            if (prev == null || pos > prev) {
-                committed.merge(tp, pos, Math::max);
-                moved.put(tp, pos);
+        Mono<Void> stored = enqueue(positions);
+        writeNext();
+        return stored;
+    }
+
+    /** Takes positions for the next write; returns what completes when they are stored. */
+    private Mono<Void> enqueue(Map<TopicPartition, Long> positions) {
+        synchronized (commitLock) {
+            positions.forEach((tp, pos) -> {
+                Long prev = committed.get(tp);
+                if ((prev == null || pos > prev) && engine.topicOrNull(tp.topic()) != null) {
+                    committed.put(tp, pos);
+                    unwritten.merge(tp, pos, Math::max);
+                }
+            });
+            if (!unwritten.isEmpty()) {
+                if (next == null) {
+                    next = Sinks.one();
+                }
+                return next.asMono();
             }
-        });
-        return moved.isEmpty() ? Mono.empty() : engine.offsetStore.commit(id, moved);
+            return writing ? inFlight.asMono() : Mono.empty();
+        }
+    }
+
+    /**
+     * What completes once the committed position in {@code tp} is stored, or null when it is: a partition's new owner
+     * reads it only then, so that its previous owner's commit is never lost behind the new owner's.
+     */
+    Mono<Void> stored(TopicPartition tp) {
+        synchronized (commitLock) {
+            if (next != null && unwritten.containsKey(tp)) {
+                return next.asMono();
+            }
+            if (writing && writingNow.containsKey(tp)) {
+                return inFlight.asMono();
+            }
+            return null;
+        }
+    }
+
+    /** Starts the next write unless one is in flight. */
+    private void writeNext() {
+        Map<TopicPartition, Long> batch;
+        Sinks.One<Void> done;
+        synchronized (commitLock) {
+            if (writing || next == null) {
+                return;
+            }
+            writing = true;
+            batch = unwritten;
+            writingNow = batch;
+            unwritten = new HashMap<>();
+            done = next;
+            next = null;
+            inFlight = done;
+        }
+        Mono<Void> write;
+        try {
+            write = engine.offsetStore.commit(id, batch);
+        } catch (RuntimeException e) {
+            write = Mono.error(e);
+        }
+        write.subscribe(null, e -> written(batch, done, e), () -> written(batch, done, null));
+    }
+
+    private void written(Map<TopicPartition, Long> batch, Sinks.One<Void> done, Throwable error) {
+        synchronized (commitLock) {
+            writing = false;
+            inFlight = null;
+            writingNow = Map.of();
+            if (error != null) {
+                // written again with the next commit (or when the engine closes)
+                batch.forEach((tp, pos) -> {
+                    if (committed.containsKey(tp)) {
+                        unwritten.merge(tp, pos, Math::max);
+                    }
+                });
+            }
+        }
+        if (error != null) {
+            log.warn("Group {} could not store its committed positions {}: {}", id, batch, error.toString());
+            done.tryEmitError(error);
+        } else {
+            done.tryEmitEmpty();
+        }
+        writeNext(); // the commits that arrived meanwhile
     }
 
     synchronized GroupDescription describe() {

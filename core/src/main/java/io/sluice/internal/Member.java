@@ -59,6 +59,8 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
     private volatile boolean cancelled;
     private volatile Throwable failure;
     private Set<TopicPartition> revokedInGeneration = new HashSet<>();
+    /** What this member had acknowledged in each partition when it left the group; null while it is a member. */
+    private volatile Map<TopicPartition, Long> leftAt;
     private volatile Disposable autoCommit;
     private int rr;
     private int sinceRotate;
@@ -203,7 +205,9 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
                 cancelled = true;
                 buffer.clear();
                 leave();
-                actual.onError(f);
+                if (!AbstractConsumer.closedAfterDownstreamLeft(f, actual)) {
+                    actual.onError(f);
+                }
                 worker.dispose();
                 return;
             }
@@ -270,7 +274,7 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
                 rr = 0;
             }
             Fetch f = fs[rr];
-            if (!f.isRevoked()) {
+            if (f.isReadable()) {
                 Record record = f.nextRecord();
                 if (record != null) {
                     if (++sinceRotate >= ROTATE_EVERY) {
@@ -308,9 +312,16 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
         }
     }
 
-    /** Commits the acknowledged position of every partition this member owns. */
+    /**
+     * Commits the acknowledged position of every partition this member owns; once it has left, what it had
+     * acknowledged when it left (committed then; this completes once that is stored, writing it again if it failed).
+     */
     @Override
     public Mono<Void> commit() {
+        Map<TopicPartition, Long> left = leftAt;
+        if (left != null) {
+            return group.commit(left);
+        }
         Map<TopicPartition, Long> positions = new HashMap<>();
         for (Fetch f : fetches) {
             if (!f.isRevoked()) {
@@ -322,11 +333,17 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
 
     // ---- rebalances (called under the group's lock) ----
 
+    /** The group let this member go; {@code positions} are what it had acknowledged then. */
+    void left(Map<TopicPartition, Long> positions) {
+        leftAt = Map.copyOf(positions);
+    }
+
     /**
-     * Takes this generation's partitions: in the revoke phase, gives up the ones not in {@code mine}
-     * (committing their position); in the assign phase, starts reading the new ones and announces the event.
+     * Takes this generation's partitions: in the revoke phase, gives up the ones not in {@code mine} and returns
+     * their acknowledged positions, for the group to commit; in the assign phase, starts reading the new ones (each
+     * once its committed position is stored: {@link GroupState#stored}) and announces the event.
      */
-    void reassign(Set<TopicPartition> mine, int generation, boolean revokePhase) {
+    Map<TopicPartition, Long> reassign(Set<TopicPartition> mine, int generation, boolean revokePhase) {
         Fetch[] current = fetches;
         if (revokePhase) {
             List<Fetch> kept = new ArrayList<>();
@@ -346,16 +363,13 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
                     f.partition.positionAdvanced();
                 }
             }
-            if (!positions.isEmpty()) {
-                group.commit(positions).subscribe(null, e -> { });
-            }
             fetches = kept.toArray(NO_FETCHES);
             revokedInGeneration = revoked;
             if (mine.isEmpty() && !revoked.isEmpty()) {
                 consumer.announce(new RebalanceEvent(group.id, generation, id, Set.of(), Set.of(), Set.copyOf(revoked)));
                 revokedInGeneration = new HashSet<>();
             }
-            return;
+            return positions;
         }
         Set<TopicPartition> have = new HashSet<>();
         for (Fetch f : current) {
@@ -370,18 +384,31 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
             PartitionState p = engine.topicOrNull(tp.topic()).partition(tp.partition());
             boolean[] seek = new boolean[1];
             long start = group.startOffset(p, options.startPosition(), seek);
-            Fetch f = new Fetch(p, group.cursor(p, start), start, wakeUp, meters.get(tp.topic()));
+            Mono<Void> stored = group.stored(tp);
+            Fetch f = new Fetch(p, group.cursor(p, start), start, wakeUp, meters.get(tp.topic()), stored == null);
             if (seek[0]) {
                 f.seekTimestamp(options.startPosition().value());
             }
             p.addListener(wakeUp);
             next.add(f);
             added.add(tp);
+            if (stored != null) {
+                // its previous owner's position is stored first, so that it is not lost behind ours
+                stored.subscribe(null, e -> readFrom(f), () -> readFrom(f));
+            }
         }
         next.sort((a, b) -> a.partition.tp.compareTo(b.partition.tp));
         fetches = next.toArray(NO_FETCHES);
         consumer.announce(new RebalanceEvent(group.id, generation, id, Set.copyOf(mine), Set.copyOf(added), Set.copyOf(revokedInGeneration)));
         revokedInGeneration = new HashSet<>();
         signal();
+        return Map.of();
+    }
+
+    /** The handed-over partition of {@code f} may be read now. */
+    private void readFrom(Fetch f) {
+        if (f.open()) {
+            signal();
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.sluice.consumer.DeadLetterHeaders;
 import io.sluice.consumer.Delivery;
 import io.sluice.consumer.RebalanceEvent;
 import io.sluice.consumer.Result;
+import io.sluice.errors.ClosedException;
 import io.sluice.errors.TopicExistsException;
 import io.sluice.errors.UnauthorizedException;
 import io.sluice.errors.UnknownTopicException;
@@ -22,13 +23,17 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
 import reactor.core.CoreSubscriber;
 import reactor.core.Exceptions;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
 
 /**
  * What a {@link Consumer} does on top of its deliveries, the same for the embedded engine and the Netty client:
@@ -44,6 +49,8 @@ public abstract class AbstractConsumer implements Consumer {
     private volatile Mono<Void> deadLetterTopicReady;
     /** The one subscription a consumer takes at a time: a member of its group, here or on a node. */
     private final AtomicReference<Membership> active = new AtomicReference<>();
+    /** The subscription that ended last: what {@link #commit()} commits while none is active. */
+    private volatile Membership last;
     private final Sinks.Many<RebalanceEvent> events = Sinks.many().multicast().onBackpressureBuffer(1024, false);
 
     protected AbstractConsumer(ConsumerOptions options) {
@@ -52,7 +59,11 @@ public abstract class AbstractConsumer implements Consumer {
 
     /** A subscription of this consumer: what {@link #commit()} commits. */
     public interface Membership {
-        /** Commits the group's position in every partition the member owns. */
+        /**
+         * Commits the group's position in every partition the member owns; once the subscription has ended, completes
+         * when what it had acknowledged before it ended is committed, or fails saying why not. Sends nothing to a
+         * node for a subscription that has ended.
+         */
         Mono<Void> commit();
     }
 
@@ -78,9 +89,27 @@ public abstract class AbstractConsumer implements Consumer {
         return false;
     }
 
-    /** {@code m} ended: the consumer may subscribe again. */
+    /** {@code m} ended: the consumer may subscribe again. Call once {@code m.commit()} answers for the ended subscription. */
     protected void release(Membership m) {
+        last = m;
         active.compareAndSet(m, null);
+    }
+
+    /**
+     * True when {@code error} says the {@code Sluice} closed and {@code subscriber}'s chain has already cancelled or
+     * terminated further down, its cancel still on its way up: the subscription then ends quietly, as cancelled. Reactor's
+     * {@code flatMap}, for one, passes on a {@code take(n)}'s cancel only once the emission that caused it returns, so
+     * a {@code process(handler).take(n).blockLast()} can return while its member is still subscribed; an error signalled
+     * to it then would be dropped, and Reactor's default hook logs a dropped error at ERROR with the stack of
+     * {@code close()}, which reads as if {@code close()} had thrown.
+     */
+    public static boolean closedAfterDownstreamLeft(Throwable error, Subscriber<?> subscriber) {
+        if (!(error instanceof ClosedException)) {
+            return false;
+        }
+        Scannable s = Scannable.from(subscriber);
+        return Stream.concat(Stream.of(s), s.actuals()).anyMatch(a ->
+                Boolean.TRUE.equals(a.scan(Scannable.Attr.CANCELLED)) || Boolean.TRUE.equals(a.scan(Scannable.Attr.TERMINATED)));
     }
 
     /** Tells {@link #rebalances()} subscribers of a rebalance that concerns this consumer; called by its membership. */
@@ -97,6 +126,9 @@ public abstract class AbstractConsumer implements Consumer {
     public Mono<Void> commit() {
         return Mono.defer(() -> {
             Membership m = active.get();
+            if (m == null) {
+                m = last;
+            }
             return m == null ? Mono.empty() : m.commit();
         });
     }
@@ -155,9 +187,9 @@ public abstract class AbstractConsumer implements Consumer {
                         + record.partition() + "/" + record.offset() + "; return a Mono (Mono.empty() to ack)"));
             }
             return Flux.from(outcome).then();
-        });
+        }).onErrorMap(AbstractConsumer::refusedToBlock, e -> new HandlerBlocked(options.group(), record, e));
         if (options.retry() != null) {
-            attempt = attempt.retryWhen(options.retry());
+            attempt = attempt.retryWhen(unlessBlocked(options.retry()));
         }
         return attempt
                 .then(Mono.fromCallable(() -> {
@@ -168,7 +200,7 @@ public abstract class AbstractConsumer implements Consumer {
                 .onErrorResume(e -> {
                     Throwable cause = Exceptions.isRetryExhausted(e) && e.getCause() != null ? e.getCause() : e;
                     countRetries(record, attempts.get());
-                    if (options.deadLetterTopic() == null) {
+                    if (options.deadLetterTopic() == null || cause instanceof HandlerBlocked) {
                         return Mono.error(cause);
                     }
                     return deadLetter(record, cause, attempts.get()).then(Mono.fromCallable(() -> {
@@ -177,6 +209,36 @@ public abstract class AbstractConsumer implements Consumer {
                         return new Result(record, Result.Outcome.DEAD_LETTERED, attempts.get(), cause);
                     }));
                 });
+    }
+
+    /**
+     * A handler blocked a thread that must not block (Reactor's {@code block()} refuses on Sluice's delivery threads
+     * and on Netty's event loops; BlockHound, where installed, catches the rest). A mistake in the handler, not in the
+     * record: never retried nor dead-lettered, it ends {@code process} with a message saying what to do instead.
+     */
+    private static final class HandlerBlocked extends IllegalStateException {
+        HandlerBlocked(String group, Record record, Throwable cause) {
+            super("the process handler of group '" + group + "' blocked a non-blocking thread (record " + record.topic() + "-"
+                    + record.partition() + "@" + record.offset() + "): handlers run on Sluice's delivery threads or a connection's"
+                    + " event loop, which must not block; return the Mono instead of calling block() on it, or move blocking work"
+                    + " off them with publishOn(Schedulers.boundedElastic()). " + cause.getMessage(), cause);
+        }
+    }
+
+    private static boolean refusedToBlock(Throwable e) {
+        return (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("blocking, which is not supported in thread"))
+                || e.getClass().getName().equals("reactor.blockhound.BlockingOperationError");
+    }
+
+    /** {@code retry}, except that a handler that blocked is not tried again. */
+    private static Retry unlessBlocked(Retry retry) {
+        return Retry.from(signals -> retry.generateCompanion(signals.handle((signal, sink) -> {
+            if (signal.failure() instanceof HandlerBlocked) {
+                sink.error(signal.failure());
+            } else {
+                sink.next(signal);
+            }
+        })));
     }
 
     private void countRetries(Record record, int attempts) {

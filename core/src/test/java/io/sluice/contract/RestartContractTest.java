@@ -118,6 +118,35 @@ public abstract class RestartContractTest {
     }
 
     @Test
+    void closingTheEngineCommitsWhatItsMembersAcknowledged() {
+        String topic = unique("open-member");
+        try (Sluice first = open()) {
+            StepVerifier.create(first.admin().createTopic(TopicSpec.of(topic))).verifyComplete();
+            StepVerifier.create(first.producer(ProducerOptions.create().acks(Acks.STORED)).send(Messages.sequence(topic, 100, i -> null)))
+                    .expectNextCount(100)
+                    .verifyComplete();
+            // a member acknowledges 40 records, commits nothing itself, and is still subscribed when the engine closes
+            reactor.core.publisher.Sinks.Empty<Void> readAll = reactor.core.publisher.Sinks.empty();
+            first.consumer(ConsumerOptions.create("billing").topics(topic).commitInterval(Duration.ZERO)).receive()
+                    .doOnNext(d -> {
+                        if (d.record().offset() < 40) {
+                            d.ack();
+                        } else if (d.record().offset() == 99) {
+                            readAll.tryEmitEmpty();
+                        }
+                    })
+                    .subscribe(null, e -> { });
+            StepVerifier.create(readAll.asMono()).expectComplete().verify(TIMEOUT);
+        }
+        try (Sluice second = open()) {
+            StepVerifier.create(second.admin().describeGroup("billing"))
+                    .assertNext(g -> assertThat(g.partitions()).singleElement()
+                            .satisfies(p -> assertThat(p.committedOffset()).isEqualTo(40)))
+                    .verifyComplete();
+        }
+    }
+
+    @Test
     void anEmptyTopicAndOneWhoseRecordsRetentionDeletedKeepTheirEndOffsets() {
         String kept = unique("kept");
         String empty = unique("empty");

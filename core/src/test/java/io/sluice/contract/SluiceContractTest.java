@@ -480,6 +480,78 @@ public abstract class SluiceContractTest {
     }
 
     @Test
+    void aHandlerThatBlocksEndsProcessingSayingSoAndIsNeitherRetriedNorDeadLettered() {
+        String topic = createTopic(TopicSpec.of(unique("blocking")));
+        String dlq = createTopic(TopicSpec.of(topic + ".dlq"));
+        produce(topic, 3, ProducerOptions.create());
+        AtomicInteger calls = new AtomicInteger();
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic).retry(Retry.max(3)).deadLetterTopic(dlq));
+        // embedded and over a node alike, handlers run on non-blocking threads, where Reactor refuses block()
+        StepVerifier.create(consumer.process(r -> {
+                    calls.incrementAndGet();
+                    Mono.delay(Duration.ofMillis(1)).block();
+                    return Mono.empty();
+                }))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("process handler of group 'g' blocked a non-blocking thread")
+                        .hasMessageContaining(topic + "-0@0")
+                        .hasMessageContaining("publishOn(Schedulers.boundedElastic())"))
+                .verify(TIMEOUT);
+        assertThat(calls).as("not retried").hasValue(1);
+        StepVerifier.create(sluice.admin().describeTopic(dlq))
+                .assertNext(t -> assertThat(t.partitions().get(0).endOffset()).as("nothing dead-lettered").isZero())
+                .verifyComplete();
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(1))
+                .assertNext(d -> assertThat(d.record().offset()).as("nothing acknowledged").isZero())
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void afterTheSubscriptionEndsAcknowledgementsAreIgnoredAndCommitAnswersWithWhatWasAcknowledgedBefore() {
+        String topic = createTopic(TopicSpec.of(unique("ended")));
+        produce(topic, 20, ProducerOptions.create());
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic));
+        List<Delivery> held = new ArrayList<>();
+        StepVerifier.create(consumer.receive().take(10))
+                .thenConsumeWhile(d -> {
+                    if (d.record().offset() < 5) {
+                        d.ack();
+                    } else {
+                        held.add(d);
+                    }
+                    return true;
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        held.forEach(Delivery::ack); // too late: ignored, the records are delivered again
+        StepVerifier.create(held.get(4).commit()).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(consumer.commit()).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeGroup("g"))
+                .assertNext(g -> assertThat(g.partitions()).singleElement()
+                        .satisfies(p -> assertThat(p.committedOffset()).as("what was acknowledged before the end").isEqualTo(5)))
+                .verifyComplete();
+        StepVerifier.create(consumer.receive().take(1))
+                .assertNext(d -> assertThat(d.record().offset()).isEqualTo(5))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void commitAfterProcessingEndedCommitsWhatItAcknowledged() {
+        String topic = createTopic(TopicSpec.of(unique("then-commit")));
+        produce(topic, 100, ProducerOptions.create());
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic));
+        StepVerifier.create(consumer.process(r -> Mono.delay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(3)))).take(40)
+                        .then(consumer.commit())
+                        .then(Mono.defer(() -> sluice.admin().describeGroup("g"))))
+                .assertNext(g -> assertThat(g.partitions()).singleElement()
+                        .satisfies(p -> assertThat(p.committedOffset()).isEqualTo(40)))
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void replaysFromAnOffset() {
         String topic = createTopic(TopicSpec.of(unique("replay")));
         produce(topic, 1_000, ProducerOptions.create());

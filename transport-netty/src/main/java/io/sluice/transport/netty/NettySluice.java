@@ -16,8 +16,12 @@ import io.sluice.transport.netty.internal.ClientConnection;
 import io.sluice.transport.netty.internal.RemoteAdmin;
 import io.sluice.transport.netty.internal.RemoteConsumer;
 import io.sluice.transport.netty.internal.RemoteTarget;
+import java.time.Duration;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * A {@link Sluice} on a remote node ({@link SluiceServer}), with the embedded engine's semantics: producers batch
@@ -35,6 +39,10 @@ import reactor.core.scheduler.Schedulers;
  * requests in flight fail with {@link io.sluice.errors.DisconnectedException}.
  */
 public final class NettySluice implements Sluice {
+    private static final Logger log = Loggers.getLogger(NettySluice.class);
+    /** The longest {@link #close()} waits for its consumers' last commits. */
+    private static final Duration CLOSE_COMMIT_TIMEOUT = Duration.ofSeconds(10);
+
     private final ClientConnection connection;
     private final MeterRegistry registry;
     private final Scheduler sender;
@@ -116,7 +124,12 @@ public final class NettySluice implements Sluice {
         }
     }
 
-    /** Fails sends and consumers in progress with {@link ClosedException} and closes the connection. */
+    /**
+     * Fails sends and consumers in progress with {@link ClosedException} and closes the connection. Before that, each
+     * consumer's subscription commits what it acknowledged, and this waits for the node's answers (up to 10 s,
+     * or the request timeout if shorter; not at all on a non-blocking thread). Never throws: a
+     * commit that fails is logged, and its records are delivered again.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -125,7 +138,21 @@ public final class NettySluice implements Sluice {
         closed = true;
         ClosedException e = new ClosedException("the client of node " + connection.address() + " is closed");
         producers.failAll(e);
+        commitSubscriptions();
         connection.close();
         sender.dispose();
+    }
+
+    private void commitSubscriptions() {
+        Mono<Void> commits = connection.commitSubscriptions();
+        if (Schedulers.isInNonBlockingThread()) {
+            commits.subscribe(null, x -> log.warn("The consumers of node {} could not commit before the client closed: {}", connection.address(), x.toString()));
+            return;
+        }
+        try {
+            commits.block(CLOSE_COMMIT_TIMEOUT);
+        } catch (RuntimeException x) {
+            log.warn("The consumers of node {} could not commit before the client closed: {}", connection.address(), x.toString());
+        }
     }
 }

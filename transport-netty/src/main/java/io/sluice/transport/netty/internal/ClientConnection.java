@@ -316,6 +316,14 @@ public final class ClientConnection {
         subscriptions.remove(s.id, s);
     }
 
+    /**
+     * Before the client closes: every subscription writes its acknowledgements and commits them; completes once the
+     * node has answered each commit. Acknowledgements after this are ignored.
+     */
+    public Mono<Void> commitSubscriptions() {
+        return Mono.whenDelayError(subscriptions.values().stream().map(ClientSubscription::closing).toList());
+    }
+
     /** Writes a frame on {@code c} if it is still the ready connection; else drops it. */
     void write(Connection c, ByteBuf frame) {
         if (c == ready) {

@@ -19,11 +19,17 @@ import reactor.util.concurrent.Queues;
  * One {@code receive()} of a remote consumer: a group membership on the node, kept across reconnects. The client
  * grants the node credits (request-n, in records): {@code prefetch} at first, then what downstream has taken each
  * time that reaches three quarters of it, so at most {@code prefetch} records are buffered here. Deliveries are
- * emitted on the thread that drains (the connection's event loop, or the one that requested).
+ * emitted on the connection's event loop, also when downstream requests from another thread: a subscriber's code
+ * runs on a non-blocking thread, as in the embedded engine (and Reactor refuses {@code block()} there).
  *
  * <p>When the connection drops the node's member leaves (its unacknowledged records go to other members, or to
  * this one again): the records buffered here are dropped, acknowledgements of earlier deliveries are ignored, and
  * once reconnected the subscription starts again with fresh credits.
+ *
+ * <p>When the subscription ends (cancelled, or the client closes) the acknowledgements waiting are written, then a
+ * commit and the unsubscribe: what was acknowledged before the end is committed, and {@link #commit()} answers with
+ * that commit from then on. Acknowledgements and commits after the end send nothing: acknowledgements are ignored
+ * (the node has handed the records to another member or will deliver them again), as in the embedded engine.
  */
 final class ClientSubscription implements Subscription, io.sluice.spi.AbstractConsumer.Membership {
     final int id;
@@ -45,6 +51,8 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
     private volatile int wip;
     private volatile boolean cancelled;
     private volatile Throwable error;
+    /** The commit made when the subscription ended; null until then. Written under acksLock. */
+    private volatile Mono<Void> ended;
     private boolean terminated;
     /** Records emitted since the last credit; drain loop only. */
     private long consumedSinceCredit;
@@ -55,6 +63,7 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
     private int ackCount;
     private boolean ackFlushScheduled;
     private final Runnable flushAcks = this::flushAcks;
+    private final Runnable drainLoop = this::drainLoop;
 
     private static final AtomicIntegerFieldUpdater<ClientSubscription> WIP = AtomicIntegerFieldUpdater.newUpdater(ClientSubscription.class, "wip");
     private static final AtomicLongFieldUpdater<ClientSubscription> REQUESTED = AtomicLongFieldUpdater.newUpdater(ClientSubscription.class, "requested");
@@ -153,8 +162,7 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
             return;
         }
         cancelled = true;
-        flushAcks(); // acknowledgements first: the node forgets the deliveries when the member leaves
-        Connection c = current;
+        Connection c = endMembership(); // acknowledgements and a commit first: the node forgets the deliveries when the member leaves
         if (c != null) {
             connection.write(c, Frames.empty(Frames.UNSUBSCRIBE, id));
         }
@@ -162,15 +170,74 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
         drain();
     }
 
+    /**
+     * The client closes: writes the acknowledgements waiting and commits; completes once the node has committed (at
+     * once when the subscription had already ended or the connection is down). Later acknowledgements are ignored.
+     */
+    Mono<Void> closing() {
+        endMembership();
+        return ended;
+    }
+
+    /**
+     * Ends the membership on this side, once: writes the acknowledgements waiting, then a commit of what they
+     * acknowledged, whose answer {@link #commit()} gives from now on. Returns the connection they went to, or null
+     * when the membership had ended already or the connection is down.
+     */
+    private Connection endMembership() {
+        Connection c;
+        Mono<Void> commit;
+        synchronized (acksLock) {
+            c = current;
+            if (ended != null) {
+                return null;
+            }
+            writeAcks(c);
+            if (c == null) {
+                // the node's member left with the lost connection, committing what the node had received
+                ended = Mono.empty();
+                return null;
+            }
+            commit = connection.request(Frames.COMMIT, b -> CommitCodec.write(b, id, -1), Frames.OK, r -> null).then().cache();
+            ended = commit;
+        }
+        commit.subscribe(null, e -> { });
+        return c;
+    }
+
+    /** The node ended the subscription: its member left, committing what the node had received. */
+    private void endedByNode() {
+        synchronized (acksLock) {
+            if (ended == null) {
+                ended = Mono.empty();
+            }
+            ackCount = 0;
+        }
+    }
+
     private void end() {
         connection.unregister(this);
         onEnd.run();
     }
 
+    /** Runs the loop on the connection's event loop: deliveries reach the subscriber there only. */
     private void drain() {
         if (WIP.getAndIncrement(this) != 0) {
             return;
         }
+        Connection c = current;
+        if (c != null && !c.channel().eventLoop().inEventLoop()) {
+            try {
+                c.channel().eventLoop().execute(drainLoop);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // the event loop is shutting down: drain here so that the subscriber hears how it ends
+            }
+        }
+        drainLoop();
+    }
+
+    private void drainLoop() {
         int missed = 1;
         for (;;) {
             if (terminated) {
@@ -211,8 +278,11 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
             Throwable e = error;
             if (e != null && queue.isEmpty() && !cancelled) {
                 terminated = true;
+                endedByNode();
                 end();
-                actual.onError(e);
+                if (!io.sluice.spi.AbstractConsumer.closedAfterDownstreamLeft(e, actual)) {
+                    actual.onError(e);
+                }
                 return;
             }
             missed = WIP.addAndGet(this, -missed);
@@ -228,8 +298,8 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
         Connection c;
         synchronized (acksLock) {
             c = current;
-            if (d.epoch != epoch || c == null) {
-                return; // delivered on a connection since lost: the node redelivers it
+            if (d.epoch != epoch || c == null || ended != null) {
+                return; // delivered on a connection since lost, or the subscription ended: the node redelivers it
             }
             if (ackCount == acks.length) {
                 acks = java.util.Arrays.copyOf(acks, ackCount * 2);
@@ -246,21 +316,31 @@ final class ClientSubscription implements Subscription, io.sluice.spi.AbstractCo
     /** Writes the acknowledgements waiting (ahead of whatever this thread writes next). */
     void flushAcks() {
         synchronized (acksLock) {
-            Connection c = current;
-            ackFlushScheduled = false;
-            if (ackCount == 0) {
-                return;
-            }
-            if (c != null) {
-                connection.write(c, AckCodec.encode(id, acks, ackCount));
-            }
-            ackCount = 0;
+            writeAcks(current);
         }
     }
 
-    /** Commits through delivery {@code d} (null: every partition this member owns), after the acks before it. */
+    private void writeAcks(Connection c) {
+        ackFlushScheduled = false;
+        if (ackCount == 0) {
+            return;
+        }
+        if (c != null) {
+            connection.write(c, AckCodec.encode(id, acks, ackCount));
+        }
+        ackCount = 0;
+    }
+
+    /**
+     * Commits through delivery {@code d} (null: every partition this member owns), after the acks before it; once the
+     * subscription has ended, answers with the commit made then, sending nothing.
+     */
     Mono<Void> commit(RemoteDelivery d) {
         return Mono.defer(() -> {
+            Mono<Void> last = ended;
+            if (last != null) {
+                return last;
+            }
             if (d != null && d.epoch != epoch) {
                 return Mono.empty(); // its partition went back to the node's group when the connection dropped
             }
