@@ -21,6 +21,7 @@ import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.record.TopicPartition;
 import io.sluice.spi.AbstractConsumer;
+import io.sluice.spi.ClosingCommits;
 import io.sluice.spi.Producers;
 import io.sluice.spi.SendTarget;
 import java.time.Clock;
@@ -44,8 +45,6 @@ import reactor.util.Loggers;
  */
 public final class Engine implements Sluice, SendTarget {
     private static final Logger log = Loggers.getLogger(Engine.class);
-    /** How long {@link #close()} waits for the groups' last commits to be stored. */
-    static final Duration CLOSE_COMMIT_TIMEOUT = Duration.ofSeconds(10);
 
     final EngineMetrics metrics;
     final LogStore store;
@@ -124,7 +123,7 @@ public final class Engine implements Sluice, SendTarget {
     /**
      * Ends sends and subscriptions in progress with {@link ClosedException}. Every member leaves its group first, and
      * the positions they acknowledged are committed and stored before the store closes (waiting up to
-     * {@link #CLOSE_COMMIT_TIMEOUT}; not at all when called on a non-blocking thread, where the in-memory offset
+     * {@link ClosingCommits#TIMEOUT}; not at all when called on a non-blocking thread, where the in-memory offset
      * store has stored them already). Never throws: a commit that fails is logged.
      */
     @Override
@@ -150,16 +149,8 @@ public final class Engine implements Sluice, SendTarget {
     }
 
     private void awaitCommits(List<Mono<Void>> commits) {
-        Mono<Void> all = Mono.whenDelayError(commits);
-        if (Schedulers.isInNonBlockingThread()) {
-            all.subscribe(null, e -> log.warn("Engine '{}' could not store the positions its groups acknowledged: {}", options.name(), e.toString()));
-            return;
-        }
-        try {
-            all.block(CLOSE_COMMIT_TIMEOUT);
-        } catch (RuntimeException x) {
-            log.warn("Engine '{}' could not store the positions its groups acknowledged: {}", options.name(), x.toString());
-        }
+        ClosingCommits.await(Mono.whenDelayError(commits),
+                e -> log.warn("Engine '{}' could not store the positions its groups acknowledged: {}", options.name(), e.toString()));
     }
 
     private ClosedException closedException() {

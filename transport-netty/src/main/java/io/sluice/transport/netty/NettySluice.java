@@ -11,12 +11,12 @@ import io.sluice.errors.ClosedException;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.spi.AbstractConsumer;
+import io.sluice.spi.ClosingCommits;
 import io.sluice.spi.Producers;
 import io.sluice.transport.netty.internal.ClientConnection;
 import io.sluice.transport.netty.internal.RemoteAdmin;
 import io.sluice.transport.netty.internal.RemoteConsumer;
 import io.sluice.transport.netty.internal.RemoteTarget;
-import java.time.Duration;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -41,7 +41,6 @@ import reactor.util.Loggers;
 public final class NettySluice implements Sluice {
     private static final Logger log = Loggers.getLogger(NettySluice.class);
     /** The longest {@link #close()} waits for its consumers' last commits. */
-    private static final Duration CLOSE_COMMIT_TIMEOUT = Duration.ofSeconds(10);
 
     private final ClientConnection connection;
     private final MeterRegistry registry;
@@ -144,15 +143,7 @@ public final class NettySluice implements Sluice {
     }
 
     private void commitSubscriptions() {
-        Mono<Void> commits = connection.commitSubscriptions();
-        if (Schedulers.isInNonBlockingThread()) {
-            commits.subscribe(null, x -> log.warn("The consumers of node {} could not commit before the client closed: {}", connection.address(), x.toString()));
-            return;
-        }
-        try {
-            commits.block(CLOSE_COMMIT_TIMEOUT);
-        } catch (RuntimeException x) {
-            log.warn("The consumers of node {} could not commit before the client closed: {}", connection.address(), x.toString());
-        }
+        ClosingCommits.await(connection.commitSubscriptions(), x -> log.warn(
+                "The consumers of node {} could not commit before the client closed: {}", connection.address(), x.toString()));
     }
 }
