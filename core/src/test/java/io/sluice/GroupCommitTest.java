@@ -11,18 +11,16 @@ import io.sluice.consumer.Ordering;
 import io.sluice.log.OffsetStore;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.record.TopicPartition;
+import io.sluice.testing.DroppedErrors;
 import io.sluice.testing.Messages;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
@@ -161,14 +159,7 @@ class GroupCommitTest {
      */
     @Test
     void closingRightAfterATakenProcessStreamNeverThrows() {
-        List<Throwable> dropped = new CopyOnWriteArrayList<>();
-        Hooks.onErrorDropped(dropped::add);
-        try {
-            closeRightAfterTakenProcessStreams();
-        } finally {
-            Hooks.resetOnErrorDropped();
-        }
-        assertThat(dropped).as("errors Reactor dropped").isEmpty();
+        assertThat(DroppedErrors.during(() -> closeRightAfterTakenProcessStreams())).as("errors Reactor dropped").isEmpty();
     }
 
     private static void closeRightAfterTakenProcessStreams() {

@@ -8,13 +8,11 @@ import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Ordering;
 import io.sluice.producer.ProducerOptions;
+import io.sluice.testing.DroppedErrors;
 import io.sluice.testing.Messages;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
@@ -55,14 +53,7 @@ class RemoteConsumerEndTest {
 
     @Test
     void closingRightAfterATakenProcessStreamNeverThrows() {
-        List<Throwable> dropped = new CopyOnWriteArrayList<>();
-        Hooks.onErrorDropped(dropped::add);
-        try {
-            closeRightAfterTakenProcessStreams();
-        } finally {
-            Hooks.resetOnErrorDropped();
-        }
-        assertThat(dropped).as("errors Reactor dropped").isEmpty();
+        assertThat(DroppedErrors.during(() -> closeRightAfterTakenProcessStreams())).as("errors Reactor dropped").isEmpty();
     }
 
     private static void closeRightAfterTakenProcessStreams() {
