@@ -20,6 +20,8 @@ import reactor.util.retry.Retry;
  * <tr><td>{@link #prefetch}</td><td>512</td><td>records read ahead of demand: throughput vs. memory and redelivery on rebalance</td></tr>
  * <tr><td>{@link #concurrency}</td><td>1</td><td>handlers running at once in {@code process}</td></tr>
  * <tr><td>{@link #ordering}</td><td>{@link Ordering#PER_PARTITION}</td><td>order kept under concurrency vs. parallelism</td></tr>
+ * <tr><td>{@link #keyBacklog}</td><td>4,096</td><td>records {@code process} holds behind keys (or partitions) whose handler
+ *     runs: how long a slow or stalled key may run behind the others vs. memory and redelivery on rebalance</td></tr>
  * <tr><td>{@link #assignor}</td><td>{@link Assignors#range()}</td><td>how partitions are shared among members</td></tr>
  * <tr><td>{@link #commitInterval} / {@link #commitBatchSize}</td><td>5 s / off</td><td>commit cost vs. redelivery after a crash</td></tr>
  * <tr><td>{@link #retry} / {@link #deadLetterTopic}</td><td>none / none</td><td>what {@code process} does with a failing record</td></tr>
@@ -30,6 +32,7 @@ public final class ConsumerOptions {
     private Set<String> topics = Collections.emptySet();
     private int prefetch = 512;
     private int concurrency = 1;
+    private int keyBacklog = 4096;
     private Ordering ordering = Ordering.PER_PARTITION;
     private Assignor assignor = Assignors.range();
     private double weight = 1.0;
@@ -49,6 +52,7 @@ public final class ConsumerOptions {
         this.topics = o.topics;
         this.prefetch = o.prefetch;
         this.concurrency = o.concurrency;
+        this.keyBacklog = o.keyBacklog;
         this.ordering = o.ordering;
         this.assignor = o.assignor;
         this.weight = o.weight;
@@ -88,6 +92,19 @@ public final class ConsumerOptions {
     public ConsumerOptions prefetch(int records) {
         ConsumerOptions c = new ConsumerOptions(this);
         c.prefetch = Check.positive("prefetch", records);
+        return c;
+    }
+
+    /**
+     * The most records {@link Consumer#process} holds behind a key (with {@link Ordering#PER_PARTITION}: a partition)
+     * whose handler is running, over all keys. Records of other keys keep flowing past a slow, retrying or stalled key
+     * until its records fill this backlog; then the member takes no more records until a key moves. Besides these,
+     * {@code process} holds at most {@link #prefetch} records ready to start, waiting for one of the
+     * {@link #concurrency} handlers.
+     */
+    public ConsumerOptions keyBacklog(int records) {
+        ConsumerOptions c = new ConsumerOptions(this);
+        c.keyBacklog = Check.positive("keyBacklog", records);
         return c;
     }
 
@@ -180,6 +197,10 @@ public final class ConsumerOptions {
         return concurrency;
     }
 
+    public int keyBacklog() {
+        return keyBacklog;
+    }
+
     public Ordering ordering() {
         return ordering;
     }
@@ -221,7 +242,7 @@ public final class ConsumerOptions {
     @Override
     public String toString() {
         return "ConsumerOptions{group=" + group + ", topics=" + topics + ", prefetch=" + prefetch + ", concurrency=" + concurrency
-                + ", ordering=" + ordering + ", assignor=" + assignor + ", weight=" + weight + ", startPosition=" + startPosition
+                + ", keyBacklog=" + keyBacklog + ", ordering=" + ordering + ", assignor=" + assignor + ", weight=" + weight + ", startPosition=" + startPosition
                 + ", commitInterval=" + commitInterval + ", commitBatchSize=" + commitBatchSize + ", retry=" + retry
                 + ", deadLetterTopic=" + deadLetterTopic + "}";
     }

@@ -37,7 +37,7 @@ import reactor.util.retry.Retry;
 
 /**
  * What a {@link Consumer} does on top of its deliveries, the same for the embedded engine and the Netty client:
- * auto-acknowledgement, and {@link #process} (concurrency and ordering lanes, retries, dead letters, their meters).
+ * auto-acknowledgement, and {@link #process} (concurrency and per-key ordering, retries, dead letters, their meters).
  * A subclass supplies {@link #receive()}. Public for {@code sluice-transport-netty}; not API.
  */
 public abstract class AbstractConsumer implements Consumer {
@@ -155,25 +155,8 @@ public abstract class AbstractConsumer implements Consumer {
         if (handler == null) {
             return Flux.error(new IllegalArgumentException("handler must not be null"));
         }
-        return Flux.defer(() -> {
-            int concurrency = options.concurrency();
-            Flux<Delivery> in = receive();
-            Function<Delivery, Mono<Result>> one = d -> handle(d, handler);
-            if (concurrency == 1) {
-                return in.concatMap(one);
-            }
-            return switch (options.ordering()) {
-                case UNORDERED -> in.flatMap(one, concurrency);
-                case PER_PARTITION -> in.groupBy(d -> lane(31 * d.record().topic().hashCode() + d.record().partition(), concurrency))
-                        .flatMap(lane -> lane.concatMap(one), concurrency);
-                case PER_KEY -> in.groupBy(d -> lane(d.record().keyHash(), concurrency))
-                        .flatMap(lane -> lane.concatMap(one), concurrency);
-            };
-        });
-    }
-
-    private static int lane(int hash, int lanes) {
-        return Math.floorMod(hash ^ (hash >>> 16), lanes);
+        return Flux.defer(() -> KeyedDispatch.dispatch(receive(), d -> handle(d, handler), KeyedDispatch.orderingKey(options),
+                options.concurrency(), options.prefetch(), options.keyBacklog()));
     }
 
     private Mono<Result> handle(Delivery d, Function<Record, ? extends Publisher<?>> handler) {

@@ -159,6 +159,65 @@ public abstract class SluiceContractTest {
         assertThat(maxRunning.get()).as("handlers ran concurrently").isGreaterThan(1);
     }
 
+    /**
+     * Key {@code key-0}'s first record waits (in its handler, or in a retry after failing) until every record of
+     * the other 99 keys is done: under head-of-line blocking it would wait forever and the test time out.
+     */
+    private void otherKeysOvertakeAStalledKey(String name, boolean asRetry) {
+        String topic = createTopic(TopicSpec.of(unique(name)).partitions(2));
+        int n = 3_000;
+        int others = n - n / 100;
+        produce(topic, n, ProducerOptions.create().partitioner(Partitioners.roundRobin()));
+        Sinks.Empty<Void> othersDone = Sinks.empty();
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger attempts = new AtomicInteger();
+        Map<String, Long> lastSeqOfKey = new ConcurrentHashMap<>();
+        List<String> violations = new ArrayList<>();
+        ConsumerOptions options = consumerOptions("g", topic).concurrency(16).ordering(Ordering.PER_KEY);
+        if (asRetry) {
+            // the retry's backoff lasts until the other keys are done
+            options = options.retry(Retry.from(signals -> signals.concatMap(signal -> othersDone.asMono().thenReturn(signal))));
+        }
+        boolean retrying = asRetry;
+        Flux<Result> processed = sluice.consumer(options).process(r -> {
+            String key = r.keyAsString();
+            long s = seq(r);
+            boolean stalled = key.equals("key-0") && s == 0;
+            if (stalled && attempts.incrementAndGet() == 1) {
+                return retrying ? Mono.error(new IllegalStateException("fails once")) : othersDone.asMono();
+            }
+            return Mono.fromRunnable(() -> {
+                Long prev = lastSeqOfKey.put(key, s);
+                if (prev != null && prev > s) {
+                    synchronized (violations) {
+                        violations.add(key + ": seq " + s + " after " + prev);
+                    }
+                }
+                if (!key.equals("key-0") && done.incrementAndGet() == others) {
+                    othersDone.tryEmitEmpty();
+                }
+            });
+        });
+        StepVerifier.create(processed.take(n))
+                .expectNextCount(n)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(violations).isEmpty();
+        assertThat(done).hasValue(others);
+        assertThat(attempts.get()).isEqualTo(asRetry ? 2 : 1);
+        assertThat(lastSeqOfKey).hasSize(100);
+    }
+
+    @Test
+    void otherKeysOvertakeAKeyWhoseHandlerStalls() {
+        otherKeysOvertakeAStalledKey("stall", false);
+    }
+
+    @Test
+    void otherKeysOvertakeAKeyWhoseHandlerRetriesWithBackoff() {
+        otherKeysOvertakeAStalledKey("stallretry", true);
+    }
+
     @Test
     void eachRecordGoesToExactlyOneMemberOfAGroupAndEveryGroupSeesEveryRecord() {
         String topic = createTopic(TopicSpec.of(unique("fanout")).partitions(6));
