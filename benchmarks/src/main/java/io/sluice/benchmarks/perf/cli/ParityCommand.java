@@ -195,7 +195,7 @@ final class ParityCommand implements Callable<Integer> {
     private Parity rabbitmq(Workload workload, PerfRunner runner, PeerTools tools) {
         Peers where = options.peers();
         RunResult driver = runner.run(Targets.create(RabbitMqTarget.NAME, where), workload);
-        long warmup = warmupSeconds();
+        long warmup = warmupSeconds(runner);
         long seconds = warmup + Math.max(1, Math.round(phaseNanos(workload, driver) / 1e9));
         List<String> args = new ArrayList<>(List.of("--uri", where.amqp().toString(), "--producers", "1", "--consumers", "1",
                 "--size", Integer.toString(workload.recordSize()), "--time", Long.toString(seconds),
@@ -251,7 +251,7 @@ final class ParityCommand implements Callable<Integer> {
         try {
             String bootstrap = broker != null ? broker.bootstrap() : where.bootstrap();
             RunResult driver = runner.run(Targets.create(KafkaTarget.NAME, where.withBootstrap(bootstrap)), workload);
-            long warmup = warmupSeconds();
+            long warmup = warmupSeconds(runner);
             long records = withWarmup(driver, warmup);
             String topic = PeerTargets.phaseName();
             String group = topic + "-group";
@@ -372,7 +372,7 @@ final class ParityCommand implements Callable<Integer> {
     private Parity nats(Workload workload, PerfRunner runner, PeerTools tools) {
         Peers where = options.peers();
         RunResult driver = runner.run(Targets.create(NatsTarget.NAME, where), workload);
-        long warmup = warmupSeconds();
+        long warmup = warmupSeconds(runner);
         long records = withWarmup(driver, warmup);
         String mode = switch (workload.acks()) {
             case NONE -> "core";
@@ -411,9 +411,9 @@ final class ParityCommand implements Callable<Integer> {
         throw new IllegalStateException("the reference loop printed no rate");
     }
 
-    /** The driver's warm-up in whole seconds, which the tools' figures leave out too. */
-    private long warmupSeconds() {
-        return (options.settings().warmup().toMillis() + 999) / 1000;
+    /** The driver's warm-up just run, whole seconds: the tool's first seconds, as long, are left out of its figure. */
+    private static long warmupSeconds(PerfRunner runner) {
+        return (runner.lastWarmup().toMillis() + 999) / 1000;
     }
 
     /** Records for a tool to send: as many as the driver sent in its measured phase, plus as many for the warm-up. */

@@ -115,9 +115,11 @@ final class WorkloadOptions {
             description = "Also write the workload and the results to FILE as JSON.")
     java.nio.file.Path json;
 
-    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "15s", converter = Converters.DurationConverter.class,
-            description = "Unmeasured warm-up per target before the measured phase, long enough for a broker started"
-                    + " for the run and this JVM's clients to reach their steady rate (Kafka took ~15s here); 0 skips it"
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "30s", converter = Converters.DurationConverter.class,
+            description = "Unmeasured warm-up per target before the measured phase: at least this long, then until"
+                    + " the received rate stops climbing (the last third of this, at most 10 s, received less than 1.1x"
+                    + " the one before), at most 4x this: a broker started for the run and this JVM's clients reach"
+                    + " their steady rate (Kafka on 2 vCPUs took 15 s on one host, over 40 s on another); 0 skips it"
                     + " (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 

@@ -48,6 +48,8 @@ public final class PayloadSource {
     /** Records the in-flight limit allowed at the last look; the room only grows until they are sent. */
     private long credit;
     private volatile boolean finished;
+    /** {@link #stopEarly()} was called: the source ends at its next look, as if its duration were over. */
+    private volatile boolean stopRequested;
 
     /**
      * @param producer the thread that builds and emits every record (subscription and demand move onto it)
@@ -67,6 +69,14 @@ public final class PayloadSource {
         } else {
             limit = Workload.MAX_RECORDS;
         }
+    }
+
+    /**
+     * Ends the source before its duration is over (a warm-up whose rate has settled): it sends nothing more and
+     * reports its end to the probe as at the end of its duration, so what it sent drains as usual.
+     */
+    public void stopEarly() {
+        stopRequested = true;
     }
 
     /** The payloads; subscribe once. */
@@ -140,7 +150,7 @@ public final class PayloadSource {
                 if (s == 0) {
                     begin(now);
                 }
-                if (s >= limit || (!workload.countBased() && now - endNanos >= 0)) {
+                if (s >= limit || stopRequested || (!workload.countBased() && now - endNanos >= 0)) {
                     done = true;
                     markFinished(now);
                     actual.onComplete();
@@ -184,7 +194,7 @@ public final class PayloadSource {
         if (s == 0 && startNanos == 0) {
             begin(now);
         }
-        if (s >= limit) {
+        if (s >= limit || stopRequested) {
             finish(sink, now);
             return;
         }

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,19 @@ public final class PerfRunner {
         }
     }
 
+    /** The warm-up runs at most this many times {@code --warmup}, when the rate keeps rising. */
+    static final int WARMUP_CAP = 4;
+    /**
+     * The warm-up's rate has settled when its last window received less than this many times the window before; a
+     * window is a third of {@code --warmup}, 1 to 10 s (per-second rates of a broker on 2 vCPUs swing 3x, so the
+     * windows must be long).
+     */
+    static final double SETTLE_RISE = 1.10;
+    static final int MAX_SETTLE_WINDOW_SECONDS = 10;
+    private static final String WARM_UP = "warm-up";
+
     private final Settings settings;
+    private Duration lastWarmup = Duration.ZERO;
 
     public PerfRunner(Settings settings) {
         this.settings = settings;
@@ -76,22 +89,42 @@ public final class PerfRunner {
             return RunResult.failure(target.name(), workload, e instanceof TargetUnavailableException ? e.getMessage() : describe(e));
         }
         try {
+            lastWarmup = Duration.ZERO;
             if (!settings.warmup().isZero()) {
-                say("[%s] warming up for %s%n", target.name(), Durations.format(settings.warmup()));
-                RunResult warm = phase(target, workload.forDuration(settings.warmup()), "warm-up");
+                Duration most = settings.warmup().multipliedBy(WARMUP_CAP);
+                say("[%s] warming up for at least %s, until the rate settles (at most %s)%n", target.name(),
+                        Durations.format(settings.warmup()), Durations.format(most));
+                long began = System.nanoTime();
+                RunResult warm = phase(target, workload.forDuration(most), WARM_UP, null);
                 if (warm.failed()) {
                     return RunResult.failure(target.name(), workload, "warm-up failed: " + warm.error());
                 }
+                lastWarmup = Duration.ofNanos(System.nanoTime() - began);
             }
             say("[%s] measuring: %s%n", target.name(), workload.describe());
-            return phase(target, workload, "measure");
+            String warmNote = lastWarmup.isZero() ? null : String.format(Locale.ROOT, "%.1f s (at least %s, then until"
+                    + " the last %d s received less than %.1fx the %d s before, at most %s; drain included)",
+                    lastWarmup.toNanos() / 1e9, Durations.format(settings.warmup()), settleWindow(settings.warmup()),
+                    SETTLE_RISE, settleWindow(settings.warmup()), Durations.format(settings.warmup().multipliedBy(WARMUP_CAP)));
+            return phase(target, workload, "measure", warmNote);
         } finally {
             target.close();
         }
     }
 
-    private RunResult phase(Target target, Workload workload, String name) {
+    /**
+     * How long the last {@link #run}'s warm-up took, drain included (zero without one): at least {@code --warmup}, longer
+     * while the rate was still rising. Tools run beside a driver skip as much of their own start.
+     */
+    public Duration lastWarmup() {
+        return lastWarmup;
+    }
+
+    private RunResult phase(Target target, Workload workload, String name, String warmNote) {
         Probe probe = new Probe(workload, target.hasAcks());
+        if (warmNote != null) {
+            probe.detail("warm-up", warmNote);
+        }
         Scheduler producer = target.publishesOnPayloadThread()
                 ? Schedulers.newBoundedElastic(1, Integer.MAX_VALUE, "sluice-perf-producer", 60, true)
                 : Schedulers.newSingle("sluice-perf-producer", true);
@@ -102,7 +135,7 @@ public final class PerfRunner {
             probe.timelineStart(System.nanoTime());
             running = target.start(workload, source.flux(), probe);
             long[] gcBefore = gc();
-            error = await(target, probe, name, workload);
+            error = await(target, probe, name, workload, source);
             probe.end();
             probe.sampleLast();
             long[] gcAfter = gc();
@@ -125,7 +158,11 @@ public final class PerfRunner {
     }
 
     /** Waits for the phase to end; returns null when it completed, else why it did not. */
-    private String await(Target target, Probe probe, String phase, Workload workload) {
+    private String await(Target target, Probe probe, String phase, Workload workload, PayloadSource source) {
+        boolean settling = phase.equals(WARM_UP);
+        int window = settleWindow(settings.warmup());
+        long leastNanos = settings.warmup().toNanos();
+        List<Long> perSecond = new java.util.ArrayList<>();
         long drainNanos = settings.drainTimeout().toNanos();
         long began = System.nanoTime();
         long lastChange = began;
@@ -174,8 +211,33 @@ public final class PerfRunner {
                         sent, sent - reportedSent, received, acked >= 0 ? String.format(Locale.ROOT, ", acked %,d", acked) : "",
                         Durations.format(java.time.Duration.ofNanos(probe.p99SoFarNanos())), remaining(workload, probe, seconds));
                 reportedSent = sent;
+                perSecond.add(received);
+                if (settling && now - began >= leastNanos && settled(perSecond, window)) {
+                    settling = false;
+                    say("[%s] %s: the rate has settled%n", target.name(), phase);
+                    source.stopEarly();
+                }
             }
         }
+    }
+
+    /** The settling window for a warm-up of at least {@code warmup}: a third of it, 1 to 10 s. */
+    static int settleWindow(Duration warmup) {
+        return (int) Math.max(1, Math.min(MAX_SETTLE_WINDOW_SECONDS, warmup.toSeconds() / 3));
+    }
+
+    /**
+     * True when the last {@code window} seconds of {@code receivedBySecond} (cumulative counts, one a second)
+     * received less than {@link #SETTLE_RISE} times the {@code window} seconds before them: the rate no longer climbs.
+     */
+    static boolean settled(List<Long> receivedBySecond, int window) {
+        int n = receivedBySecond.size();
+        if (n < 2 * window + 1) {
+            return false;
+        }
+        long last = receivedBySecond.get(n - 1) - receivedBySecond.get(n - 1 - window);
+        long before = receivedBySecond.get(n - 1 - window) - receivedBySecond.get(n - 1 - 2 * window);
+        return last < SETTLE_RISE * before;
     }
 
     /** What is left of the phase: its sending time for a timed run, the records still to send, or the drain. */

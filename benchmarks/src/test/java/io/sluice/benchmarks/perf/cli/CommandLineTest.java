@@ -198,7 +198,7 @@ class CommandLineTest {
         assertThat(w.duration()).isEqualTo(Duration.ofSeconds(10));
         assertThat(w.recordSize()).isEqualTo(100);
         assertThat(w.rate()).isZero();
-        assertThat(run.options.settings().warmup()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(run.options.settings().warmup()).isEqualTo(Duration.ofSeconds(30));
 
         CompareCommand demo = parse(CompareCommand.class, SluicePerf.DEMO);
         assertThat(demo.targets).containsExactly("reactor-raw", "sluice-embedded");
