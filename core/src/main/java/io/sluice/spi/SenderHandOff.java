@@ -9,7 +9,8 @@ import java.util.List;
  * here, so that a record crosses one thread hand-off from producer to consumer instead of two.
  *
  * <p>The producers {@link Producers} makes open a hand-off around each flush of their open batches and run what was
- * deferred after it, outside their monitor (a consumer's code never runs under it). Outside such a flush
+ * deferred after it, outside their monitor (a consumer's code never runs under it); a node's event loop does the same
+ * around the appends of its clients' batches ({@link #runAppends}). Outside such a flush
  * {@link #defer} declines and the caller schedules the work as usual. MUST be called only by code that may run a
  * consumer's loop on the calling thread: the work runs before the sender thread's flush returns.
  */
@@ -30,6 +31,24 @@ public final class SenderHandOff {
         }
         deferred.add(work);
         return true;
+    }
+
+    /**
+     * Runs {@code appends} on this thread, then, on this thread too, the consumers' delivery loops they woke: for a
+     * thread that appends batches it did not close itself, such as a node's event loop appending its clients'
+     * PRODUCE frames (the deliveries then leave in the same turn of that loop, with no hand-off to a delivery thread
+     * and back). Nested calls run the loops when the outermost ends.
+     */
+    public static void runAppends(Runnable appends) {
+        boolean outermost = DEFERRED.get() == null;
+        open();
+        try {
+            appends.run();
+        } finally {
+            if (outermost) {
+                runDeferred();
+            }
+        }
     }
 
     /** A flush begins on this thread: {@link #defer} takes work from now on. */

@@ -10,6 +10,7 @@ import io.sluice.errors.UnauthorizedException;
 import io.sluice.log.RecordBatch;
 import io.sluice.record.Record;
 import io.sluice.spi.SendTarget;
+import io.sluice.spi.SenderHandOff;
 import io.sluice.transport.netty.Access;
 import java.util.Iterator;
 import java.util.Map;
@@ -192,7 +193,7 @@ public final class ServerSession {
         for (Iterator<Record> it = batch.records(topic, partition, 0); it.hasNext(); ) {
             it.next();
         }
-        t.partition(partition).append(batch, produce.acks(), new SendTarget.AppendCallback() {
+        SendTarget.AppendCallback answer = new SendTarget.AppendCallback() {
             @Override
             public void appended(long baseOffset) {
                 write(ProduceCodec.encodeProduced(stream, baseOffset));
@@ -202,7 +203,9 @@ public final class ServerSession {
             public void failed(Throwable error) {
                 write(errorFrame(stream, error));
             }
-        });
+        };
+        // the members this append wakes deliver on this event loop, in this turn: no hand-off to a delivery thread
+        SenderHandOff.runAppends(() -> t.partition(partition).append(batch, produce.acks(), answer));
     }
 
     // ---- consuming ----
