@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  */
 public final class ChildJvm implements AutoCloseable {
     /**
-     * The heap of Kafka's {@code kafka-server-start.sh} and the GC flags of its {@code kafka-run-class.sh}: every server
-     * the tool starts gets them, so that they compare on equal terms.
+     * The heap of Kafka's {@code kafka-server-start.sh} and the GC flags of its {@code kafka-run-class.sh}: the Kafka
+     * broker and the peers' tools run with them. The Sluice node takes the same heap with ZGC (its memory log lives on
+     * the heap, see {@code NodeProcess.JVM_FLAGS}).
      */
     public static final List<String> SERVER_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");

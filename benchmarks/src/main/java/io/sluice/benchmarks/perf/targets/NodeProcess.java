@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Sluice node for the {@code sluice-tcp} target, run as a child JVM ({@link ChildJvm}: the same server heap and GC
- * flags as the Kafka broker, its log {@code node.log} in a temporary directory, stopped and removed on
+ * A Sluice node for the {@code sluice-tcp} target, run as a child JVM ({@link ChildJvm}: the Kafka broker's heap, and
+ * ZGC ({@link #JVM_FLAGS}), its log {@code node.log} in a temporary directory, stopped and removed on
  * {@link #close}, and gone with this process whatever ends it).
  *
  * <p>The child ({@link #main}) opens the engine the {@code sluice-embedded} target runs
@@ -30,6 +30,13 @@ import java.util.regex.Pattern;
 final class NodeProcess implements AutoCloseable {
     /** How long the node may take to listen. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The node's JVM: the Kafka broker's heap ({@link ChildJvm#SERVER_FLAGS}), but ZGC where the broker runs G1. The
+     * node keeps its memory log on the heap (Kafka keeps its log in the page cache), so every G1 young collection
+     * copied all the records appended since the one before: at 100,000 records/s a 20-40 ms pause every 0.55 s, which
+     * was the p99 of {@code sluice-tcp} at a fixed rate. ZGC copies them concurrently (benchmarks/RESULTS.md).
+     */
+    static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseZGC", "-Djava.awt.headless=true");
     /** The frame size the node accepts and the client reads unless the workload needs more. */
     static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
     /** Room for a batch's or a delivery frame's own headers on top of its records. */
@@ -76,7 +83,7 @@ final class NodeProcess implements AutoCloseable {
         Path dir = TempDirectories.create("sluice-perf-node-");
         ChildJvm child;
         try {
-            child = ChildJvm.start(SluiceTcpTarget.NAME + ": the node", dir, "node.log", ChildJvm.SERVER_FLAGS, NodeProcess.class,
+            child = ChildJvm.start(SluiceTcpTarget.NAME + ": the node", dir, "node.log", JVM_FLAGS, NodeProcess.class,
                     List.of(Integer.toString(maxFrameSize)));
         } catch (IOException e) {
             TempDirectories.delete(dir);
@@ -126,7 +133,7 @@ final class NodeProcess implements AutoCloseable {
         return String.format(Locale.ROOT, "child JVM pid %d, SluiceServer at %s serving Sluice.embedded (memory store);"
                         + " max frame %,d bytes, heartbeat %s, no TLS, no tokens; %s, log in %s",
                 pid(), address(), options.maxFrameSize(), Durations.format(options.heartbeat()),
-                String.join(" ", ChildJvm.SERVER_FLAGS), child.log());
+                String.join(" ", JVM_FLAGS), child.log());
     }
 
     /** Stops the node and deletes its directory; idempotent. */
