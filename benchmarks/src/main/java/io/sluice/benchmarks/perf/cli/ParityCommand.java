@@ -27,6 +27,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -113,6 +114,18 @@ final class ParityCommand implements Callable<Integer> {
         double ratio() {
             return toolRate > 0 && !driver.failed() ? driver.msgsPerSec() / toolRate : Double.NaN;
         }
+
+        /** The driver's result with the tool beside it in its details: what {@code --json} writes. */
+        RunResult reported() {
+            Map<String, String> details = new LinkedHashMap<>(driver.details());
+            details.put("own tool", tool);
+            details.put("own tool rate", toolRate > 0 ? String.format(Locale.ROOT, "%.0f msgs/s", toolRate) : "none: " + error);
+            details.put("driver / tool", Double.isNaN(ratio()) ? "-" : String.format(Locale.ROOT, "%.3f", ratio()));
+            RunResult d = driver;
+            return new RunResult(d.target(), d.workload(), d.sent(), d.acked(), d.received(), d.lost(), d.duplicated(),
+                    d.reordered(), d.elapsed(), d.sendTime(), d.msgsPerSec(), d.mbPerSec(), d.latency(), d.error(), details,
+                    d.throughputTimeline(), d.cannotSustain());
+        }
     }
 
     @Override
@@ -143,7 +156,10 @@ final class ParityCommand implements Callable<Integer> {
         PerfRunner runner = new PerfRunner(settings);
         List<String> order = List.copyOf(new LinkedHashSet<>(peers));
         List<Parity> all = new ArrayList<>();
+        List<List<RunResult>> rounds = new ArrayList<>();
         for (int round = 0; round < repeat; round++) {
+            List<RunResult> thisRound = new ArrayList<>();
+            rounds.add(thisRound);
             for (String peer : Rounds.order(order, round)) {
                 Parity p = switch (peer) {
                     case RabbitMqTarget.NAME -> rabbitmq(workload, runner, tools);
@@ -151,13 +167,15 @@ final class ParityCommand implements Callable<Integer> {
                     default -> nats(workload, runner, tools);
                 };
                 all.add(p);
+                thisRound.add(p.reported());
                 out.printf(Locale.ROOT, "%s[%s] driver %,.0f msgs/s, tool %,.0f msgs/s%n",
                         repeat > 1 ? "round " + (round + 1) + " " : "", peer, p.driver().msgsPerSec(), p.toolRate());
                 out.flush();
             }
         }
         print(out, order, all);
-        return all.stream().anyMatch(p -> Double.isNaN(p.ratio())) ? 1 : 0;
+        boolean written = options.writeJson(workload, rounds, out);
+        return !written || all.stream().anyMatch(p -> Double.isNaN(p.ratio())) ? 1 : 0;
     }
 
     /**
