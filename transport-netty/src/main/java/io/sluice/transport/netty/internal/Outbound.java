@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import reactor.util.concurrent.Queues;
 
 /**
@@ -17,6 +18,7 @@ public final class Outbound implements Runnable {
 
     private final Channel channel;
     private final Queue<ByteBuf> queue = Queues.<ByteBuf>unboundedMultiproducer().get();
+    private final Queue<Supplier<ByteBuf>> lastFrames = Queues.<Supplier<ByteBuf>>unboundedMultiproducer().get();
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
     private Outbound(Channel channel) {
@@ -48,6 +50,17 @@ public final class Outbound implements Runnable {
         }
     }
 
+    /**
+     * Asks {@code frame} for a frame when this queue drains next, after the frames queued before: a writer that fills a
+     * frame over several calls (a DELIVER frame) finishes it then, so that it leaves in the same flush as the rest.
+     */
+    public void finishOnDrain(Supplier<ByteBuf> frame) {
+        lastFrames.offer(frame);
+        if (scheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this);
+        }
+    }
+
     @Override
     public void run() {
         scheduled.set(false);
@@ -56,6 +69,14 @@ public final class Outbound implements Runnable {
         while ((b = queue.poll()) != null) {
             channel.write(b, channel.voidPromise()); // a closed channel releases it
             wrote = true;
+        }
+        Supplier<ByteBuf> f;
+        while ((f = lastFrames.poll()) != null) {
+            ByteBuf frame = f.get();
+            if (frame != null) {
+                channel.write(frame, channel.voidPromise());
+                wrote = true;
+            }
         }
         if (wrote) {
             channel.flush();

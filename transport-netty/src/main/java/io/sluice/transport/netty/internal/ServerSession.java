@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -134,6 +135,13 @@ public final class ServerSession {
             return;
         }
         outbound.write(frame);
+    }
+
+    /** {@link Outbound#finishOnDrain}, unless the connection is closed. */
+    void finishOnDrain(Supplier<ByteBuf> frame) {
+        if (!closed) {
+            outbound.finishOnDrain(frame);
+        }
     }
 
     boolean isWritable() {

@@ -1,7 +1,6 @@
 package io.sluice.transport.netty.internal;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.Delivery;
 import io.sluice.errors.ClosedException;
@@ -10,6 +9,7 @@ import io.sluice.errors.ProtocolException;
 import io.sluice.record.Record;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
@@ -20,19 +20,19 @@ import reactor.core.publisher.Mono;
  * The engine's member is requested exactly the credits the client granted (request-n), so the node never sends a
  * record the client did not ask for; while the connection's outbound buffer is full (not writable) the credits
  * wait. Deliveries are numbered per subscription; the client acknowledges them by number. Deliveries that arrive
- * together are written as one {@link Frames#DELIVER} frame ({@link DeliverCodec}), flushed on the connection's event
- * loop.
+ * together are written as one {@link Frames#DELIVER} frame ({@link DeliverCodec}), finished when the connection's
+ * outbound queue drains next ({@link Outbound#finishOnDrain}), so that it leaves in the same write as the frames queued
+ * before it (the answer to the PRODUCE whose append woke it).
  */
 final class ServerSubscription extends BaseSubscriber<Delivery> {
     /** A DELIVER frame is written at once when it grows beyond this. */
     private static final int FLUSH_BYTES = 256 * 1024;
 
     private final ServerSession session;
-    private final Channel channel;
     private final int id;
     private final Consumer consumer;
     private final Map<Long, Delivery> unacknowledged = new ConcurrentHashMap<>();
-    private final Runnable flushTask = this::flush;
+    private final Supplier<ByteBuf> takeFrame = this::takeFrame;
     private Disposable rebalances;
     /** Only the delivery thread of the moment numbers deliveries (onNext is serialized). */
     private long nextId;
@@ -53,7 +53,6 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
 
     ServerSubscription(ServerSession session, int id, Consumer consumer) {
         this.session = session;
-        this.channel = session.channel();
         this.id = id;
         this.consumer = consumer;
         this.prefetch = consumer.options().prefetch();
@@ -123,8 +122,22 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
                 flushLocked();
             } else if (!flushScheduled) {
                 flushScheduled = true;
-                channel.eventLoop().execute(flushTask);
+                session.finishOnDrain(takeFrame);
             }
+        }
+    }
+
+    /** The DELIVER frame filled so far, finished, for the connection's next write (null when flushed meanwhile). */
+    private ByteBuf takeFrame() {
+        synchronized (this) {
+            flushScheduled = false;
+            ByteBuf b = pending;
+            if (b == null) {
+                return null;
+            }
+            pending = null;
+            previous = null;
+            return DeliverCodec.end(b, pendingCount);
         }
     }
 
