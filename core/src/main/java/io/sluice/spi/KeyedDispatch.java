@@ -313,7 +313,6 @@ final class KeyedDispatch implements CoreSubscriber<Delivery>, Subscription, Sca
         if (work instanceof KeyQueue kq) {
             q = kq;
             d = q.waiting.poll();
-            q.running = true;
         } else {
             q = null;
             d = (Delivery) work;
@@ -344,7 +343,6 @@ final class KeyedDispatch implements CoreSubscriber<Delivery>, Subscription, Sca
         }
         KeyQueue q = h.key;
         if (q != null) {
-            q.running = false;
             if (q.waiting.isEmpty()) {
                 keys.remove(q.key);
             } else {
@@ -433,11 +431,10 @@ final class KeyedDispatch implements CoreSubscriber<Delivery>, Subscription, Sca
         return null;
     }
 
-    /** A key's waiting deliveries, and whether its handler runs. */
+    /** A key's waiting deliveries (its handler runs, or its head is in {@code ready}). */
     private static final class KeyQueue {
         final Object key;
         final ArrayDeque<Delivery> waiting = new ArrayDeque<>(4);
-        boolean running;
 
         KeyQueue(Object key) {
             this.key = key;
