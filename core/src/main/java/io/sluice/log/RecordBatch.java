@@ -47,11 +47,22 @@ public final class RecordBatch {
     /** The most bytes a batch may have, header included: the largest array most JVMs allocate. */
     public static final int MAX_SIZE = BatchFormat.MAX_BATCH_SIZE;
 
+    /** The array the batch lies in: its own, or a log's chunk shared with other batches ({@link #copyTo}). */
     private final byte[] bytes;
+    /** Where the batch starts in {@link #bytes}. */
+    private final int at;
+    private final int size;
     private volatile boolean verified;
 
     private RecordBatch(byte[] bytes) {
+        this(bytes, 0, bytes.length, false);
+    }
+
+    private RecordBatch(byte[] bytes, int at, int size, boolean verified) {
         this.bytes = bytes;
+        this.at = at;
+        this.size = size;
+        this.verified = verified;
     }
 
     /** A batch over bytes just written by {@link BatchBuilder}, whose structure is known to be right. */
@@ -90,19 +101,33 @@ public final class RecordBatch {
         return new RecordBatch(bytes);
     }
 
-    /** The encoded batch itself, not a copy: what a store writes or a transport sends. Do not modify. */
+    /**
+     * The encoded batch, what a store writes or a transport sends: the batch's own array (do not modify it), or a copy
+     * when the batch lies in a shared chunk ({@link #copyTo}).
+     */
     public byte[] array() {
-        return bytes;
+        return at == 0 && size == bytes.length ? bytes : Arrays.copyOfRange(bytes, at, at + size);
+    }
+
+    /**
+     * Copies the batch into {@code chunk} at {@code position} (it must fit) and returns the batch there, which
+     * shares the chunk with whatever else lies in it and keeps this one's verification. For a log that keeps many
+     * small batches in a few large arrays: a collector that moves young objects then copies one array per chunk, once,
+     * instead of every batch it holds (see {@link io.sluice.log.internal.MemoryLog}).
+     */
+    public RecordBatch copyTo(byte[] chunk, int position) {
+        System.arraycopy(bytes, at, chunk, position, size);
+        return new RecordBatch(chunk, position, size, verified);
     }
 
     /** Encoded size, header included. */
     public int sizeInBytes() {
-        return bytes.length;
+        return size;
     }
 
     /** Offset of the first record: 0 until a log assigns it. */
     public long baseOffset() {
-        return BatchFormat.getLong(bytes, BASE_OFFSET);
+        return BatchFormat.getLong(bytes, at + BASE_OFFSET);
     }
 
     /** Offset of the last record: {@code baseOffset() + count() - 1}. */
@@ -117,42 +142,42 @@ public final class RecordBatch {
 
     /** Number of records (at least 1). */
     public int count() {
-        return BatchFormat.getInt(bytes, RECORD_COUNT);
+        return BatchFormat.getInt(bytes, at + RECORD_COUNT);
     }
 
     /** Timestamp of the first record; the others are stored as deltas from it. */
     public long firstTimestamp() {
-        return BatchFormat.getLong(bytes, FIRST_TIMESTAMP);
+        return BatchFormat.getLong(bytes, at + FIRST_TIMESTAMP);
     }
 
     /** The largest record timestamp in the batch: what retention by age and timestamp lookups use. */
     public long maxTimestamp() {
-        return BatchFormat.getLong(bytes, MAX_TIMESTAMP);
+        return BatchFormat.getLong(bytes, at + MAX_TIMESTAMP);
     }
 
     /** The idempotent producer's id, or -1 for none. */
     public long producerId() {
-        return BatchFormat.getLong(bytes, PRODUCER_ID);
+        return BatchFormat.getLong(bytes, at + PRODUCER_ID);
     }
 
     /** The producer's sequence number of the first record, or -1 for none. */
     public int baseSequence() {
-        return BatchFormat.getInt(bytes, BASE_SEQUENCE);
+        return BatchFormat.getInt(bytes, at + BASE_SEQUENCE);
     }
 
     /** Attribute flags; 0 in this version of the format. */
     public short attributes() {
-        return BatchFormat.getShort(bytes, ATTRIBUTES);
+        return BatchFormat.getShort(bytes, at + ATTRIBUTES);
     }
 
     /** The stored CRC32C of bytes {@code [17, sizeInBytes())}. */
     public int crc() {
-        return BatchFormat.getInt(bytes, CRC);
+        return BatchFormat.getInt(bytes, at + CRC);
     }
 
     /** Numbers the records from {@code baseOffset}, rewriting the header in place; the CRC stays valid. */
     public void assignBaseOffset(long baseOffset) {
-        BatchFormat.putLong(bytes, BASE_OFFSET, baseOffset);
+        BatchFormat.putLong(bytes, at + BASE_OFFSET, baseOffset);
     }
 
     /**
@@ -164,7 +189,7 @@ public final class RecordBatch {
         if (verified) {
             return;
         }
-        int computed = computeCrc(bytes, bytes.length);
+        int computed = computeCrc(bytes, at, size);
         int stored = crc();
         if (computed != stored) {
             throw new CorruptRecordException(String.format("CRC32C mismatch in batch at offset %d of %s-%d: stored 0x%08x, computed 0x%08x",
@@ -174,8 +199,12 @@ public final class RecordBatch {
     }
 
     static int computeCrc(byte[] b, int length) {
+        return computeCrc(b, 0, length);
+    }
+
+    private static int computeCrc(byte[] b, int at, int length) {
         CRC32C crc = new CRC32C();
-        crc.update(b, CRC_START, length - CRC_START);
+        crc.update(b, at + CRC_START, length - CRC_START);
         return (int) crc.getValue();
     }
 
@@ -190,6 +219,19 @@ public final class RecordBatch {
             return Collections.emptyIterator();
         }
         return new Decoder(this, topic, partition, fromOffset);
+    }
+
+    /**
+     * Checks that every record decodes, as {@link #records} would read it, without building the records: for a
+     * writer that must refuse a batch a reader would later fail on, at no allocation per record.
+     *
+     * @throws CorruptRecordException naming the first malformed record
+     */
+    public void checkRecords(String topic, int partition) {
+        Decoder d = new Decoder(this, topic, partition, baseOffset());
+        while (d.hasNext()) {
+            d.decode(false);
+        }
     }
 
     /**
@@ -227,10 +269,11 @@ public final class RecordBatch {
         private final long baseOffset;
         private final long firstTimestamp;
         private final int count;
-        private final int length;
+        /** Where the batch ends in {@link #buf}. */
+        private final int end;
         private final int skipTo;
         private int index;
-        private int pos = HEADER_SIZE;
+        private int pos;
         private int recordEnd;
         private java.nio.ByteBuffer view;
 
@@ -241,7 +284,8 @@ public final class RecordBatch {
             this.baseOffset = batch.baseOffset();
             this.firstTimestamp = batch.firstTimestamp();
             this.count = batch.count();
-            this.length = buf.length;
+            this.pos = batch.at + HEADER_SIZE;
+            this.end = batch.at + batch.size;
             this.skipTo = fromOffset <= baseOffset ? 0 : (int) Math.min(fromOffset - baseOffset, count);
         }
 
@@ -252,6 +296,11 @@ public final class RecordBatch {
 
         @Override
         public Record next() {
+            return decode(true);
+        }
+
+        /** Decodes and checks the next record; builds it only when {@code build} (else returns null). */
+        Record decode(boolean build) {
             if (!hasNext()) {
                 throw new NoSuchElementException("no record after offset " + (baseOffset + count - 1) + " in this batch");
             }
@@ -279,13 +328,16 @@ public final class RecordBatch {
             }
             int valueOffset = pos;
             skipBytes(valueLength, offset, "value");
-            Headers headers = readHeaders(offset);
+            Headers headers = readHeaders(offset, build);
             if (pos != recordEnd) {
                 throw corrupt(offset, "record length says " + (recordEnd - pos) + " more bytes than its fields hold");
             }
             index = i + 1;
-            if (index == count && pos != length) {
-                throw corrupt(offset, (length - pos) + " bytes follow the last of the batch's " + count + " records");
+            if (index == count && pos != end) {
+                throw corrupt(offset, (end - pos) + " bytes follow the last of the batch's " + count + " records");
+            }
+            if (!build) {
+                return null;
             }
             if (view == null) {
                 view = java.nio.ByteBuffer.wrap(buf).asReadOnlyBuffer(); // one per batch read, shared by its records
@@ -315,14 +367,14 @@ public final class RecordBatch {
         /** Reads the length of the record at {@code pos} and leaves {@code pos} on its attributes byte. */
         private void startRecord() {
             long offset = baseOffset + index;
-            if (pos >= length) {
+            if (pos >= end) {
                 throw corrupt(offset, "the batch ends after " + index + " of its " + count + " records");
             }
-            recordEnd = length; // bound the length varint by the batch
+            recordEnd = end; // bound the length varint by the batch
             int size = readVarint(offset);
-            if (size < 1 || size > length - pos) {
+            if (size < 1 || size > end - pos) {
                 throw corrupt(offset, "record length " + Integer.toUnsignedString(size) + " runs past the end of the batch ("
-                        + (length - pos) + " bytes left)");
+                        + (end - pos) + " bytes left)");
             }
             recordEnd = pos + size;
         }
@@ -333,7 +385,8 @@ public final class RecordBatch {
             index++;
         }
 
-        private Headers readHeaders(long offset) {
+        /** Reads (or, unless {@code build}, checks and skips) the record's headers. */
+        private Headers readHeaders(long offset, boolean build) {
             int n = readVarint(offset);
             if (n == 0) {
                 return Headers.empty();
@@ -342,7 +395,7 @@ public final class RecordBatch {
             if (n < 0 || n > (recordEnd - pos) / 2) {
                 throw corrupt(offset, "header count " + Integer.toUnsignedString(n) + " does not fit in the record");
             }
-            List<Header> list = new ArrayList<>(n);
+            List<Header> list = build ? new ArrayList<>(n) : null;
             for (int h = 0; h < n; h++) {
                 int keyLength = readVarint(offset);
                 if (keyLength < 0) {
@@ -350,21 +403,20 @@ public final class RecordBatch {
                 }
                 int keyOffset = pos;
                 skipBytes(keyLength, offset, "header key");
-                String key = new String(buf, keyOffset, keyLength, StandardCharsets.UTF_8);
                 int valueLength = BatchFormat.unzigzag(readVarint(offset));
-                byte[] value;
-                if (valueLength == -1) {
-                    value = null;
-                } else if (valueLength < 0) {
+                int valueOffset = pos;
+                if (valueLength < -1) {
                     throw corrupt(offset, "negative header value length " + valueLength);
-                } else {
-                    int valueOffset = pos;
+                } else if (valueLength >= 0) {
                     skipBytes(valueLength, offset, "header value");
-                    value = Arrays.copyOfRange(buf, valueOffset, valueOffset + valueLength);
                 }
-                list.add(new Header(key, value));
+                if (build) {
+                    String key = new String(buf, keyOffset, keyLength, StandardCharsets.UTF_8);
+                    byte[] value = valueLength == -1 ? null : Arrays.copyOfRange(buf, valueOffset, valueOffset + valueLength);
+                    list.add(new Header(key, value));
+                }
             }
-            return Headers.of(list);
+            return build ? Headers.of(list) : null;
         }
 
         private void skipBytes(int n, long offset, String what) {

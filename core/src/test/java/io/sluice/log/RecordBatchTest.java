@@ -5,6 +5,7 @@ import static io.sluice.log.TestBatches.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.sluice.errors.CorruptRecordException;
@@ -309,6 +310,58 @@ class RecordBatchTest {
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageContaining("offset 0 of t-0")
                 .hasMessageContaining("value length 60 runs past the end of the record");
+    }
+
+    @Test
+    void a_batch_copied_into_a_chunk_reads_verifies_and_renumbers_there_like_the_original() {
+        BatchBuilder builder = new BatchBuilder(256);
+        builder.append(5L, utf8("k"), utf8("first"), Headers.of("trace", "t-1"));
+        builder.append(7L, null, utf8("second"), Headers.empty());
+        RecordBatch original = builder.build(9L, 3);
+        byte[] chunk = new byte[original.sizeInBytes() + 100];
+        chunk[9] = 42;
+
+        RecordBatch copy = original.copyTo(chunk, 10);
+
+        assertThat(chunk[9]).isEqualTo((byte) 42);
+        assertThat(copy.array()).isEqualTo(original.array()).isNotSameAs(chunk);
+        assertThat(copy.sizeInBytes()).isEqualTo(original.sizeInBytes());
+        assertThatCode(() -> copy.verify("t", 0)).doesNotThrowAnyException();
+        copy.assignBaseOffset(100);
+        assertThat(copy.baseOffset()).isEqualTo(100);
+        assertThat(original.baseOffset()).isZero();
+        assertThat(copy.producerId()).isEqualTo(9L);
+        assertThat(copy.baseSequence()).isEqualTo(3);
+        assertThat(all(copy)).extracting(Record::offset, Record::valueAsString, r -> r.headers().size())
+                .containsExactly(tuple(100L, "first", 1), tuple(101L, "second", 0));
+        assertThatCode(() -> copy.checkRecords("t", 0)).doesNotThrowAnyException();
+        chunk[10 + copy.sizeInBytes() - 3] ^= 0x01; // inside the copy: its CRC no longer holds
+        assertThatThrownBy(() -> RecordBatch.wrap(copy.array()).verify("t", 0)).isInstanceOf(CorruptRecordException.class);
+    }
+
+    @Test
+    void check_records_refuses_what_iteration_refuses_with_the_same_message_and_accepts_a_sound_batch() {
+        byte[] fewer = TestBatches.batch(1L, "a", "b").array();
+        BatchFormat.putInt(fewer, BatchFormat.RECORD_COUNT, 3);
+        BatchFormat.putInt(fewer, BatchFormat.LAST_OFFSET_DELTA, 2);
+        byte[] longValue = TestBatches.batch(1L, "abc", "def").array();
+        longValue[indexOf(longValue, utf8("abc")) - 1] = (byte) BatchFormat.zigzag(60);
+        BatchBuilder builder = new BatchBuilder(256);
+        builder.append(1L, null, utf8("v"), Headers.of("trace", "t-1", "empty", ""));
+        byte[] badHeader = builder.build(1, 0).array();
+        badHeader[indexOf(badHeader, utf8("t-1")) - 1] = (byte) BatchFormat.zigzag(-2); // the header value length
+
+        for (byte[] bytes : List.of(fewer, longValue, badHeader)) {
+            String iterating = catchThrowableOfType(() -> RecordBatch.wrap(bytes).records("t", 1, 0).forEachRemaining(r -> { }),
+                    CorruptRecordException.class).getMessage();
+            assertThatThrownBy(() -> RecordBatch.wrap(bytes).checkRecords("t", 1))
+                    .isInstanceOf(CorruptRecordException.class)
+                    .hasMessage(iterating);
+        }
+        BatchBuilder sound = new BatchBuilder(256);
+        sound.append(1L, utf8("k"), utf8("v"), Headers.of("trace", "t-1"));
+        sound.append(2L, null, utf8("w"), Headers.empty());
+        assertThatCode(() -> sound.build(1, 0).checkRecords("t", 1)).doesNotThrowAnyException();
     }
 
     @Test

@@ -32,6 +32,12 @@ class MemoryLogTest {
         return new MemoryLog(TP, retention, clock::get, 0L, 4);
     }
 
+    /** The log keeps a copy of each small batch: the same bytes, offsets included. */
+    private static void assertKept(RecordBatch kept, RecordBatch appended) {
+        assertThat(kept).isNotNull();
+        assertThat(kept.array()).isEqualTo(appended.array());
+    }
+
     @Test
     void an_empty_log_has_nothing_to_read() {
         MemoryLog log = log(Retention.UNLIMITED);
@@ -70,6 +76,35 @@ class MemoryLogTest {
     }
 
     @Test
+    void small_batches_are_kept_as_copies_in_shared_chunks_that_grow_and_large_ones_as_they_came() {
+        MemoryLog log = log(Retention.UNLIMITED);
+        List<RecordBatch> appended = new ArrayList<>();
+        RecordBatch first = sized(700, 1L); // larger than the first chunk would be
+        assertThat(first.sizeInBytes()).isGreaterThan(MemoryLog.MIN_CHUNK).isLessThan(MemoryLog.MAX_CHUNK / 4);
+        log.append(first);
+        appended.add(first);
+        for (int i = 0; i < 2_000; i++) { // about 2 MiB more: chunks from 64 KiB up
+            RecordBatch b = sized(10, 1L);
+            log.append(b);
+            appended.add(b);
+        }
+        RecordBatch large = sized(20_000, 1L); // over a quarter of the largest chunk
+        assertThat(large.sizeInBytes()).isGreaterThan(MemoryLog.MAX_CHUNK / 4);
+        long largeBase = log.append(large);
+
+        for (RecordBatch b : appended) {
+            RecordBatch kept = log.batchFor(b.baseOffset());
+            assertThat(kept).isNotSameAs(b);
+            assertThat(kept.array()).isEqualTo(b.array()); // the caller's batch got its base offset too
+            assertThat(kept.baseOffset()).isEqualTo(b.baseOffset());
+        }
+        assertThat(log.batchFor(largeBase)).isSameAs(large);
+        assertThat(all(log)).hasSize(700 + 2_000 * 10 + 20_000);
+        assertThat(all(log)).extracting(Record::offset).isEqualTo(LongStream.range(0, 700 + 2_000 * 10 + 20_000).boxed().toList());
+        assertThat(log.retainedBytes()).isEqualTo(appended.stream().mapToLong(RecordBatch::sizeInBytes).sum() + large.sizeInBytes());
+    }
+
+    @Test
     void a_log_created_at_an_initial_offset_numbers_from_it() {
         MemoryLog log = new MemoryLog(TP, Retention.UNLIMITED, clock::get, 5_000L);
         assertThat(log.startOffset()).isEqualTo(5_000L);
@@ -89,8 +124,8 @@ class MemoryLogTest {
             batches.add(b);
         }
         for (RecordBatch b : batches) {
-            assertThat(log.batchFor(b.baseOffset())).isSameAs(b);
-            assertThat(log.batchFor(b.lastOffset())).isSameAs(b);
+            assertKept(log.batchFor(b.baseOffset()), b);
+            assertKept(log.batchFor(b.lastOffset()), b);
         }
         for (long offset = 0; offset < log.endOffset(); offset++) {
             RecordBatch b = log.batchFor(offset);
@@ -99,7 +134,7 @@ class MemoryLogTest {
         }
         assertThat(log.batchFor(log.endOffset())).isNull();
         assertThat(log.batchFor(Long.MAX_VALUE)).isNull();
-        assertThat(log.batchFor(-5)).isSameAs(batches.get(0));
+        assertKept(log.batchFor(-5), batches.get(0));
     }
 
     @Test
@@ -243,8 +278,8 @@ class MemoryLogTest {
         assertThat(log.retainedRecords()).isEqualTo(2);
         assertThat(log.retainedBytes()).isEqualTo(second.sizeInBytes());
         assertThat(log.evictedRecords()).isEqualTo(4);
-        assertThat(log.batchFor(0)).isSameAs(second);
-        assertThat(log.batchFor(4)).isSameAs(second);
+        assertKept(log.batchFor(0), second);
+        assertKept(log.batchFor(4), second);
         assertThat(all(log)).extracting(Record::valueAsString).containsExactly("e", "f");
 
         log.advanceStart(2); // never backwards

@@ -40,10 +40,9 @@ import reactor.util.Loggers;
  */
 public final class NettySluice implements Sluice {
     private static final Logger log = Loggers.getLogger(NettySluice.class);
-    /** The longest {@link #close()} waits for its consumers' last commits. */
-
     private final ClientConnection connection;
     private final MeterRegistry registry;
+    /** Closes producers' batches while no connection is ready; else they close on its event loop. */
     private final Scheduler sender;
     private final RemoteTarget target;
     private final RemoteAdmin admin;

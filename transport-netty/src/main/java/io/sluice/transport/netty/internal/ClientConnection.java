@@ -324,6 +324,23 @@ public final class ClientConnection {
         return Mono.whenDelayError(subscriptions.values().stream().map(ClientSubscription::closing).toList());
     }
 
+    /**
+     * Runs {@code task} on the ready connection's event loop, where the frames it writes leave in the same turn; hands
+     * it to {@code otherwise} while no connection is ready or when that loop no longer takes tasks.
+     */
+    void execute(Runnable task, java.util.function.Consumer<Runnable> otherwise) {
+        Connection c = ready;
+        if (c != null) {
+            try {
+                c.channel().eventLoop().execute(task);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                // the client's loops are stopping: the task runs elsewhere
+            }
+        }
+        otherwise.accept(task);
+    }
+
     /** Writes a frame on {@code c} if it is still the ready connection; else drops it. */
     void write(Connection c, ByteBuf frame) {
         if (c == ready) {

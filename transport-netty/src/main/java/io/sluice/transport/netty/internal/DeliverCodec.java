@@ -33,9 +33,12 @@ final class DeliverCodec {
         void accept(long deliveryId, Record record);
     }
 
-    /** Starts a frame whose first record is delivery {@code firstDeliveryId}; {@link #end} sets the count. */
-    static ByteBuf begin(int subscription, long firstDeliveryId) {
-        ByteBuf b = Frames.begin(Frames.DELIVER, subscription, 4096);
+    /**
+     * Starts a frame whose first record is delivery {@code firstDeliveryId}, in a buffer of about {@code sizeHint}
+     * bytes (it grows as needed); {@link #end} sets the count.
+     */
+    static ByteBuf begin(int subscription, long firstDeliveryId, int sizeHint) {
+        ByteBuf b = Frames.begin(Frames.DELIVER, subscription, sizeHint);
         b.writeLong(firstDeliveryId);
         b.writeInt(0);
         return b;

@@ -8,11 +8,9 @@ import io.sluice.errors.ErrorCode;
 import io.sluice.errors.ProtocolException;
 import io.sluice.errors.UnauthorizedException;
 import io.sluice.log.RecordBatch;
-import io.sluice.record.Record;
 import io.sluice.spi.SendTarget;
 import io.sluice.spi.SenderHandOff;
 import io.sluice.transport.netty.Access;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -198,9 +196,7 @@ public final class ServerSession {
         RecordBatch batch = RecordBatch.wrap(produce.batch());
         batch.verify(topic, partition);
         // every record must decode, or a consumer of this partition would fail on it later
-        for (Iterator<Record> it = batch.records(topic, partition, 0); it.hasNext(); ) {
-            it.next();
-        }
+        batch.checkRecords(topic, partition);
         SendTarget.AppendCallback answer = new SendTarget.AppendCallback() {
             @Override
             public void appended(long baseOffset) {

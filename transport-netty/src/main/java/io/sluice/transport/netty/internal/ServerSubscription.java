@@ -50,6 +50,13 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     private boolean flushScheduled;
     /** The previous record in the frame being filled, whose partition and offset the next may leave out. */
     private Record previous;
+    /**
+     * The size the next frame starts with: a quarter more than the last one (records arrive in similar bunches at a
+     * steady rate), so that a frame is neither copied as it grows nor mostly empty garbage (a fixed 4 KiB was a third
+     * of what the node allocated at 100,000 records/s).
+     */
+    private int frameSizeHint = MIN_FRAME_HINT;
+    private static final int MIN_FRAME_HINT = 256;
 
     ServerSubscription(ServerSession session, int id, Consumer consumer) {
         this.session = session;
@@ -104,7 +111,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
         Record r = d.record();
         synchronized (this) {
             if (pending == null) {
-                pending = DeliverCodec.begin(id, deliveryId);
+                pending = DeliverCodec.begin(id, deliveryId, frameSizeHint);
                 pendingCount = 0;
                 previous = null;
             }
@@ -137,7 +144,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
             }
             pending = null;
             previous = null;
-            return DeliverCodec.end(b, pendingCount);
+            return finish(b);
         }
     }
 
@@ -155,7 +162,14 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
         }
         pending = null;
         previous = null;
-        session.write(DeliverCodec.end(b, pendingCount));
+        session.write(finish(b));
+    }
+
+    /** Ends the frame filled so far, and sizes the next one after it. Guarded by this. */
+    private ByteBuf finish(ByteBuf frame) {
+        int bytes = frame.readableBytes();
+        frameSizeHint = Math.min(FLUSH_BYTES, Math.max(MIN_FRAME_HINT, bytes + (bytes >> 2)));
+        return DeliverCodec.end(frame, pendingCount);
     }
 
     void ack(long deliveryId) {

@@ -24,7 +24,7 @@ class DeliverCodecTest {
                 Record.of(orders, 0, 15, 1_002, bytes("k3"), bytes(""), Headers.empty()), // same partition, a gap
                 Record.of(orders, 1, 15, 1_003, bytes("k4"), bytes("v4"), Headers.empty()), // another partition
                 Record.of("audit", 1, 16, 1_004, bytes("k5"), bytes("v5"), Headers.empty())); // another topic
-        ByteBuf frame = DeliverCodec.begin(3, 100);
+        ByteBuf frame = DeliverCodec.begin(3, 100, 64);
         Record previous = null;
         for (Record r : written) {
             DeliverCodec.encodeRecord(frame, r, previous);
@@ -60,7 +60,7 @@ class DeliverCodecTest {
 
     @Test
     void aFirstRecordThatContinuesAPreviousOneIsInvalid() {
-        ByteBuf frame = DeliverCodec.begin(1, 0);
+        ByteBuf frame = DeliverCodec.begin(1, 0, 64);
         frame.writeByte(DeliverCodec.SAME_PARTITION);
         frame.writeZero(16); // the rest of a record's smallest size, so that the count passes its check
         DeliverCodec.end(frame, 1);
