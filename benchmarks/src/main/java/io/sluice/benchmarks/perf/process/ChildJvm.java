@@ -29,8 +29,8 @@ import java.util.stream.Stream;
 public final class ChildJvm implements AutoCloseable {
     /**
      * The heap of Kafka's {@code kafka-server-start.sh} and the GC flags of its {@code kafka-run-class.sh}: the Kafka
-     * broker and the peers' tools run with them. The Sluice node takes the same heap with ZGC (its memory log lives on
-     * the heap, see {@code NodeProcess.JVM_FLAGS}).
+     * broker and the peers' tools run with them. The Sluice node takes the same heap with a small young generation
+     * (its memory log lives on the heap, see {@code NodeProcess.JVM_FLAGS}).
      */
     public static final List<String> SERVER_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");

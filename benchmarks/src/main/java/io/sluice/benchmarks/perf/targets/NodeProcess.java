@@ -18,9 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Sluice node for the {@code sluice-tcp} target, run as a child JVM ({@link ChildJvm}: the Kafka broker's heap, and
- * ZGC ({@link #JVM_FLAGS}), its log {@code node.log} in a temporary directory, stopped and removed on
- * {@link #close}, and gone with this process whatever ends it).
+ * A Sluice node for the {@code sluice-tcp} target, run as a child JVM ({@link ChildJvm}: the Kafka broker's maximum heap,
+ * and a small young generation ({@link #JVM_FLAGS}), its log {@code node.log} in a temporary directory, stopped and
+ * removed on {@link #close}, and gone with this process whatever ends it).
  *
  * <p>The child ({@link #main}) opens the engine the {@code sluice-embedded} target runs
  * ({@link SluiceEmbeddedTarget#engineOptions()}: memory store) and serves it with a {@link SluiceServer} on
@@ -31,12 +31,16 @@ final class NodeProcess implements AutoCloseable {
     /** How long the node may take to listen. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * The node's JVM: the Kafka broker's heap ({@link ChildJvm#SERVER_FLAGS}), but ZGC where the broker runs G1. The
-     * node keeps its memory log on the heap (Kafka keeps its log in the page cache), so every G1 young collection
-     * copied all the records appended since the one before: at 100,000 records/s a 20-40 ms pause every 0.55 s, which
-     * was the p99 of {@code sluice-tcp} at a fixed rate. ZGC copies them concurrently (benchmarks/RESULTS.md).
+     * The node's JVM: the Kafka broker's maximum heap ({@link ChildJvm#SERVER_FLAGS}) and G1, with a young generation of
+     * 32 MiB whose survivors go straight to the old one. The memory log keeps its records in large arrays that G1 never
+     * moves (see {@code MemoryLog}), so a young collection has little to copy, and a small young generation keeps the
+     * memory the node touches small, which on this lab's host (a paravirtualized guest whose kernel samples page
+     * accesses every 500 ms) costs time of its own: ZGC on a 1 GiB heap had a p99 of 25-30 ms at 100,000 records/s
+     * where this has 4-8 ms, at the same throughput, and committing the whole heap up front ({@code -Xms1g}) doubled
+     * the p99 (benchmarks/RESULTS.md).
      */
-    static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseZGC", "-Djava.awt.headless=true");
+    static final List<String> JVM_FLAGS = List.of("-Xmx1g", "-XX:+UseG1GC", "-Xmn32m", "-XX:MaxTenuringThreshold=0",
+            "-Djava.awt.headless=true");
     /** The frame size the node accepts and the client reads unless the workload needs more. */
     static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
     /** Room for a batch's or a delivery frame's own headers on top of its records. */
