@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * timestamp, and evicted oldest-first by {@link Retention} or {@link #advanceStart}.
  *
  * <p>One writer at a time (appends and evictions are synchronized), any number of readers that never lock.
- * Batches live in segments of up to 1024 slots held in a copy-on-write array, so an append copies nothing but
+ * Batches live in segments of up to 1024 slots held in a copy-on-write array, so an append copies no slots, only
  * the occasional segment list, and a lookup is two binary searches over plain {@code long} arrays. Writes are
  * published through volatile fields: a reader that sees {@link #endOffset()} {@code E} finds every batch below
  * {@code E}. Evicted slots are nulled so their batches can be collected; a reader that meets one retries

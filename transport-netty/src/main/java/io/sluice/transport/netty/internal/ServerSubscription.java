@@ -27,6 +27,8 @@ import reactor.core.publisher.Mono;
 final class ServerSubscription extends BaseSubscriber<Delivery> {
     /** A DELIVER frame is written at once when it grows beyond this. */
     private static final int FLUSH_BYTES = 256 * 1024;
+    /** The smallest size a DELIVER frame starts with. */
+    private static final int MIN_FRAME_HINT = 256;
 
     private final ServerSession session;
     private final int id;
@@ -56,7 +58,6 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
      * of what the node allocated at 100,000 records/s).
      */
     private int frameSizeHint = MIN_FRAME_HINT;
-    private static final int MIN_FRAME_HINT = 256;
 
     ServerSubscription(ServerSession session, int id, Consumer consumer) {
         this.session = session;
