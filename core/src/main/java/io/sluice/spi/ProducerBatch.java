@@ -18,6 +18,10 @@ final class ProducerBatch implements SendTarget.AppendCallback {
     volatile long baseOffset;
     volatile Throwable error;
     boolean completed;
+    /** 1 once the target answered: a second answer (an append that answered, then threw) is ignored. */
+    private volatile int answered;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<ProducerBatch> ANSWERED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(ProducerBatch.class, "answered");
 
     ProducerBatch(RecordAccumulator.Results owner, PartitionBatches acc, RecordBatch batch, Object[] correlations, long[] timestamps, int count, long bytes) {
         this.owner = owner;
@@ -31,6 +35,9 @@ final class ProducerBatch implements SendTarget.AppendCallback {
 
     @Override
     public void appended(long base) {
+        if (!ANSWERED.compareAndSet(this, 0, 1)) {
+            return;
+        }
         baseOffset = base;
         acc.partition.countBytesIn(bytes);
         owner.completed(this);
@@ -38,6 +45,9 @@ final class ProducerBatch implements SendTarget.AppendCallback {
 
     @Override
     public void failed(Throwable e) {
+        if (!ANSWERED.compareAndSet(this, 0, 1)) {
+            return;
+        }
         error = e;
         owner.completed(this);
     }

@@ -257,7 +257,12 @@ final class RecordAccumulator {
         if (acks == Acks.NONE) {
             results.released(b);
         }
-        b.acc.partition.append(b.batch, acks, b);
+        try {
+            b.acc.partition.append(b.batch, acks, b);
+        } catch (RuntimeException e) {
+            // a target that throws instead of answering (a bug there) fails this send rather than leaving it waiting
+            b.failed(e);
+        }
     }
 
     /**

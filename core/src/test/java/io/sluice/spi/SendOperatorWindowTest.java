@@ -31,6 +31,8 @@ class SendOperatorWindowTest {
     private final List<Appended> appends = new CopyOnWriteArrayList<>();
     /** The target's {@link SendTarget.Topic#maxBatchBytes}. */
     private volatile int maxBatchBytes = RecordBatch.MAX_SIZE;
+    /** When set, the partition's append throws it instead of recording the append. */
+    private volatile RuntimeException appendThrows;
 
     private record Appended(RecordBatch batch, SendTarget.AppendCallback callback) {
     }
@@ -51,6 +53,10 @@ class SendOperatorWindowTest {
 
                 @Override
                 public void append(RecordBatch batch, Acks acks, AppendCallback callback) {
+                    RuntimeException e = appendThrows;
+                    if (e != null) {
+                        throw e;
+                    }
                     appends.add(new Appended(batch, callback));
                 }
 
@@ -125,6 +131,17 @@ class SendOperatorWindowTest {
 
     private static OutboundMessage<Integer> message(int i) {
         return OutboundMessage.of("t", (String) null, new byte[] {(byte) i}, i);
+    }
+
+    @Test
+    void aTargetThatThrowsInsteadOfAnsweringFailsTheSendWithThatErrorInsteadOfLeavingItWaiting() {
+        IllegalStateException bug = new IllegalStateException("the target's bug");
+        appendThrows = bug;
+        DefaultProducer producer = new DefaultProducer(target, ProducerOptions.create(), p -> { });
+
+        StepVerifier.create(producer.send(reactor.core.publisher.Flux.range(0, 3).map(SendOperatorWindowTest::message)))
+                .expectErrorSatisfies(e -> assertThat(e).isSameAs(bug))
+                .verify(Duration.ofSeconds(10));
     }
 
     @Test
