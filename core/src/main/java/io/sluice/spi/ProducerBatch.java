@@ -1,6 +1,7 @@
 package io.sluice.spi;
 
 import io.sluice.log.RecordBatch;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A batch a {@link RecordAccumulator} closed, on its way: appended, then acknowledged, then emitted as results by its
@@ -20,8 +21,8 @@ final class ProducerBatch implements SendTarget.AppendCallback {
     boolean completed;
     /** 1 once the target answered: a second answer (an append that answered, then threw) is ignored. */
     private volatile int answered;
-    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<ProducerBatch> ANSWERED =
-            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(ProducerBatch.class, "answered");
+    private static final AtomicIntegerFieldUpdater<ProducerBatch> ANSWERED =
+            AtomicIntegerFieldUpdater.newUpdater(ProducerBatch.class, "answered");
 
     ProducerBatch(RecordAccumulator.Results owner, PartitionBatches acc, RecordBatch batch, Object[] correlations, long[] timestamps, int count, long bytes) {
         this.owner = owner;

@@ -121,10 +121,7 @@ final class ParityCommand implements Callable<Integer> {
             details.put("own tool", tool);
             details.put("own tool rate", toolRate > 0 ? String.format(Locale.ROOT, "%.0f msgs/s", toolRate) : "none: " + error);
             details.put("driver / tool", Double.isNaN(ratio()) ? "-" : String.format(Locale.ROOT, "%.3f", ratio()));
-            RunResult d = driver;
-            return new RunResult(d.target(), d.workload(), d.sent(), d.acked(), d.received(), d.lost(), d.duplicated(),
-                    d.reordered(), d.elapsed(), d.sendTime(), d.msgsPerSec(), d.mbPerSec(), d.latency(), d.error(), details,
-                    d.throughputTimeline(), d.cannotSustain());
+            return driver.withDetails(details);
         }
     }
 

@@ -66,6 +66,12 @@ public record RunResult(String target, Workload workload, long sent, long acked,
                 latency, error, details, List.of());
     }
 
+    /** This result with {@code details} in place of its own. */
+    public RunResult withDetails(Map<String, String> details) {
+        return new RunResult(target, workload, sent, acked, received, lost, duplicated, reordered, elapsed, sendTime,
+                msgsPerSec, mbPerSec, latency, error, details, throughputTimeline, cannotSustain);
+    }
+
     /** True when the run failed or was cut short. */
     public boolean failed() {
         return error != null;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -328,13 +329,13 @@ public final class ClientConnection {
      * Runs {@code task} on the ready connection's event loop, where the frames it writes leave in the same turn; hands
      * it to {@code otherwise} while no connection is ready or when that loop no longer takes tasks.
      */
-    void execute(Runnable task, java.util.function.Consumer<Runnable> otherwise) {
+    void execute(Runnable task, Consumer<Runnable> otherwise) {
         Connection c = ready;
         if (c != null) {
             try {
                 c.channel().eventLoop().execute(task);
                 return;
-            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            } catch (RejectedExecutionException shutDown) {
                 // the client's loops are stopping: the task runs elsewhere
             }
         }

@@ -139,13 +139,7 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     private ByteBuf takeFrame() {
         synchronized (this) {
             flushScheduled = false;
-            ByteBuf b = pending;
-            if (b == null) {
-                return null;
-            }
-            pending = null;
-            previous = null;
-            return finish(b);
+            return detachFrame();
         }
     }
 
@@ -157,20 +151,26 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
     }
 
     private void flushLocked() {
+        ByteBuf frame = detachFrame();
+        if (frame != null) {
+            session.write(frame);
+        }
+    }
+
+    /**
+     * Takes the frame filled so far (null when there is none), ends it, and sizes the next one after it. Guarded by
+     * this.
+     */
+    private ByteBuf detachFrame() {
         ByteBuf b = pending;
         if (b == null) {
-            return;
+            return null;
         }
         pending = null;
         previous = null;
-        session.write(finish(b));
-    }
-
-    /** Ends the frame filled so far, and sizes the next one after it. Guarded by this. */
-    private ByteBuf finish(ByteBuf frame) {
-        int bytes = frame.readableBytes();
+        int bytes = b.readableBytes();
         frameSizeHint = Math.min(FLUSH_BYTES, Math.max(MIN_FRAME_HINT, bytes + (bytes >> 2)));
-        return DeliverCodec.end(frame, pendingCount);
+        return DeliverCodec.end(b, pendingCount);
     }
 
     void ack(long deliveryId) {
