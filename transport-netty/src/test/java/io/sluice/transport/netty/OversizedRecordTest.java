@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.EngineOptions;
 import io.sluice.Sluice;
 import io.sluice.admin.TopicSpec;
+import io.sluice.consumer.ConsumerOptions;
+import io.sluice.consumer.StartPosition;
 import io.sluice.errors.RecordTooLargeException;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.ProducerOptions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -75,6 +78,21 @@ class OversizedRecordTest {
             StepVerifier.create(node.producer(ProducerOptions.create()).send(OutboundMessage.of("t", new byte[largestValue + 1])))
                     .expectError(RecordTooLargeException.class).verify(TIMEOUT);
             assertThat(node.client.connections()).as("connections made").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void recordsWaitingBeyondOneDeliverFramesWorthLeaveInSeveralFramesInOrderEachOnce() {
+        try (LoopbackNode node = new LoopbackNode(s -> s, c -> c)) {
+            node.admin().createTopic(TopicSpec.of("t").partitions(1)).block(TIMEOUT);
+            // 400 KiB waiting when the member subscribes: more than the 256 KiB one DELIVER frame holds
+            Flux<OutboundMessage<Integer>> records = Flux.range(0, 400).map(i -> OutboundMessage.of("t", (String) null, new byte[1024], i));
+            StepVerifier.create(node.producer(ProducerOptions.create()).send(records)).expectNextCount(400).expectComplete().verify(TIMEOUT);
+
+            StepVerifier.create(node.consumer(ConsumerOptions.create("g").topics("t").prefetch(1000).startPosition(StartPosition.earliest()))
+                            .receive().take(400).map(d -> d.record().offset()).collectList())
+                    .assertNext(offsets -> assertThat(offsets).isEqualTo(LongStream.range(0, 400).boxed().toList()))
+                    .expectComplete().verify(TIMEOUT);
         }
     }
 

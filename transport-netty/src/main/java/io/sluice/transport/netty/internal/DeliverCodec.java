@@ -12,8 +12,8 @@ import java.nio.ByteBuffer;
  * when it is the previous record's plus one ({@link #NEXT_OFFSET}). Deliveries are numbered from
  * {@code firstDeliveryId}, one per record, in order.
  *
- * <p>The node fills one frame with the records that arrive together: {@link #begin}, {@link #encodeRecord} per
- * record, {@link #end} with the count. The client decodes a frame with {@link #read}: one copy of the payload, each
+ * <p>The node writes the records that wait for the connection's next write as one frame (or several, back to back in
+ * one buffer, when they are many): {@link #begin}, {@link #encodeRecord} per record, {@link #end} with the count. The client decodes a frame with {@link #read}: one copy of the payload, each
  * record's key and value slices of it, and no object per record besides the record.
  */
 final class DeliverCodec {
@@ -34,14 +34,11 @@ final class DeliverCodec {
     }
 
     /**
-     * Starts a frame whose first record is delivery {@code firstDeliveryId}, in a buffer of about {@code sizeHint}
-     * bytes (it grows as needed); {@link #end} sets the count.
+     * Starts a frame at the writer index of {@code buf} (after any frames it holds) whose first record is delivery
+     * {@code firstDeliveryId}; {@link #end} with that index sets the count.
      */
-    static ByteBuf begin(int subscription, long firstDeliveryId, int sizeHint) {
-        ByteBuf b = Frames.begin(Frames.DELIVER, subscription, sizeHint);
-        b.writeLong(firstDeliveryId);
-        b.writeInt(0);
-        return b;
+    static void begin(ByteBuf buf, int subscription, long firstDeliveryId) {
+        Frames.begin(buf, Frames.DELIVER, subscription).writeLong(firstDeliveryId).writeInt(0);
     }
 
     /**
@@ -73,10 +70,10 @@ final class DeliverCodec {
         FrameWriter.writeHeaders(frame, record.headers());
     }
 
-    /** Sets the count of records in the frame and its length; the frame is ready to write. */
-    static ByteBuf end(ByteBuf frame, int count) {
-        frame.setInt(COUNT_AT, count);
-        return Frames.end(frame);
+    /** Sets the count of records and the length of the frame that starts at {@code start}; it is ready to write. */
+    static void end(ByteBuf buf, int start, int count) {
+        buf.setInt(start + COUNT_AT, count);
+        Frames.end(buf, start);
     }
 
     /** Decodes every record of the frame, in order, copying its payload once. */

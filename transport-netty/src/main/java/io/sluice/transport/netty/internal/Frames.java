@@ -120,9 +120,15 @@ public final class Frames {
      * {@code payloadHint} sizes the buffer.
      */
     public static ByteBuf begin(byte kind, int stream, int payloadHint) {
-        ByteBuf buf = HEAP.heapBuffer(LENGTH_FIELD + BODY_HEADER + Math.max(0, payloadHint));
-        buf.writeInt(0).writeByte(kind).writeInt(stream);
-        return buf;
+        return begin(HEAP.heapBuffer(LENGTH_FIELD + BODY_HEADER + Math.max(0, payloadHint)), kind, stream);
+    }
+
+    /**
+     * Starts a frame at the writer index of {@code buf}, which may hold frames before it: one write can carry several.
+     * {@link #end(ByteBuf, int)} with that index ends it.
+     */
+    public static ByteBuf begin(ByteBuf buf, byte kind, int stream) {
+        return buf.writeInt(0).writeByte(kind).writeInt(stream);
     }
 
     /** Writes the length of the frame that starts at {@code start} (the frame's first byte) and returns the buffer. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.sluice.errors.ProtocolException;
 import io.sluice.record.Header;
 import io.sluice.record.Headers;
@@ -24,13 +25,14 @@ class DeliverCodecTest {
                 Record.of(orders, 0, 15, 1_002, bytes("k3"), bytes(""), Headers.empty()), // same partition, a gap
                 Record.of(orders, 1, 15, 1_003, bytes("k4"), bytes("v4"), Headers.empty()), // another partition
                 Record.of("audit", 1, 16, 1_004, bytes("k5"), bytes("v5"), Headers.empty())); // another topic
-        ByteBuf frame = DeliverCodec.begin(3, 100, 64);
+        ByteBuf frame = Unpooled.buffer(64);
+        DeliverCodec.begin(frame, 3, 100);
         Record previous = null;
         for (Record r : written) {
             DeliverCodec.encodeRecord(frame, r, previous);
             previous = r;
         }
-        DeliverCodec.end(frame, written.size());
+        DeliverCodec.end(frame, 0, written.size());
 
         List<Long> ids = new ArrayList<>();
         List<Record> read = new ArrayList<>();
@@ -60,10 +62,11 @@ class DeliverCodecTest {
 
     @Test
     void aFirstRecordThatContinuesAPreviousOneIsInvalid() {
-        ByteBuf frame = DeliverCodec.begin(1, 0, 64);
+        ByteBuf frame = Unpooled.buffer(64);
+        DeliverCodec.begin(frame, 1, 0);
         frame.writeByte(DeliverCodec.SAME_PARTITION);
         frame.writeZero(16); // the rest of a record's smallest size, so that the count passes its check
-        DeliverCodec.end(frame, 1);
+        DeliverCodec.end(frame, 0, 1);
         try {
             FrameReader r = body(frame);
             assertThatThrownBy(() -> DeliverCodec.read(r, (id, record) -> { }))
@@ -71,6 +74,33 @@ class DeliverCodecTest {
         } finally {
             frame.release();
         }
+    }
+
+    @Test
+    void framesBackToBackInOneBufferEachStartTheirNumberingAfresh() {
+        ByteBuf frames = Unpooled.buffer(64);
+        Record a = Record.of("orders", 0, 7, 1_000, null, bytes("a"), Headers.empty());
+        Record b = Record.of("orders", 0, 8, 1_001, null, bytes("b"), Headers.empty());
+        DeliverCodec.begin(frames, 2, 40);
+        DeliverCodec.encodeRecord(frames, a, null);
+        DeliverCodec.end(frames, 0, 1);
+        int second = frames.writerIndex();
+        DeliverCodec.begin(frames, 2, 41);
+        DeliverCodec.encodeRecord(frames, b, null); // a new frame: the first record carries its partition and offset
+        DeliverCodec.end(frames, second, 1);
+
+        List<String> read = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                int length = frames.readInt();
+                FrameReader r = new FrameReader(frames.readSlice(length));
+                DeliverCodec.read(r, (id, record) -> read.add(id + ":" + record.offset() + ":" + new String(record.value(), StandardCharsets.UTF_8)));
+            }
+            assertThat(frames.isReadable()).isFalse();
+        } finally {
+            frames.release();
+        }
+        assertThat(read).containsExactly("40:7:a", "41:8:b");
     }
 
     private static FrameReader body(ByteBuf frame) {
