@@ -105,7 +105,7 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
     public void request(long n) {
         if (Operators.validate(n)) {
             Operators.addCap(REQUESTED, this, n);
-            signal();
+            dataArrived(); // a node's event loop granting a client's credits runs the loop itself, as after an append
         }
     }
 
@@ -157,8 +157,9 @@ final class Member implements org.reactivestreams.Subscription, Runnable, Abstra
     // ---- the delivery loop ----
 
     /**
-     * Records were appended to one of this member's partitions. When the append ran on a producer's sender thread,
-     * that thread runs the loop itself once it has let go of the producer's monitor ({@link SenderHandOff}).
+     * Records were appended to one of this member's partitions, or demand arrived. When that ran on a thread that
+     * hands off ({@link SenderHandOff}: a producer's sender thread, a node's event loop), that thread runs the loop
+     * itself once it is done, instead of waking a delivery thread.
      */
     private void dataArrived() {
         if (WIP.getAndIncrement(this) == 0 && !SenderHandOff.defer(this::runOnSender)) {
