@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <p>The producers {@link Producers} makes open a hand-off around each flush of their open batches and run what was
  * deferred after it, outside their monitor (a consumer's code never runs under it); a node's event loop does the same
- * around the appends of its clients' batches ({@link #runAppends}). Outside such a flush
+ * around the appends of its clients' batches and the credits they grant ({@link #runAppends}). Outside such a flush
  * {@link #defer} declines and the caller schedules the work as usual. MUST be called only by code that may run a
  * consumer's loop on the calling thread: the work runs before the sender thread's flush returns.
  */
@@ -36,8 +36,9 @@ public final class SenderHandOff {
     /**
      * Runs {@code appends} on this thread, then, on this thread too, the consumers' delivery loops they woke: for a
      * thread that appends batches it did not close itself, such as a node's event loop appending its clients'
-     * PRODUCE frames (the deliveries then leave in the same turn of that loop, with no hand-off to a delivery thread
-     * and back). Nested calls run the loops when the outermost ends.
+     * PRODUCE frames, or granting members the demand of their CREDIT frames (the deliveries then leave in the same
+     * turn of that loop, with no hand-off to a delivery thread and back). Nested calls run the loops when the
+     * outermost ends.
      */
     public static void runAppends(Runnable appends) {
         boolean outermost = DEFERRED.get() == null;
