@@ -13,8 +13,9 @@ import java.nio.ByteBuffer;
  * {@code firstDeliveryId}, one per record, in order.
  *
  * <p>The node writes the records that wait for the connection's next write as one frame (or several, back to back in
- * one buffer, when they are many): {@link #begin}, {@link #encodeRecord} per record, {@link #end} with the count. The client decodes a frame with {@link #read}: one copy of the payload, each
- * record's key and value slices of it, and no object per record besides the record.
+ * one buffer, when they are many): {@link #begin}, {@link #encodeRecord} per record, {@link #end} with the count.
+ * The client decodes a frame with {@link #read}: one copy of the payload, each record's key and value slices of it,
+ * and no object per record besides the record.
  */
 final class DeliverCodec {
     private DeliverCodec() {

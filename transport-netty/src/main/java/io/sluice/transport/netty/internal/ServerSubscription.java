@@ -24,12 +24,12 @@ import reactor.core.publisher.Mono;
  * The engine's member is requested exactly the credits the client granted (request-n), so the node never sends a
  * record the client did not ask for; while the connection's outbound buffer is full (not writable) the credits
  * wait. Deliveries are numbered per subscription; the client acknowledges them by number. Deliveries wait (as
- * references to their records) until the connection's outbound queue drains next ({@link Outbound#finishOnDrain}); there,
- * on the event loop, those that arrived together become one {@link Frames#DELIVER} frame ({@link DeliverCodec}) in a
- * buffer of the channel's pooled allocator, in the same write as the frames queued before it (the answer to the
+ * references to their records) until the connection's outbound queue drains next ({@link Outbound#finishOnDrain});
+ * there, on the event loop, those that arrived together become one {@link Frames#DELIVER} frame ({@link DeliverCodec})
+ * in a buffer of the channel's pooled allocator, in the same write as the frames queued before it (the answer to the
  * PRODUCE whose append woke it). Built on the delivery thread in heap buffers (Netty's pooled allocator may park a
- * thread that is not its own), the frames were half of what the node allocated at 100,000 records/s (JFR), and were then
- * copied to a direct buffer to leave.
+ * thread that is not its own), the frames were half of what the node allocated at 100,000 records/s (JFR), and were
+ * then copied to a direct buffer to leave.
  */
 final class ServerSubscription extends BaseSubscriber<Delivery> {
     /** A DELIVER frame ends once it holds this much; the records after it go in the next frame of the same write. */
@@ -136,7 +136,8 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
                 drainScheduled = false;
                 return encodeWaiting(session.channel().alloc());
             }
-        } catch (RuntimeException e) { // a record the log took but the frame cannot carry: the member leaves (its records are redelivered)
+        } catch (RuntimeException e) {
+            // a record the log took but a frame cannot carry: the member leaves, and its records go to the group again
             leave();
             session.subscriptionEnded(id, e);
             return null;
