@@ -128,14 +128,11 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
 
     /**
      * The records given since the last write, as DELIVER frames for the connection's next write (null when there are
-     * none); called on the event loop, so the frames come from the channel's pooled allocator.
+     * none); called on the event loop.
      */
     private ByteBuf takeFrames() {
         try {
-            synchronized (this) {
-                drainScheduled = false;
-                return encodeWaiting(session.channel().alloc());
-            }
+            return takeWaiting();
         } catch (RuntimeException e) {
             // a record the log took but a frame cannot carry: the member leaves, and its records go to the group again
             leave();
@@ -144,19 +141,25 @@ final class ServerSubscription extends BaseSubscriber<Delivery> {
         }
     }
 
-    /**
-     * Writes the records given and not yet written; called when the subscription ends, on whatever thread ends it (a
-     * thread other than the event loop must not use the pooled allocator: it may park on an arena lock).
-     */
+    /** Writes the records given and not yet written; called when the subscription ends, on whatever thread ends it. */
     private void flush() {
-        ByteBuf frames;
-        synchronized (this) {
-            drainScheduled = false;
-            Channel channel = session.channel();
-            frames = encodeWaiting(channel.eventLoop().inEventLoop() ? channel.alloc() : Frames.HEAP);
-        }
+        ByteBuf frames = takeWaiting();
         if (frames != null) {
             session.write(frames);
+        }
+    }
+
+    /**
+     * The waiting records as DELIVER frames (null when none wait), and no drain scheduled for them any more: in the
+     * channel's pooled buffers on its event loop, in heap buffers on any other thread (the pooled allocator may park
+     * a thread that is not its own on an arena lock).
+     */
+    private ByteBuf takeWaiting() {
+        Channel channel = session.channel();
+        ByteBufAllocator alloc = channel.eventLoop().inEventLoop() ? channel.alloc() : Frames.HEAP;
+        synchronized (this) {
+            drainScheduled = false;
+            return encodeWaiting(alloc);
         }
     }
 
