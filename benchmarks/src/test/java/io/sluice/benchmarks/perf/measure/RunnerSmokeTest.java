@@ -110,7 +110,9 @@ class RunnerSmokeTest {
 
     @Test
     void lostAndDuplicatedRecordsAreCounted() {
-        RunResult r = new PerfRunner(new PerfRunner.Settings(Duration.ZERO, Duration.ofMillis(300), Duration.ofMillis(1), null))
+        // The lost records make every run end by the drain timeout; it is long enough that a stalled CI machine
+        // cannot cut the run short before the records in flight arrive (300 ms once counted one of them as lost).
+        RunResult r = new PerfRunner(new PerfRunner.Settings(Duration.ZERO, Duration.ofSeconds(2), Duration.ofMillis(1), null))
                 .run(new FaultyTarget(false), Workload.builder().count(10_000).build());
         assertThat(r.sent()).isEqualTo(10_000);
         assertThat(r.lost()).isEqualTo(10);       // every seq ending in 007
