@@ -54,7 +54,7 @@ class RunnerSmokeTest {
                 .run(t, Workload.builder().count(RECORDS).partitions(4).build());
         assertClean(r, t);
         assertThat(r.reordered()).isZero();
-        assertThat(r.details()).containsKeys("gc", "batches");
+        assertThat(r.details()).containsKeys("gc", "batches", "hiccups");
         assertThat(r.details().get("batches")).contains("records per batch");
         assertThat(progress.toString()).contains("[sluice-embedded] warming up").contains("[sluice-embedded] measuring");
     }
