@@ -42,8 +42,9 @@ class ArchitectureTest {
     private static final String TRANSPORT = "io.sluice.transport.netty..";
     private static final String NODE = "io.sluice.node..";
     private static final String BENCHMARKS = "io.sluice.benchmarks..";
+    private static final String EXAMPLES = "io.sluice.examples..";
     /** Every module but core: the classes of io.sluice outside these are core's. */
-    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS};
+    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES};
 
     /** Every module's main classes (the jars and directories on this module's test class path; test-jars are tests). */
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -89,17 +90,20 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(OTHER_MODULES)
                 .because("core knows nothing of SQL, Netty or the programs built on it"));
         check(noClasses().that().resideInAPackage(TRANSPORT)
-                .should().dependOnClassesThat().resideInAnyPackage(STORE, NODE, BENCHMARKS)
+                .should().dependOnClassesThat().resideInAnyPackage(STORE, NODE, BENCHMARKS, EXAMPLES)
                 .orShould().dependOnClassesThat().resideInAnyPackage("picocli..", "io.micrometer.prometheusmetrics..",
                         "reactor.netty.http..", "io.r2dbc..")
                 .because("sluice-transport-netty is a library: the node's command line, HTTP endpoints and store"
                         + " choice are sluice-node's"));
         check(noClasses().that().resideInAPackage(STORE)
-                .should().dependOnClassesThat().resideInAnyPackage(TRANSPORT, NODE, BENCHMARKS)
+                .should().dependOnClassesThat().resideInAnyPackage(TRANSPORT, NODE, BENCHMARKS, EXAMPLES)
                 .because("sluice-store-r2dbc is a library on core alone"));
         check(noClasses().that().resideInAPackage(NODE)
-                .should().dependOnClassesThat().resideInAnyPackage(BENCHMARKS)
+                .should().dependOnClassesThat().resideInAnyPackage(BENCHMARKS, EXAMPLES)
                 .because("the node is a program of its own"));
+        check(noClasses().that().resideInAPackage(EXAMPLES)
+                .should().dependOnClassesThat().resideInAnyPackage(NODE, BENCHMARKS)
+                .because("the examples show the libraries as a user imports them"));
     }
 
     /**
