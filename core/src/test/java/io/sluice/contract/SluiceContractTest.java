@@ -25,6 +25,7 @@ import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
+import io.sluice.producer.SendResult;
 import io.sluice.record.Record;
 import io.sluice.record.TopicPartition;
 import io.sluice.testing.Messages;
@@ -42,6 +43,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,6 +162,112 @@ public abstract class SluiceContractTest {
     }
 
     /**
+     * Under {@code PER_KEY}, a record without a key is ordered by its partition: the keyless records of one partition
+     * run one at a time in offset order (were they unordered, 16 handlers would overlap them), while the keyed records
+     * around them still run in parallel.
+     */
+    @Test
+    void recordsWithoutAKeyKeepTheirPartitionsOrderUnderPerKeyConcurrency() {
+        String topic = createTopic(TopicSpec.of(unique("keyless")).partitions(2));
+        int n = 1_200;
+        // record i goes to partition i % 2; in each partition, records without a key alternate with records of 10 keys
+        Flux<OutboundMessage<Long>> messages = Flux.range(0, n).map(i -> OutboundMessage.of(topic,
+                (i / 2) % 2 == 0 ? null : "key-" + (i % 40), Messages.value(i, 16), (long) i).withPartition(i % 2));
+        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(messages)).expectNextCount(n).expectComplete().verify(TIMEOUT);
+        Map<Integer, AtomicInteger> keylessRunning = new ConcurrentHashMap<>();
+        Map<Integer, List<Long>> keylessOffsets = new ConcurrentHashMap<>();
+        AtomicInteger keyedRunning = new AtomicInteger();
+        AtomicInteger maxKeyedRunning = new AtomicInteger();
+        List<String> violations = new ArrayList<>();
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic).concurrency(16).ordering(Ordering.PER_KEY));
+        Flux<Result> processed = consumer.process(r -> {
+            if (r.hasKey()) {
+                return Mono.fromRunnable(() -> maxKeyedRunning.accumulateAndGet(keyedRunning.incrementAndGet(), Math::max))
+                        .then(Mono.delay(Duration.ofMillis(1)))
+                        .doOnSuccess(x -> keyedRunning.decrementAndGet());
+            }
+            int partition = r.partition();
+            long offset = r.offset();
+            AtomicInteger running = keylessRunning.computeIfAbsent(partition, p -> new AtomicInteger());
+            List<Long> offsets = keylessOffsets.computeIfAbsent(partition, p -> new ArrayList<>());
+            return Mono.fromRunnable(() -> {
+                        if (running.incrementAndGet() > 1) {
+                            synchronized (violations) {
+                                violations.add("two records without a key of partition " + partition + " in flight at once (offset " + offset + ")");
+                            }
+                        }
+                        synchronized (offsets) {
+                            if (!offsets.isEmpty() && offsets.get(offsets.size() - 1) > offset) {
+                                synchronized (violations) {
+                                    violations.add("partition " + partition + ": offset " + offset + " after " + offsets.get(offsets.size() - 1));
+                                }
+                            }
+                            offsets.add(offset);
+                        }
+                    })
+                    .then(Mono.delay(Duration.ofMillis(1)))
+                    .doOnSuccess(x -> running.decrementAndGet());
+        });
+        StepVerifier.create(processed.take(n))
+                .expectNextCount(n)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(violations).isEmpty();
+        assertThat(keylessOffsets).hasSize(2);
+        keylessOffsets.values().forEach(offsets -> assertThat(offsets).hasSize(n / 4).isSorted().doesNotHaveDuplicates());
+        assertThat(maxKeyedRunning.get()).as("keyed handlers ran concurrently").isGreaterThan(1);
+    }
+
+    @Test
+    void recordsOfOnePartitionRunOneAtATimeInOffsetOrderWhilePartitionsRunInParallelUnderPerPartition() {
+        String topic = createTopic(TopicSpec.of(unique("perpartition")).partitions(4));
+        int n = 1_200;
+        // 100 keys, spread over every partition: keeping only each key's order would overlap records of one partition
+        produce(topic, n, ProducerOptions.create().partitioner(Partitioners.roundRobin()));
+        Map<Integer, AtomicInteger> runningIn = new ConcurrentHashMap<>();
+        Map<Integer, List<Long>> offsetsOf = new ConcurrentHashMap<>();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        List<String> violations = new ArrayList<>();
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic).concurrency(8).ordering(Ordering.PER_PARTITION));
+        Flux<Result> processed = consumer.process(r -> {
+            int partition = r.partition();
+            long offset = r.offset();
+            AtomicInteger inPartition = runningIn.computeIfAbsent(partition, p -> new AtomicInteger());
+            List<Long> offsets = offsetsOf.computeIfAbsent(partition, p -> new ArrayList<>());
+            return Mono.fromRunnable(() -> {
+                        if (inPartition.incrementAndGet() > 1) {
+                            synchronized (violations) {
+                                violations.add("two records of partition " + partition + " in flight at once (offset " + offset + ")");
+                            }
+                        }
+                        synchronized (offsets) {
+                            if (!offsets.isEmpty() && offsets.get(offsets.size() - 1) > offset) {
+                                synchronized (violations) {
+                                    violations.add("partition " + partition + ": offset " + offset + " after " + offsets.get(offsets.size() - 1));
+                                }
+                            }
+                            offsets.add(offset);
+                        }
+                        maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    })
+                    .then(Mono.delay(Duration.ofMillis(1)))
+                    .doOnSuccess(x -> {
+                        running.decrementAndGet();
+                        inPartition.decrementAndGet();
+                    });
+        });
+        StepVerifier.create(processed.take(n))
+                .expectNextCount(n)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(violations).isEmpty();
+        assertThat(offsetsOf).hasSize(4);
+        offsetsOf.values().forEach(offsets -> assertThat(offsets).isEqualTo(LongStream.range(0, n / 4).boxed().toList()));
+        assertThat(maxRunning.get()).as("handlers of different partitions ran concurrently").isGreaterThan(1);
+    }
+
+    /**
      * Key {@code key-0}'s first record waits (in its handler, or in a retry after failing) until every record of
      * the other 99 keys is done: under head-of-line blocking it would wait forever and the test time out.
      */
@@ -216,6 +324,42 @@ public abstract class SluiceContractTest {
     @Test
     void otherKeysOvertakeAKeyWhoseHandlerRetriesWithBackoff() {
         otherKeysOvertakeAStalledKey("stallretry", true);
+    }
+
+    /**
+     * Record 3's handler never completes while the 19 records around it (each of its own key) complete: commits advance
+     * only over completed records, so the partition's committed position stays at 3, both on a commit while the member
+     * runs and after it leaves, and the next member of the group gets record 3 again and everything after it.
+     */
+    @Test
+    void aStalledKeyHoldsItsPartitionsCommittedPositionAndTheNextMemberGetsItsRecordAgain() {
+        String topic = createTopic(TopicSpec.of(unique("stallcommit")));
+        produce(topic, 20, ProducerOptions.create()); // keys key-0 .. key-19: one record each
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic).concurrency(4).ordering(Ordering.PER_KEY));
+        Set<Long> completed = ConcurrentHashMap.newKeySet();
+        Flux<GroupDescription> committedWhileStalled = consumer.process(r -> r.offset() == 3 ? Mono.never() : Mono.empty())
+                .doOnNext(result -> completed.add(result.record().offset()))
+                .index()
+                // once the 19 others are done, still subscribed and with record 3's handler still running
+                .concatMap(t -> t.getT1() < 18 ? Mono.<GroupDescription>empty()
+                        : consumer.commit().then(Mono.defer(() -> sluice.admin().describeGroup("g"))))
+                .take(1);
+        StepVerifier.create(committedWhileStalled)
+                .assertNext(g -> assertThat(g.partitions()).singleElement()
+                        .satisfies(p -> assertThat(p.committedOffset()).as("committed while record 3 stalls").isEqualTo(3)))
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(completed).hasSize(19).doesNotContain(3L);
+        // the subscription has ended: its commit (what it acknowledged) still stops at the stalled record
+        StepVerifier.create(consumer.commit()).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeGroup("g"))
+                .assertNext(g -> assertThat(g.partitions()).singleElement()
+                        .satisfies(p -> assertThat(p.committedOffset()).as("committed after the member left").isEqualTo(3)))
+                .verifyComplete();
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(17).map(d -> d.record().offset()))
+                .expectNextSequence(LongStream.range(3, 20).boxed().toList())
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test
@@ -330,6 +474,29 @@ public abstract class SluiceContractTest {
         StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(50))
                 .assertNext(d -> assertThat(d.record().offset()).isEqualTo(50))
                 .expectNextCount(49)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void receiveAutoAckAcknowledgesWhatItEmitsSoTheNextMemberStartsAfterIt() {
+        String topic = createTopic(TopicSpec.of(unique("autoack")));
+        produce(topic, 30, ProducerOptions.create());
+        Consumer consumer = sluice.consumer(consumerOptions("g", topic));
+        // the member reads ahead (all 30 records fit its prefetch) but emits, and so acknowledges, only the 10 taken
+        StepVerifier.create(consumer.receiveAutoAck().take(10).map(Record::offset))
+                .expectNextSequence(LongStream.range(0, 10).boxed().toList())
+                .expectComplete()
+                .verify(TIMEOUT);
+        // the subscription's end committed what it acknowledged; commit() completes once that is stored
+        StepVerifier.create(consumer.commit()).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeGroup("g"))
+                .assertNext(g -> assertThat(g.partitions()).singleElement()
+                        .satisfies(p -> assertThat(p.committedOffset()).isEqualTo(10)))
+                .verifyComplete();
+        // not redelivered, unlike deliveries of receive() that were not acknowledged
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(20).map(d -> d.record().offset()))
+                .expectNextSequence(LongStream.range(10, 30).boxed().toList())
                 .expectComplete()
                 .verify(TIMEOUT);
     }
@@ -667,6 +834,44 @@ public abstract class SluiceContractTest {
                 .expectComplete()
                 .verify(TIMEOUT);
         offsets.values().forEach(list -> assertThat(list).hasSize(1_000).isSorted().doesNotHaveDuplicates().startsWith(0L));
+    }
+
+    @Test
+    void withAcksNoneResultsComeOnePerRecordWithoutOffsetsAndTheRecordsAreStillAppendedAndDelivered() {
+        String topic = createTopic(TopicSpec.of(unique("acks-none")).partitions(3));
+        int n = 3_000;
+        List<SendResult<Long>> results = new ArrayList<>();
+        StepVerifier.create(sluice.producer(ProducerOptions.create().acks(Acks.NONE).partitioner(Partitioners.roundRobin()).batchSize(256))
+                        .send(Messages.sequence(topic, n, null)))
+                .recordWith(() -> results)
+                .expectNextCount(n)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(results).as("one result per record").hasSize(n);
+        assertThat(results).extracting(SendResult::topic).containsOnly(topic);
+        assertThat(results).extracting(SendResult::offset).as("offsets with Acks.NONE").containsOnly(-1L);
+        Map<Integer, List<Long>> sent = new HashMap<>();
+        results.forEach(r -> sent.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r.correlation()));
+        assertThat(sent).hasSize(3);
+        sent.values().forEach(seqs -> assertThat(seqs).as("results in send order within a partition").isSorted().doesNotHaveDuplicates());
+        // nothing waited for the appends, yet every record is in its partition's log, where its result said, in send order
+        Map<Integer, List<Long>> offsets = new HashMap<>();
+        Map<Integer, List<Long>> received = new HashMap<>();
+        StepVerifier.create(sluice.consumer(consumerOptions("g", topic)).receive().take(n))
+                .thenConsumeWhile(d -> {
+                    offsets.computeIfAbsent(d.record().partition(), p -> new ArrayList<>()).add(d.record().offset());
+                    received.computeIfAbsent(d.record().partition(), p -> new ArrayList<>()).add(seq(d.record()));
+                    d.ack();
+                    return true;
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(received).isEqualTo(sent);
+        received.forEach((p, seqs) -> assertThat(offsets.get(p)).isEqualTo(LongStream.range(0, seqs.size()).boxed().toList()));
+        StepVerifier.create(sluice.admin().describeTopic(topic))
+                .assertNext(t -> assertThat(t.partitions()).extracting(TopicDescription.PartitionInfo::endOffset)
+                        .as("appended once each").containsExactly((long) sent.get(0).size(), (long) sent.get(1).size(), (long) sent.get(2).size()))
+                .verifyComplete();
     }
 
     @Test
