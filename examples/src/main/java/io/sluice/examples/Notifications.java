@@ -100,6 +100,7 @@ public final class Notifications extends Example {
                 say("%s | topic holds %,d", line, held);
             }
             long total = produced.join();
+            producer.close();
 
             // 5. Give the fast groups a moment (at most 5 s) to take what was produced in the last second.
             Group push = groups.get(0);
@@ -124,8 +125,8 @@ public final class Notifications extends Example {
             summary.check("push and email got every notification",
                             push.received() == total && email.received() == total && push.dropped() + email.dropped() == 0)
                     .check("push and email lag stayed below the bound",
-                            maxLag.get("push") < fastLagBound && maxLag.get("email") < fastLagBound)
-                    .check("audit lagged and lost its oldest", maxLag.get("audit") >= fastLagBound && audit.dropped() > 0)
+                            maxLag.get(push.name) < fastLagBound && maxLag.get(email.name) < fastLagBound)
+                    .check("audit lagged and lost its oldest", maxLag.get(audit.name) >= fastLagBound && audit.dropped() > 0)
                     .check("no group received a notification twice", groups.stream().allMatch(g -> g.duplicates() == 0));
         }
     }

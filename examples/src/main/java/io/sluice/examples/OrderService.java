@@ -162,7 +162,8 @@ public final class OrderService extends Example {
     /**
      * The order service's side of request/reply: sends a request carrying a correlation id and the reply topic, and
      * completes the caller's {@code Mono} when the reply with that id arrives on the one reply consumer, or fails it
-     * with a {@link TimeoutException}.
+     * with a {@link TimeoutException}. One instance here; several would each need a reply topic (or a partition) of
+     * their own, named in {@code reply-to}, since a group shares a topic's records among its members.
      */
     static final class RequestReply {
         private final Sluice sluice;
