@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
  * {@link OverflowPolicy#BACKPRESSURE}, the producer would wait for audit instead, and every group would go at its pace.
  */
 @Command(name = "notifications", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Fan-out to three groups at different speeds; DROP_OLDEST keeps the slow one from holding back the rest.")
+        description = "Fan-out to three groups; DROP_OLDEST keeps the slow one from holding back the fast ones.")
 public final class Notifications extends Example {
     static final String TOPIC = "notifications";
     static final int PARTITIONS = 4;
