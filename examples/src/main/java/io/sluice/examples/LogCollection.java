@@ -1,5 +1,6 @@
 package io.sluice.examples;
 
+import io.micrometer.core.instrument.Counter;
 import io.sluice.Sluice;
 import io.sluice.admin.OverflowPolicy;
 import io.sluice.admin.TopicDescription;
@@ -27,11 +28,11 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Log collection: many services ship log lines into one topic as fast as they can, batched ({@code linger} 5 ms,
- * 64 KiB batches), and one modest collector counts them per level and per second. The topic is a bounded ring
- * ({@code OverflowPolicy.DROP_OLDEST}, {@code maxBacklog} records per partition): producers never wait for the
+ * Log collection: many services ship log lines into one topic at high volume, batched ({@code linger} 5 ms, 64 KiB
+ * batches), and one deliberately modest collector counts them per level and per second. The topic is a bounded ring
+ * ({@code OverflowPolicy.DROP_OLDEST}, {@code maxBacklog} lines per partition): producers never wait for the
  * collector, and when it falls further behind than that, the oldest lines it has not read are skipped. The collector
- * counts what it lost from the offset gaps it sees, so that sent == received + dropped holds exactly.
+ * counts what it lost from the gaps in the offsets it receives, so that sent == received + dropped holds exactly.
  */
 @Command(name = "log-collection", mixinStandardHelpOptions = true,
         description = "Many producers ship log lines into a DROP_OLDEST topic; a slower collector counts levels per second and its drops.")
@@ -39,9 +40,13 @@ public final class LogCollection extends Example {
     private static final String TOPIC = "logs";
     private static final String[] SERVICES = {"checkout", "payments", "search", "inventory", "shipping", "accounts", "gateway", "email"};
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration TICK = Duration.ofMillis(10);
 
     @Option(names = "--producers", defaultValue = "8", description = "services shipping logs, each its own producer (default: ${DEFAULT-VALUE})")
     int producers;
+
+    @Option(names = "--rate", defaultValue = "50000", description = "lines per second each service ships (default: ${DEFAULT-VALUE})")
+    int rate;
 
     @Option(names = "--seconds", defaultValue = "10", description = "how long the services ship (default: ${DEFAULT-VALUE})")
     int seconds;
@@ -63,21 +68,22 @@ public final class LogCollection extends Example {
 
     @Override
     protected void run(Summary summary) {
-        if (producers < 1 || seconds < 1 || records < 0 || partitions < 1 || maxBacklog < 1 || consumerRate < 0) {
-            throw new IllegalArgumentException("--producers, --seconds, --partitions and --max-backlog must be at least 1,"
+        if (producers < 1 || rate < 1 || seconds < 1 || records < 0 || partitions < 1 || maxBacklog < 1 || consumerRate < 0) {
+            throw new IllegalArgumentException("--producers, --rate, --seconds, --partitions and --max-backlog must be at least 1,"
                     + " --records and --consumer-rate at least 0");
         }
         try (Sluice sluice = Sluice.embedded()) {
+            // a ring: each partition keeps its newest maxBacklog lines, and appends never wait for the collector
             sluice.admin().createTopic(TopicSpec.of(TOPIC).partitions(partitions)
-                    .overflow(OverflowPolicy.DROP_OLDEST).maxBacklog(maxBacklog) // a ring of the newest lines per partition
-                    .retentionRecords(maxBacklog)).block(TIMEOUT);               // and nothing older kept for late readers
-            say("log-collection: %d services -> topic '%s' (%d partitions, DROP_OLDEST beyond %,d lines each) -> collector at %s",
-                    producers, TOPIC, partitions, maxBacklog, consumerRate == 0 ? "full speed" : grouped(consumerRate) + " lines/s");
+                    .overflow(OverflowPolicy.DROP_OLDEST).maxBacklog(maxBacklog)).block(TIMEOUT);
+            say("log-collection: %d services x %,d lines/s -> topic '%s' (%d partitions, DROP_OLDEST beyond %,d lines each)"
+                    + " -> collector at %s", producers, rate, TOPIC, partitions, maxBacklog,
+                    consumerRate == 0 ? "full speed" : grouped(consumerRate) + " lines/s");
 
             Collector collector = new Collector(partitions);
             LongAdder sent = new LongAdder();
             long start = System.nanoTime();
-            Disposable collecting = collect(sluice, collector, sent, start);
+            Disposable collecting = collect(sluice, collector);
             ship(sluice, sent);
             double shipSeconds = (System.nanoTime() - start) / 1e9;
             say("producers done: %,d lines in %.1f s; the collector reads what the ring still holds", sent.sum(), shipSeconds);
@@ -115,22 +121,22 @@ public final class LogCollection extends Example {
 
     /**
      * The services: each its own producer sending its own flux of lines, keyed by service (so a service's lines stay
-     * in one partition, in order), generated on a thread of its own, until --records or --seconds are done; returns
-     * once every line is acknowledged.
+     * in one partition, in order), paced on a thread of its own, until --records or --seconds are done; returns once
+     * every line is acknowledged.
      */
     private void ship(Sluice sluice, LongAdder sent) {
         ProducerOptions options = ProducerOptions.create().linger(Duration.ofMillis(5)).batchSize(64 * 1024);
-        long deadline = records > 0 ? Long.MAX_VALUE : System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         Scheduler serviceThreads = Schedulers.newParallel("service", producers);
         List<Producer> opened = new ArrayList<>();
         List<Flux<?>> sends = new ArrayList<>();
         for (int i = 0; i < producers; i++) {
             String service = SERVICES[i % SERVICES.length] + (i < SERVICES.length ? "" : "-" + (i / SERVICES.length + 1));
-            long lines = records > 0 ? records / producers + (i < records % producers ? 1 : 0) : Long.MAX_VALUE;
+            Flux<OutboundMessage<Void>> lines = logLines(service, serviceThreads);
+            lines = records > 0 ? lines.take(records / producers + (i < records % producers ? 1 : 0))
+                    : lines.take(Duration.ofSeconds(seconds), serviceThreads);
             Producer producer = sluice.producer(options.clientId(service));
             opened.add(producer);
-            sends.add(producer.send(logLines(service, lines, deadline).subscribeOn(serviceThreads))
-                    .doOnNext(result -> sent.increment()));
+            sends.add(producer.send(lines).doOnNext(result -> sent.increment()));
         }
         try {
             Flux.merge(sends).blockLast(TIMEOUT);
@@ -140,39 +146,46 @@ public final class LogCollection extends Example {
         }
     }
 
-    /** One service's log: {@code count} lines or until {@code deadline} (nanoTime); 40% DEBUG, 45% INFO, 10% WARN, 5% ERROR. */
-    private static Flux<OutboundMessage<Void>> logLines(String service, long count, long deadline) {
-        return Flux.generate(() -> 0L, (seq, sink) -> {
-            if (seq == count || System.nanoTime() >= deadline) {
-                sink.complete();
-                return seq;
-            }
-            Level level = Level.of(seq);
-            String line = service + " " + level + " request " + seq + " served in " + seq % 97 + " ms";
-            sink.next(OutboundMessage.of(TOPIC, service, line.getBytes(StandardCharsets.UTF_8), null));
-            return seq + 1;
-        });
+    /**
+     * One service's endless log at --rate lines a second: every 10 ms the lines due since the start (a tick that finds
+     * the producer still busy is skipped, and the next one catches up). 40% DEBUG, 45% INFO, 10% WARN, 5% ERROR.
+     */
+    private Flux<OutboundMessage<Void>> logLines(String service, Scheduler thread) {
+        long[] next = {0}; // the next line's number; touched by one tick at a time
+        return Flux.interval(TICK, thread)
+                .onBackpressureDrop()
+                .concatMap(tick -> {
+                    long from = next[0];
+                    long due = (tick + 1) * TICK.toMillis() * rate / 1000;
+                    next[0] = Math.max(from, due);
+                    return Flux.range(0, (int) Math.max(0, due - from)).map(i -> line(service, from + i));
+                }, 1);
+    }
+
+    private static OutboundMessage<Void> line(String service, long seq) {
+        String line = service + " " + Level.of(seq) + " request " + seq + " served in " + seq % 97 + " ms";
+        return OutboundMessage.of(TOPIC, service, line.getBytes(StandardCharsets.UTF_8), null);
     }
 
     /**
      * The collector: takes lines in bulks of up to 1,000, indexes each bulk at --consumer-rate (a stand-in for a
      * search index), counts offsets and levels, and prints one line per second with that second's counts.
      */
-    private Disposable collect(Sluice sluice, Collector collector, LongAdder sent, long start) {
+    private Disposable collect(Sluice sluice, Collector collector) {
+        Counter appended = sluice.meterRegistry().get(SluiceMeters.RECORDS_IN).tag(SluiceMeters.TAG_TOPIC, TOPIC).counter();
         Consumer consumer = sluice.consumer(ConsumerOptions.create("log-collector").topics(TOPIC));
-        long[] sentBefore = {0};
         return consumer.receiveAutoAck()                 // a lost log line is no reason to read it twice
                 .bufferTimeout(1000, Duration.ofMillis(100), true)
                 .concatMap(this::index, 1)
                 .map(collector::count)
                 .window(Duration.ofSeconds(1))
                 .concatMap(second -> second.reduce(new long[Level.values().length], LogCollection::add))
-                .subscribe(levels -> {
-                    long sentNow = sent.sum();
-                    say("%4.0fs  sent %,9d/s  collected %,8d/s  DEBUG %,8d  INFO %,8d  WARN %,7d  ERROR %,7d  dropped so far %,d",
-                            (System.nanoTime() - start) / 1e9, sentNow - sentBefore[0], levels[0] + levels[1] + levels[2] + levels[3],
-                            levels[0], levels[1], levels[2], levels[3], collector.dropped());
-                    sentBefore[0] = sentNow;
+                .index()
+                .subscribe(second -> {
+                    long[] levels = second.getT2();
+                    say("second %2d: collected %,8d (DEBUG %,7d  INFO %,7d  WARN %,6d  ERROR %,6d); so far appended %,d, dropped %,d",
+                            second.getT1() + 1, levels[0] + levels[1] + levels[2] + levels[3], levels[0], levels[1], levels[2],
+                            levels[3], (long) appended.count(), collector.dropped());
                 });
     }
 

@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test;
 class LogCollectionTest {
     @Test
     void aCollectorSlowerThanTheServicesDropsTheOldestLinesAndCountsEveryOne() {
-        // 200,000 lines against a collector of 5,000 lines/s and a ring of 2 x 1,000: it cannot read them all
-        ExampleRun run = ExampleRun.of("log-collection", "--producers", "4", "--records", "200000", "--partitions", "2",
-                "--max-backlog", "1000", "--consumer-rate", "5000");
+        // 200,000 lines (4 x 100,000 a second) against a collector of 5,000 lines/s and a ring of 2 x 1,000 lines
+        ExampleRun run = ExampleRun.of("log-collection", "--producers", "4", "--rate", "100000", "--records", "200000",
+                "--partitions", "2", "--max-backlog", "1000", "--consumer-rate", "5000");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.number("sent")).isEqualTo(200_000);
@@ -24,8 +24,8 @@ class LogCollectionTest {
 
     @Test
     void servicesShipForTheGivenSecondsAndEveryLineIsAccountedFor() {
-        ExampleRun run = ExampleRun.of("log-collection", "--producers", "2", "--seconds", "1", "--partitions", "2",
-                "--max-backlog", "5000", "--consumer-rate", "0");
+        ExampleRun run = ExampleRun.of("log-collection", "--producers", "2", "--rate", "20000", "--seconds", "1",
+                "--partitions", "2", "--max-backlog", "5000", "--consumer-rate", "0");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.number("sent")).as(run.toString()).isPositive();
