@@ -12,6 +12,7 @@ import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
 import io.sluice.errors.TopicExistsException;
+import io.sluice.errors.UnknownGroupException;
 import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.Producer;
@@ -198,8 +199,10 @@ public final class DataSync extends Example {
     /** The group's committed offset (the next record it reads) per partition; partitions it never committed are absent. */
     private static Map<Integer, Long> committedOffsets(Sluice sluice) {
         Map<Integer, Long> committed = new TreeMap<>();
-        sluice.admin().describeGroup(GROUP).block(TIMEOUT).partitions()
-                .forEach(p -> committed.put(p.partition().partition(), p.committedOffset()));
+        sluice.admin().describeGroup(GROUP)
+                .onErrorResume(UnknownGroupException.class, e -> Mono.empty()) // it never committed anything
+                .blockOptional(TIMEOUT)
+                .ifPresent(group -> group.partitions().forEach(p -> committed.put(p.partition().partition(), p.committedOffset())));
         return committed;
     }
 
