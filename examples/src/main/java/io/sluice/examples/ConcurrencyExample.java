@@ -12,6 +12,7 @@ import io.sluice.record.Record;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -77,7 +78,7 @@ public final class ConcurrencyExample extends Example {
         }
 
         String order() {
-            return outOfOrder == 0 ? "held" : String.format("broken %,d times", outOfOrder);
+            return outOfOrder == 0 ? "held" : String.format(Locale.ROOT, "broken %,d times", outOfOrder);
         }
     }
 
@@ -170,10 +171,10 @@ public final class ConcurrencyExample extends Example {
 
     /** Step 4: one line per run; order must hold wherever an ordering promises it, and every record count once. */
     private void summarize(List<Run> runs, Summary summary) {
-        summary.put("records", String.format("%,d", records)).put("keys", keys).put("partitions", partitions)
+        summary.put("records", String.format(Locale.ROOT, "%,d", records)).put("keys", keys).put("partitions", partitions)
                 .put("runs", runs.size());
         for (Run run : runs) {
-            summary.put(run.name(), String.format("%,d records/s, %,d ms, concurrency %d, per-key order %s",
+            summary.put(run.name(), String.format(Locale.ROOT, "%,d records/s, %,d ms, concurrency %d, per-key order %s",
                     run.recordsPerSecond(), run.elapsedNanos() / 1_000_000, run.concurrency(), run.order()));
         }
         summary.check("per-key order held under PER_PARTITION and PER_KEY", runs.stream()
