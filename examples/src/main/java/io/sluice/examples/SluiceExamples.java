@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         usageHelpWidth = 110, commandListHeading = "%nExamples:%n",
         description = "Runs one of Sluice's examples; each prints what it does and ends with a summary of key: value lines.",
         footer = {"", "Run one: java -jar examples/target/sluice-examples.jar NAME [options]; NAME --help lists its options."},
-        subcommands = {ConcurrencyExample.class})
+        subcommands = {ConcurrencyExample.class, StorageExample.class})
 public final class SluiceExamples implements Callable<Integer> {
     @Spec
     CommandSpec spec;
