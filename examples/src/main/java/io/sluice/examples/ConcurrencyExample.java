@@ -207,7 +207,8 @@ public final class ConcurrencyExample extends Example {
         void processed(Record record) {
             int p = record.partition();
             timesProcessed[p].incrementAndGet((int) record.offset());
-            int key = Integer.parseInt(record.keyAsString(), "key-".length(), record.keyAsString().length(), 10);
+            String keyName = record.keyAsString();
+            int key = Integer.parseInt(keyName, "key-".length(), keyName.length(), 10);
             long before = lastOffset[p].getAndAccumulate(key, record.offset(), Math::max);
             if (before > record.offset()) {
                 outOfOrder.increment();
