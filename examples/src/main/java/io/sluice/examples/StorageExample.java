@@ -47,7 +47,7 @@ public final class StorageExample extends Example {
     private static final int VALUE_BYTES = 100;
 
     @Option(names = "--records", description = "records sent as fast as they go, for the throughput (default: ${DEFAULT-VALUE})")
-    int records = 100_000;
+    int records = 300_000;
 
     @Option(names = "--rate", description = "records a second sent for the latency (default: ${DEFAULT-VALUE})")
     int rate = 10_000;
