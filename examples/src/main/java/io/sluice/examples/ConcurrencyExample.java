@@ -35,34 +35,43 @@ import picocli.CommandLine.Option;
  * {@code UNORDERED} as many as the concurrency allows, and may reorder a key's records.
  */
 @Command(name = "concurrency", mixinStandardHelpOptions = true,
-        description = "Single-threaded, multi-threaded and asynchronous handlers under each ordering: throughput and per-key order.")
+        description = "Single-threaded, multi-threaded and asynchronous handlers under each ordering: "
+                + "throughput and per-key order.")
 public final class ConcurrencyExample extends Example {
     private static final String TOPIC = "work";
 
-    @Option(names = "--records", description = "records, processed once by each run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--records", paramLabel = "N",
+            description = "records, processed once by each run (default: ${DEFAULT-VALUE})")
     int records = 20_000;
 
-    @Option(names = "--keys", description = "distinct keys, drawn at random for each record (default: ${DEFAULT-VALUE})")
+    @Option(names = "--keys", paramLabel = "N",
+            description = "distinct keys, drawn at random for each record (default: ${DEFAULT-VALUE})")
     int keys = 100;
 
-    @Option(names = "--partitions", description = "partitions of the topic (default: ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", paramLabel = "N", description = "partitions of the topic (default: ${DEFAULT-VALUE})")
     int partitions = 4;
 
-    @Option(names = "--concurrency", description = "handlers at once for the multi-threaded handler (default: ${DEFAULT-VALUE})")
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "handlers at once for the multi-threaded handler (default: ${DEFAULT-VALUE})")
     int concurrency = 8;
 
-    @Option(names = "--async-concurrency",
-            description = "handlers at once for the asynchronous handler, which holds no thread while it waits (default: ${DEFAULT-VALUE})")
+    @Option(names = "--async-concurrency", paramLabel = "N",
+            description = "handlers at once for the asynchronous handler, which holds no thread while it waits "
+                    + "(default: ${DEFAULT-VALUE})")
     int asyncConcurrency = 64;
 
     /** How a handler does its work. */
     enum Style {
-        SINGLE_THREADED("single-threaded"), MULTI_THREADED("multi-threaded"), ASYNCHRONOUS("asynchronous");
+        SINGLE_THREADED("single-threaded", "in-line work, no call"),
+        MULTI_THREADED("multi-threaded", "blocking call ~1 ms"),
+        ASYNCHRONOUS("asynchronous", "non-blocking call ~1 ms");
 
         final String label;
+        final String work;
 
-        Style(String label) {
+        Style(String label, String work) {
             this.label = label;
+            this.work = work;
         }
     }
 
@@ -122,7 +131,8 @@ public final class ConcurrencyExample extends Example {
     /** Step 2, once per run: a fresh group reads every record from the start and processes it with the style's handler. */
     private Run process(Sluice sluice, String group, Style style, int handlers, Ordering ordering, long[] endOffsets) {
         Tally tally = new Tally(endOffsets, keys);
-        Consumer consumer = sluice.consumer(ConsumerOptions.create(group).topics(TOPIC).concurrency(handlers).ordering(ordering));
+        Consumer consumer = sluice.consumer(ConsumerOptions.create(group).topics(TOPIC)
+                .concurrency(handlers).ordering(ordering));
         long start = System.nanoTime();
         long processed = consumer.process(handler(style, tally))
                 .take(records)
@@ -161,10 +171,11 @@ public final class ConcurrencyExample extends Example {
     /** Step 3: the table. */
     private void printTable(List<Run> runs) {
         say("");
-        say("%-16s %11s  %-13s %10s %10s  %s", "handler", "concurrency", "ordering", "records/s", "elapsed", "per-key order");
+        say("%-16s %-24s %11s  %-13s %10s %10s  %s", "handler", "each record", "concurrency", "ordering", "records/s",
+                "elapsed", "per-key order");
         for (Run run : runs) {
-            say("%-16s %11d  %-13s %,10d %,7d ms  %s", run.style().label, run.concurrency(), run.ordering(),
-                    run.recordsPerSecond(), run.elapsedNanos() / 1_000_000, run.order());
+            say("%-16s %-24s %11d  %-13s %,10d %,7d ms  %s", run.style().label, run.style().work, run.concurrency(),
+                    run.ordering(), run.recordsPerSecond(), run.elapsedNanos() / 1_000_000, run.order());
         }
         say("");
     }

@@ -42,24 +42,28 @@ import reactor.core.publisher.Mono;
  * handler), and prints them beside what a {@code kill -9} leaves: what durability and the network cost, side by side.
  */
 @Command(name = "storage", mixinStandardHelpOptions = true,
-        description = "The same pipeline in memory, on an H2 file and over a node: throughput, p99 latency, what survives a kill -9.")
+        description = "The same pipeline in memory, on an H2 file and over a node: throughput, p99 latency, "
+                + "what survives a kill -9.")
 public final class StorageExample extends Example {
     private static final int VALUE_BYTES = 100;
 
-    @Option(names = "--records", description = "records sent as fast as they go, for the throughput (default: ${DEFAULT-VALUE})")
+    @Option(names = "--records", paramLabel = "N",
+            description = "records sent as fast as they go, for the throughput (default: ${DEFAULT-VALUE})")
     int records = 300_000;
 
-    @Option(names = "--rate", description = "records a second sent for the latency (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate", paramLabel = "N",
+            description = "records a second sent for the latency (default: ${DEFAULT-VALUE})")
     int rate = 10_000;
 
-    @Option(names = "--seconds", description = "how long to send at that rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", paramLabel = "N", description = "how long to send at that rate (default: ${DEFAULT-VALUE})")
     int seconds = 3;
 
-    @Option(names = "--partitions", description = "partitions of the topics (default: ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", paramLabel = "N", description = "partitions of the topics (default: ${DEFAULT-VALUE})")
     int partitions = 4;
 
-    @Option(names = "--dir", description = "where the H2 file sluice-storage.mv.db goes, replacing one there "
-            + "(default: a temporary directory, deleted at the end)")
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "where the H2 file sluice-storage.mv.db goes, replacing one there "
+                    + "(default: a temporary directory, deleted at the end)")
     Path dir;
 
     /** What one store measured: throughput at full speed, latency at the steady rate. */
@@ -238,8 +242,8 @@ public final class StorageExample extends Example {
             say("%-13s %-8s %,10d %10s %10s  %s", m.store(), m.acks(), m.fullSpeed().recordsPerSecond(),
                     millis(m.steady().p50Nanos()), millis(m.steady().p99Nanos()), m.survives());
         }
-        say("(records/s: %,d records as fast as they go; p50, p99: from due send time to handler, at %,d records/s for %d s)",
-                records, rate, seconds);
+        say("(records/s: %,d records as fast as they go; p50, p99: from due send time to handler, "
+                + "at %,d records/s for %d s)", records, rate, seconds);
         say("");
     }
 
