@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = "Runs one of Sluice's examples; each prints what it does and ends with a summary of key: value lines.",
         footer = {"", "Run one: java -jar examples/target/sluice-examples.jar NAME [options]; NAME --help lists its options."},
         subcommands = {OrderService.class, Notifications.class, LogCollection.class, DataSync.class,
-                LoadBalancing.class})
+                LoadBalancing.class, ConcurrencyExample.class, StorageExample.class})
 public final class SluiceExamples implements Callable<Integer> {
     @Spec
     CommandSpec spec;
