@@ -40,22 +40,22 @@ import picocli.CommandLine.Option;
 public final class ConcurrencyExample extends Example {
     private static final String TOPIC = "work";
 
-    @Option(names = "--records", paramLabel = "N",
+    @Option(names = "--records", converter = Positive.class, paramLabel = "N",
             description = "records, processed once by each run (default: ${DEFAULT-VALUE})")
     int records = 20_000;
 
-    @Option(names = "--keys", paramLabel = "N",
+    @Option(names = "--keys", converter = Positive.class, paramLabel = "N",
             description = "distinct keys, drawn at random for each record (default: ${DEFAULT-VALUE})")
     int keys = 100;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "partitions of the topic (default: ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", converter = Positive.class, paramLabel = "N", description = "partitions of the topic (default: ${DEFAULT-VALUE})")
     int partitions = 4;
 
-    @Option(names = "--concurrency", paramLabel = "N",
+    @Option(names = "--concurrency", converter = Positive.class, paramLabel = "N",
             description = "handlers at once for the multi-threaded handler (default: ${DEFAULT-VALUE})")
     int concurrency = 8;
 
-    @Option(names = "--async-concurrency", paramLabel = "N",
+    @Option(names = "--async-concurrency", converter = Positive.class, paramLabel = "N",
             description = "handlers at once for the asynchronous handler, which holds no thread while it waits "
                     + "(default: ${DEFAULT-VALUE})")
     int asyncConcurrency = 64;

@@ -57,10 +57,10 @@ public final class DataSync extends Example {
     private static final int BATCH = 200;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    @Option(names = "--records", defaultValue = "50000", description = "account changes to produce (default: ${DEFAULT-VALUE})")
+    @Option(names = "--records", converter = Positive.class, defaultValue = "50000", description = "account changes to produce (default: ${DEFAULT-VALUE})")
     int records;
 
-    @Option(names = "--keys", defaultValue = "200", description = "accounts the changes are spread over (default: ${DEFAULT-VALUE})")
+    @Option(names = "--keys", converter = Positive.class, defaultValue = "200", description = "accounts the changes are spread over (default: ${DEFAULT-VALUE})")
     int keys;
 
     @Option(names = "--dir", description = "a new or empty directory for the store's and the table's H2 files"
@@ -388,11 +388,6 @@ public final class DataSync extends Example {
         }
     }
 
-    /** {@code 12,345}, the same in every locale. */
-    private static String grouped(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
-    }
-
     private static Path emptyDirectory(Path dir) throws IOException {
         Files.createDirectories(dir);
         try (Stream<Path> entries = Files.list(dir)) {
@@ -401,13 +396,5 @@ public final class DataSync extends Example {
             }
         }
         return dir;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

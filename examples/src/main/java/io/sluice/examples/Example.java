@@ -1,10 +1,17 @@
 package io.sluice.examples;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * One example: a picocli command whose {@link #run(Summary)} does the work, prints progress to {@link #out()} and
@@ -48,5 +55,53 @@ public abstract class Example implements Callable<Integer> {
     protected final void say(String format, Object... args) {
         out().println(String.format(Locale.ROOT, format, args));
         out().flush();
+    }
+
+    /** {@code 12,345}, the same in every locale. */
+    protected static String grouped(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** {@code 1.5 ms}. */
+    protected static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+    }
+
+    /** The nearest-rank percentile of sorted values ({@code percent} of them are at most it), 0 when there are none. */
+    protected static long percentile(long[] sorted, double percent) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(percent / 100 * sorted.length);
+        return sorted[Math.max(rank, 1) - 1];
+    }
+
+    /** Deletes {@code root} and everything under it. */
+    protected static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * For {@code @Option(converter = Positive.class)}: a whole number of at least 1; anything else is a bad option (exit
+     * 2) whose message names the option and the value.
+     */
+    public static final class Positive implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n;
+            try {
+                n = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a whole number");
+            }
+            if (n < 1) {
+                throw new TypeConversionException("must be at least 1, was " + n);
+            }
+            return n;
+        }
     }
 }

@@ -47,17 +47,17 @@ public final class LoadBalancing extends Example {
     private static final double[] MEMBER_WEIGHTS = {1, 1, 2};
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @Option(names = "--records", defaultValue = "100000", description = "Records per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--records", converter = Positive.class, defaultValue = "100000", description = "Records per run (default: ${DEFAULT-VALUE}).")
     int records;
 
-    @Option(names = "--partitions", defaultValue = "4",
+    @Option(names = "--partitions", converter = Positive.class, defaultValue = "4",
             description = "Partitions of the producer runs' topics (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--keys", defaultValue = "1000", description = "Distinct record keys (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--keys", converter = Positive.class, defaultValue = "1000", description = "Distinct record keys (default: ${DEFAULT-VALUE}).")
     int keys;
 
-    @Option(names = "--group-partitions", defaultValue = "12",
+    @Option(names = "--group-partitions", converter = Positive.class, defaultValue = "12",
             description = "Partitions of the consumer runs' topics (default: ${DEFAULT-VALUE}).")
     int groupPartitions;
 

@@ -42,23 +42,23 @@ public final class LogCollection extends Example {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final Duration TICK = Duration.ofMillis(10);
 
-    @Option(names = "--producers", defaultValue = "8", description = "services shipping logs, each its own producer (default: ${DEFAULT-VALUE})")
+    @Option(names = "--producers", converter = Positive.class, defaultValue = "8", description = "services shipping logs, each its own producer (default: ${DEFAULT-VALUE})")
     int producers;
 
-    @Option(names = "--rate", defaultValue = "50000", description = "lines per second each service ships (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate", converter = Positive.class, defaultValue = "50000", description = "lines per second each service ships (default: ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "how long the services ship (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", converter = Positive.class, defaultValue = "10", description = "how long the services ship (default: ${DEFAULT-VALUE})")
     int seconds;
 
     @Option(names = "--records", defaultValue = "0", description = "log lines to ship in all, split over the producers,"
             + " instead of running for --seconds (default: ${DEFAULT-VALUE}: use --seconds)")
     long records;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "partitions of the topic (default: ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", converter = Positive.class, defaultValue = "4", description = "partitions of the topic (default: ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--max-backlog", defaultValue = "20000", description = "lines per partition the collector may be behind"
+    @Option(names = "--max-backlog", converter = Positive.class, defaultValue = "20000", description = "lines per partition the collector may be behind"
             + " before the oldest are dropped (default: ${DEFAULT-VALUE})")
     int maxBacklog;
 
@@ -205,10 +205,6 @@ public final class LogCollection extends Example {
     private static long[] endOffsets(Sluice sluice) {
         TopicDescription topic = sluice.admin().describeTopic(TOPIC).block(TIMEOUT);
         return topic.partitions().stream().mapToLong(TopicDescription.PartitionInfo::endOffset).toArray();
-    }
-
-    private static String grouped(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
     }
 
     enum Level {

@@ -43,17 +43,17 @@ public final class Notifications extends Example {
     static final int PARTITIONS = 4;
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
-    @Option(names = "--seconds", description = "How long to produce (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", converter = Positive.class, description = "How long to produce (default: ${DEFAULT-VALUE}).")
     int seconds = 10;
 
-    @Option(names = "--rate", description = "Notifications produced a second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", converter = Positive.class, description = "Notifications produced a second (default: ${DEFAULT-VALUE}).")
     int rate = 2000;
 
-    @Option(names = "--max-backlog", description = "Records per partition the slowest group may be behind before its"
+    @Option(names = "--max-backlog", converter = Positive.class, description = "Records per partition the slowest group may be behind before its"
             + " oldest are dropped (default: ${DEFAULT-VALUE}).")
     int maxBacklog = 2000;
 
-    @Option(names = "--audit-rate", description = "Records a second the audit group handles at most (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--audit-rate", converter = Positive.class, description = "Records a second the audit group handles at most (default: ${DEFAULT-VALUE}).")
     int auditRate = 200;
 
     @Override

@@ -47,13 +47,13 @@ public final class OrderService extends Example {
     static final String DISCONTINUED = "discontinued-item";
     static final int ITEMS = 10;
 
-    @Option(names = "--records", description = "Order requests to send (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--records", converter = Positive.class, description = "Order requests to send (default: ${DEFAULT-VALUE}).")
     int records = 1000;
 
-    @Option(names = "--in-flight", description = "Requests waiting for a reply at most (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--in-flight", converter = Positive.class, description = "Requests waiting for a reply at most (default: ${DEFAULT-VALUE}).")
     int inFlight = 64;
 
-    @Option(names = "--timeout-ms", description = "How long a request waits for its reply (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout-ms", converter = Positive.class, description = "How long a request waits for its reply (default: ${DEFAULT-VALUE}).")
     int timeoutMs = 2000;
 
     @Option(names = "--unanswered-every", description = "Every Nth order is for a discontinued item, which the inventory"
@@ -140,19 +140,6 @@ public final class OrderService extends Example {
                 .put("reply latency p99", millis(percentile(latencies, 99)))
                 .check("every request answered or timed out", answered + timedOut == records)
                 .check("timed out exactly the ignored ones", timedOut == expectedTimedOut);
-    }
-
-    /** The nearest-rank percentile of sorted values, 0 when there are none. */
-    static long percentile(long[] sorted, double percent) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int rank = (int) Math.ceil(percent / 100 * sorted.length);
-        return sorted[Math.max(rank, 1) - 1];
-    }
-
-    private static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
     /** How one order ended: {@code answer} ("reserved", "out-of-stock"), or {@code error} when no reply came in time. */

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,18 +48,18 @@ import reactor.core.publisher.Mono;
 public final class StorageExample extends Example {
     private static final int VALUE_BYTES = 100;
 
-    @Option(names = "--records", paramLabel = "N",
+    @Option(names = "--records", converter = Positive.class, paramLabel = "N",
             description = "records sent as fast as they go, for the throughput (default: ${DEFAULT-VALUE})")
     int records = 300_000;
 
-    @Option(names = "--rate", paramLabel = "N",
+    @Option(names = "--rate", converter = Positive.class, paramLabel = "N",
             description = "records a second sent for the latency (default: ${DEFAULT-VALUE})")
     int rate = 10_000;
 
-    @Option(names = "--seconds", paramLabel = "N", description = "how long to send at that rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", converter = Positive.class, paramLabel = "N", description = "how long to send at that rate (default: ${DEFAULT-VALUE})")
     int seconds = 3;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "partitions of the topics (default: ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", converter = Positive.class, paramLabel = "N", description = "partitions of the topics (default: ${DEFAULT-VALUE})")
     int partitions = 4;
 
     @Option(names = "--dir", paramLabel = "DIR",
@@ -90,7 +91,7 @@ public final class StorageExample extends Example {
             summarize(results, summary);
         } finally {
             if (dir == null) {
-                deleteRecursively(h2Dir);
+                deleteTree(h2Dir);
             }
         }
     }
@@ -219,19 +220,8 @@ public final class StorageExample extends Example {
 
         /** The latency that {@code percent}% of the received records did not exceed (nearest rank). */
         long latencyPercentile(int percent) {
-            long[] sorted = new long[latencyNanos.length()];
-            int n = 0;
-            for (int i = 0; i < sorted.length; i++) {
-                if (timesReceived.get(i) > 0) {
-                    sorted[n++] = latencyNanos.get(i);
-                }
-            }
-            if (n == 0) {
-                return 0;
-            }
-            Arrays.sort(sorted, 0, n);
-            int rank = (int) Math.ceil(percent / 100.0 * n);
-            return sorted[Math.max(0, rank - 1)];
+            return percentile(IntStream.range(0, latencyNanos.length()).filter(i -> timesReceived.get(i) > 0)
+                    .mapToLong(latencyNanos::get).sorted().toArray(), percent);
         }
     }
 
@@ -256,18 +246,6 @@ public final class StorageExample extends Example {
                     .put(m.store() + " p99", millis(m.steady().p99Nanos()))
                     .put(m.store() + " survives a kill -9", m.survives())
                     .check(m.store() + " received every record once", m.everyRecordOnce());
-        }
-    }
-
-    private static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -40,9 +40,9 @@ class OrderServiceTest {
     @Test
     void percentilesAreNearestRank() {
         long[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-        assertThat(OrderService.percentile(sorted, 50)).isEqualTo(5);
-        assertThat(OrderService.percentile(sorted, 99)).isEqualTo(10);
-        assertThat(OrderService.percentile(new long[] {7}, 50)).isEqualTo(7);
-        assertThat(OrderService.percentile(new long[0], 99)).isZero();
+        assertThat(Example.percentile(sorted, 50)).isEqualTo(5);
+        assertThat(Example.percentile(sorted, 99)).isEqualTo(10);
+        assertThat(Example.percentile(new long[] {7}, 50)).isEqualTo(7);
+        assertThat(Example.percentile(new long[0], 99)).isZero();
     }
 }

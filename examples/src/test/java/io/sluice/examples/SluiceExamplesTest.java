@@ -26,6 +26,19 @@ class SluiceExamplesTest {
     }
 
     @Test
+    void aCountBelowOneIsABadOptionNamingTheOptionAndTheValueInEveryExample() {
+        for (String name : SluiceExamples.commandLine().getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            String option = name.equals("notifications") || name.equals("log-collection") ? "--seconds" : "--records";
+            ExampleRun run = ExampleRun.of(name, option, "0");
+            assertThat(run.exitCode()).as(name + ": " + run).isEqualTo(2);
+            assertThat(run.errors()).as(name).contains(option).contains("must be at least 1, was 0");
+        }
+    }
+
+    @Test
     void theSummaryIsTheKeyValueLinesAfterTheLastSummaryLine() {
         assertThat(ExampleRun.summaryOf("progress: 1\nsummary\nrecords: 1,000\ncorrect: yes\n"))
                 .isEqualTo(Map.of("records", "1,000", "correct", "yes"));
