@@ -33,6 +33,12 @@ import reactor.core.scheduler.Schedulers;
  * ({@code OverflowPolicy.DROP_OLDEST}, {@code maxBacklog} lines per partition): producers never wait for the
  * collector, and when it falls further behind than that, the oldest lines it has not read are skipped. The collector
  * counts what it lost from the gaps in the offsets it receives, so that sent == received + dropped holds exactly.
+ *
+ * <p>Each producer's window: {@code --max-in-flight} batches per partition appended but not yet acknowledged
+ * ({@link ProducerOptions#maxInFlight}) and {@code --max-pending} lines one send holds until their results are out
+ * ({@link ProducerOptions#maxPending}), by default the library's. A wider window keeps more batches pipelined; a
+ * narrower one holds less memory, and one narrower than a batch's worth of lines leaves each batch waiting out its
+ * linger half empty ({@code --max-pending 1}: one line per 5 ms per producer).
  */
 @Command(name = "log-collection", mixinStandardHelpOptions = true,
         description = "Many producers ship log lines into a DROP_OLDEST topic; a slower collector counts levels per second and its drops.")
@@ -41,6 +47,8 @@ public final class LogCollection extends Example {
     private static final String[] SERVICES = {"checkout", "payments", "search", "inventory", "shipping", "accounts", "gateway", "email"};
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final Duration TICK = Duration.ofMillis(10);
+    private static final Duration LINGER = Duration.ofMillis(5);
+    private static final int BATCH_SIZE = 64 * 1024;
 
     @Option(names = "--producers", converter = Positive.class, defaultValue = "8", description = "services shipping logs, each its own producer (default: ${DEFAULT-VALUE})")
     int producers;
@@ -62,6 +70,14 @@ public final class LogCollection extends Example {
             + " before the oldest are dropped (default: ${DEFAULT-VALUE})")
     int maxBacklog;
 
+    @Option(names = "--max-in-flight", converter = Positive.class, description = "batches per partition a producer has"
+            + " appended but not yet acknowledged, at most: pipelining vs memory (default: ${DEFAULT-VALUE}, the library's)")
+    int maxInFlight = ProducerOptions.create().maxInFlight();
+
+    @Option(names = "--max-pending", converter = Positive.class, description = "lines one send holds between taking them"
+            + " and emitting their results, at most: pipelining vs memory (default: ${DEFAULT-VALUE}, the library's)")
+    int maxPending = ProducerOptions.create().maxPending();
+
     @Option(names = "--consumer-rate", defaultValue = "200000", description = "lines per second the collector can index;"
             + " 0: as fast as it can (default: ${DEFAULT-VALUE})")
     int consumerRate;
@@ -79,6 +95,8 @@ public final class LogCollection extends Example {
             say("log-collection: %d services x %,d lines/s -> topic '%s' (%d partitions, DROP_OLDEST beyond %,d lines each)"
                     + " -> collector at %s", producers, rate, TOPIC, partitions, maxBacklog,
                     consumerRate == 0 ? "full speed" : grouped(consumerRate) + " lines/s");
+            say("each producer: batch size %d KiB, linger %d ms, max in flight %d batches per partition, max pending %,d"
+                    + " lines per send", BATCH_SIZE / 1024, LINGER.toMillis(), maxInFlight, maxPending);
 
             Collector collector = new Collector(partitions);
             LongAdder sent = new LongAdder();
@@ -125,7 +143,8 @@ public final class LogCollection extends Example {
      * every line is acknowledged.
      */
     private void ship(Sluice sluice, LongAdder sent) {
-        ProducerOptions options = ProducerOptions.create().linger(Duration.ofMillis(5)).batchSize(64 * 1024);
+        ProducerOptions options = ProducerOptions.create().linger(LINGER).batchSize(BATCH_SIZE)
+                .maxInFlight(maxInFlight).maxPending(maxPending);
         Scheduler serviceThreads = Schedulers.newParallel("service", producers);
         List<Producer> opened = new ArrayList<>();
         List<Flux<?>> sends = new ArrayList<>();

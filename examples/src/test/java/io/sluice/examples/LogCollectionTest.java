@@ -24,10 +24,13 @@ class LogCollectionTest {
 
     @Test
     void servicesShipForTheGivenSecondsAndEveryLineIsAccountedFor() {
+        // a narrow producer window (one batch in flight per partition, 500 lines per send) still carries every line
         ExampleRun run = ExampleRun.of("log-collection", "--producers", "2", "--rate", "20000", "--seconds", "1",
-                "--partitions", "2", "--max-backlog", "5000", "--consumer-rate", "0");
+                "--partitions", "2", "--max-backlog", "5000", "--consumer-rate", "0", "--max-in-flight", "1",
+                "--max-pending", "500");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.output()).contains("max in flight 1 batches per partition, max pending 500 lines per send");
         assertThat(run.number("sent")).as(run.toString()).isPositive();
         assertThat(run.number("received") + run.number("dropped")).isEqualTo(run.number("sent"));
         assertThat(run.number("producers")).isEqualTo(2);
