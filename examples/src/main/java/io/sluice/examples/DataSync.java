@@ -69,8 +69,8 @@ public final class DataSync extends Example {
 
     @Override
     protected void run(Summary summary) throws Exception {
-        if (records < 2 || keys < 1) {
-            throw new IllegalArgumentException("--records must be at least 2 and --keys at least 1");
+        if (records < 2) {
+            throw badOption("--records must be at least 2 (the example stops halfway), was " + records);
         }
         Path home = dir == null ? Files.createTempDirectory("sluice-data-sync-") : emptyDirectory(dir);
         try {
@@ -388,11 +388,11 @@ public final class DataSync extends Example {
         }
     }
 
-    private static Path emptyDirectory(Path dir) throws IOException {
+    private Path emptyDirectory(Path dir) throws IOException {
         Files.createDirectories(dir);
         try (Stream<Path> entries = Files.list(dir)) {
             if (entries.findAny().isPresent()) {
-                throw new IllegalArgumentException("--dir " + dir + " is not empty: data-sync starts from a new or empty directory");
+                throw badOption("--dir " + dir + " is not empty: data-sync starts from a new or empty directory");
             }
         }
         return dir;

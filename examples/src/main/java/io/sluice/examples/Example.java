@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -34,6 +35,8 @@ public abstract class Example implements Callable<Integer> {
         try {
             run(summary);
             exit = summary.holds() ? 0 : 1;
+        } catch (ParameterException e) {
+            throw e; // a bad option: picocli prints it with the usage and exits with 2
         } catch (Exception e) {
             say("failed: %s", e);
             summary.put("error", e.toString());
@@ -41,6 +44,11 @@ public abstract class Example implements Callable<Integer> {
         }
         summary.print(out());
         return exit;
+    }
+
+    /** A bad option (exit 2) that {@link #run} found, {@code message} naming the option and what is wrong. */
+    protected final ParameterException badOption(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
     /** Where the example prints (standard output, or what a test gave the command line). */
@@ -92,16 +100,28 @@ public abstract class Example implements Callable<Integer> {
     public static final class Positive implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            int n;
-            try {
-                n = Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is not a whole number");
-            }
-            if (n < 1) {
-                throw new TypeConversionException("must be at least 1, was " + n);
-            }
-            return n;
+            return atLeast(1, value);
         }
+    }
+
+    /** For {@code @Option(converter = NonNegative.class)}: a whole number of at least 0 (0 typically meaning "none"). */
+    public static final class NonNegative implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return atLeast(0, value);
+        }
+    }
+
+    private static int atLeast(int least, String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not a whole number");
+        }
+        if (n < least) {
+            throw new TypeConversionException("must be at least " + least + ", was " + n);
+        }
+        return n;
     }
 }

@@ -59,9 +59,9 @@ public final class LogCollection extends Example {
     @Option(names = "--seconds", converter = Positive.class, defaultValue = "10", description = "how long the services ship (default: ${DEFAULT-VALUE})")
     int seconds;
 
-    @Option(names = "--records", defaultValue = "0", description = "log lines to ship in all, split over the producers,"
+    @Option(names = "--records", converter = NonNegative.class, defaultValue = "0", description = "log lines to ship in all, split over the producers,"
             + " instead of running for --seconds (default: ${DEFAULT-VALUE}: use --seconds)")
-    long records;
+    int records;
 
     @Option(names = "--partitions", converter = Positive.class, defaultValue = "4", description = "partitions of the topic (default: ${DEFAULT-VALUE})")
     int partitions;
@@ -78,16 +78,12 @@ public final class LogCollection extends Example {
             + " and emitting their results, at most: pipelining vs memory (default: ${DEFAULT-VALUE}, the library's)")
     int maxPending = ProducerOptions.create().maxPending();
 
-    @Option(names = "--consumer-rate", defaultValue = "200000", description = "lines per second the collector can index;"
+    @Option(names = "--consumer-rate", converter = NonNegative.class, defaultValue = "200000", description = "lines per second the collector can index;"
             + " 0: as fast as it can (default: ${DEFAULT-VALUE})")
     int consumerRate;
 
     @Override
     protected void run(Summary summary) {
-        if (producers < 1 || rate < 1 || seconds < 1 || records < 0 || partitions < 1 || maxBacklog < 1 || consumerRate < 0) {
-            throw new IllegalArgumentException("--producers, --rate, --seconds, --partitions and --max-backlog must be at least 1,"
-                    + " --records and --consumer-rate at least 0");
-        }
         try (Sluice sluice = Sluice.embedded()) {
             // a ring: each partition keeps its newest maxBacklog lines, and appends never wait for the collector
             sluice.admin().createTopic(TopicSpec.of(TOPIC).partitions(partitions)

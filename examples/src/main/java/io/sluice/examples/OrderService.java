@@ -19,7 +19,6 @@ import io.sluice.transport.netty.SluiceServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -73,16 +72,16 @@ public final class OrderService extends Example {
     @Option(names = "--timeout-ms", converter = Positive.class, description = "How long a request waits for its reply (default: ${DEFAULT-VALUE}).")
     int timeoutMs = 2000;
 
-    @Option(names = "--unanswered-every", description = "Every Nth order is for a discontinued item, which the inventory"
+    @Option(names = "--unanswered-every", converter = NonNegative.class, description = "Every Nth order is for a discontinued item, which the inventory"
             + " service never answers; 0: none (default: ${DEFAULT-VALUE}).")
     int unansweredEvery = 50;
 
-    @Option(names = "--malformed-every", description = "Every Nth order has a quantity that is not a number, which the"
+    @Option(names = "--malformed-every", converter = NonNegative.class, description = "Every Nth order has a quantity that is not a number, which the"
             + " inventory service fails on, retries and dead-letters (an order that is also a discontinued one stays"
             + " that); 0: none (default: ${DEFAULT-VALUE}).")
     int malformedEvery = 40;
 
-    @Option(names = "--stock", description = "Units in stock of each of the " + ITEMS + " items (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stock", converter = NonNegative.class, description = "Units in stock of each of the " + ITEMS + " items (default: ${DEFAULT-VALUE}).")
     int stock = 90;
 
     @Override

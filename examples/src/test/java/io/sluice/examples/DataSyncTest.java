@@ -33,7 +33,8 @@ class DataSyncTest {
 
         ExampleRun run = ExampleRun.of("data-sync", "--records", "10", "--dir", dir.toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.summary().get("error")).contains("is not empty");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errors()).contains("--dir", "is not empty");
+        assertThat(dir.resolve("something")).hasContent("already here");
     }
 }

@@ -39,6 +39,13 @@ class SluiceExamplesTest {
     }
 
     @Test
+    void aBadOptionFoundByTheExampleItselfExitsWithTwoNamingIt() {
+        ExampleRun run = ExampleRun.of("data-sync", "--records", "1");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.errors()).contains("--records must be at least 2");
+    }
+
+    @Test
     void theSummaryIsTheKeyValueLinesAfterTheLastSummaryLine() {
         assertThat(ExampleRun.summaryOf("progress: 1\nsummary\nrecords: 1,000\ncorrect: yes\n"))
                 .isEqualTo(Map.of("records", "1,000", "correct", "yes"));
