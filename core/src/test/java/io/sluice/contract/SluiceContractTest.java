@@ -609,9 +609,14 @@ public abstract class SluiceContractTest {
 
     @Test
     void failingRecordsAreRetriedThenDeadLetteredWithTheirCause() {
-        String topic = createTopic(TopicSpec.of(unique("jobs")));
-        String dlq = createTopic(TopicSpec.of(topic + ".dlq"));
-        produce(topic, 10, ProducerOptions.create());
+        // two partitions, every record in partition 1: so that the partition header cannot be right by defaulting to 0
+        String topic = createTopic(TopicSpec.of(unique("jobs")).partitions(2));
+        String dlq = createTopic(TopicSpec.of(topic + ".dlq").partitions(2));
+        StepVerifier.create(sluice.producer(ProducerOptions.create())
+                        .send(Messages.sequence(topic, 10, i -> "key-" + i).map(m -> m.withPartition(1))))
+                .expectNextCount(10)
+                .expectComplete()
+                .verify(TIMEOUT);
         Map<Long, AtomicInteger> attempts = new ConcurrentHashMap<>();
         Consumer consumer = sluice.consumer(consumerOptions("workers", topic)
                 .retry(Retry.backoff(3, Duration.ofMillis(5)))
@@ -637,7 +642,9 @@ public abstract class SluiceContractTest {
                     Record r = d.record();
                     assertThat(seq(r)).isEqualTo(7);
                     assertThat(r.headers().lastString(DeadLetterHeaders.TOPIC)).isEqualTo(topic);
+                    assertThat(r.headers().lastString(DeadLetterHeaders.PARTITION)).isEqualTo("1");
                     assertThat(r.headers().lastString(DeadLetterHeaders.OFFSET)).isEqualTo("7");
+                    assertThat(r.headers().lastString(DeadLetterHeaders.GROUP)).isEqualTo("workers");
                     assertThat(r.headers().lastString(DeadLetterHeaders.ATTEMPTS)).isEqualTo("4");
                     assertThat(r.headers().lastString(DeadLetterHeaders.EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
                     assertThat(r.headers().lastString(DeadLetterHeaders.MESSAGE)).isEqualTo("cannot bill order 7");
@@ -979,6 +986,33 @@ public abstract class SluiceContractTest {
                 .verify(TIMEOUT);
         StepVerifier.create(sluice.admin().describeTopic(topic))
                 .assertNext(t -> assertThat(t.partitions().get(0).endOffset()).isEqualTo(100))
+                .verifyComplete();
+    }
+
+    @Test
+    void maxBacklogCountsEachPartitionOnItsOwn() {
+        String topic = createTopic(TopicSpec.of(unique("halves")).partitions(2).maxBacklog(10).overflow(OverflowPolicy.FAIL));
+        // a group joins (it counts from now on) and reads nothing
+        StepVerifier.create(sluice.consumer(consumerOptions("idle", topic)).receive().take(Duration.ofMillis(50))).verifyComplete();
+        Producer producer = sluice.producer(ProducerOptions.create());
+        StepVerifier.create(producer.send(Messages.sequence(topic, 10, null).map(m -> m.withPartition(0))))
+                .expectNextCount(10).expectComplete().verify(TIMEOUT);
+        // partition 0 is full; partition 1 still takes its own 10 (20 in the topic, twice maxBacklog)
+        StepVerifier.create(producer.send(Messages.sequence(topic, 10, null).map(m -> m.withPartition(1))))
+                .expectNextCount(10).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(producer.send(Messages.sequence(topic, 1, null).map(m -> m.withPartition(0))))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TopicFullException.class)
+                        .hasMessageContaining(topic + "-0").hasMessageContaining("maxBacklog 10"))
+                .verify(TIMEOUT);
+        StepVerifier.create(producer.send(Messages.sequence(topic, 1, null).map(m -> m.withPartition(1))))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TopicFullException.class)
+                        .hasMessageContaining(topic + "-1").hasMessageContaining("maxBacklog 10"))
+                .verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeTopic(topic))
+                .assertNext(t -> {
+                    assertThat(t.partitions().get(0).endOffset()).isEqualTo(10);
+                    assertThat(t.partitions().get(1).endOffset()).isEqualTo(10);
+                })
                 .verifyComplete();
     }
 
