@@ -19,6 +19,7 @@ import io.sluice.consumer.StartPosition;
 import io.sluice.errors.TopicExistsException;
 import io.sluice.errors.TopicFullException;
 import io.sluice.errors.UnknownTopicException;
+import io.sluice.partition.Assignor;
 import io.sluice.partition.Assignors;
 import io.sluice.partition.Partitioners;
 import io.sluice.producer.Acks;
@@ -47,6 +48,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -902,6 +904,46 @@ public abstract class SluiceContractTest {
         } finally {
             l.dispose();
             h.dispose();
+        }
+    }
+
+    @Test
+    void theFirstMemberToJoinAGroupDecidesItsAssignor() {
+        String topic = createTopic(TopicSpec.of(unique("first")).partitions(8));
+        // weighted would split 8 partitions 2 (weight 1) to 6 (weight 3); range splits them 4 to 4, whatever the weights
+        assertThat(partitionsByWeightAfterTwoJoin("weighted-first", topic, Assignors.weighted(), Assignors.range()))
+                .as("weighted joined first").containsExactlyInAnyOrderEntriesOf(Map.of(1.0, 2, 3.0, 6));
+        assertThat(partitionsByWeightAfterTwoJoin("range-first", topic, Assignors.range(), Assignors.weighted()))
+                .as("range joined first").containsExactlyInAnyOrderEntriesOf(Map.of(1.0, 4, 3.0, 4));
+    }
+
+    /** A member of weight 1 with {@code first} joins {@code group}, then one of weight 3 with {@code second}. */
+    private Map<Double, Integer> partitionsByWeightAfterTwoJoin(String group, String topic, Assignor first,
+            Assignor second) {
+        Consumer a = sluice.consumer(consumerOptions(group, topic).assignor(first).weight(1));
+        Consumer b = sluice.consumer(consumerOptions(group, topic).assignor(second).weight(3));
+        var subscriptionOfA = a.receive().subscribe();
+        List<Disposable> subscriptionOfB = new ArrayList<>();
+        try {
+            StepVerifier.create(a.rebalances().take(2))
+                    .assertNext(e -> assertThat(e.generation()).isEqualTo(1))
+                    .then(() -> subscriptionOfB.add(b.receive().subscribe()))
+                    .assertNext(e -> assertThat(e.generation()).isEqualTo(2))
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            Map<Double, Integer> byWeight = new HashMap<>();
+            StepVerifier.create(sluice.admin().describeGroup(group))
+                    .assertNext(g -> {
+                        assertThat(g.generation()).isEqualTo(2);
+                        for (GroupDescription.Member m : g.members()) {
+                            byWeight.put(m.weight(), m.assignment().size());
+                        }
+                    })
+                    .verifyComplete();
+            return byWeight;
+        } finally {
+            subscriptionOfB.forEach(Disposable::dispose);
+            subscriptionOfA.dispose();
         }
     }
 
