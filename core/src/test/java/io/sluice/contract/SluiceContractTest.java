@@ -19,6 +19,7 @@ import io.sluice.consumer.StartPosition;
 import io.sluice.errors.TopicExistsException;
 import io.sluice.errors.TopicFullException;
 import io.sluice.errors.UnknownTopicException;
+import io.sluice.partition.Assignor;
 import io.sluice.partition.Assignors;
 import io.sluice.partition.Partitioners;
 import io.sluice.producer.Acks;
@@ -47,6 +48,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -609,9 +611,14 @@ public abstract class SluiceContractTest {
 
     @Test
     void failingRecordsAreRetriedThenDeadLetteredWithTheirCause() {
-        String topic = createTopic(TopicSpec.of(unique("jobs")));
-        String dlq = createTopic(TopicSpec.of(topic + ".dlq"));
-        produce(topic, 10, ProducerOptions.create());
+        // two partitions, every record in partition 1: so that the partition header cannot be right by defaulting to 0
+        String topic = createTopic(TopicSpec.of(unique("jobs")).partitions(2));
+        String dlq = createTopic(TopicSpec.of(topic + ".dlq").partitions(2));
+        StepVerifier.create(sluice.producer(ProducerOptions.create())
+                        .send(Messages.sequence(topic, 10, i -> "key-" + i).map(m -> m.withPartition(1))))
+                .expectNextCount(10)
+                .expectComplete()
+                .verify(TIMEOUT);
         Map<Long, AtomicInteger> attempts = new ConcurrentHashMap<>();
         Consumer consumer = sluice.consumer(consumerOptions("workers", topic)
                 .retry(Retry.backoff(3, Duration.ofMillis(5)))
@@ -637,7 +644,9 @@ public abstract class SluiceContractTest {
                     Record r = d.record();
                     assertThat(seq(r)).isEqualTo(7);
                     assertThat(r.headers().lastString(DeadLetterHeaders.TOPIC)).isEqualTo(topic);
+                    assertThat(r.headers().lastString(DeadLetterHeaders.PARTITION)).isEqualTo("1");
                     assertThat(r.headers().lastString(DeadLetterHeaders.OFFSET)).isEqualTo("7");
+                    assertThat(r.headers().lastString(DeadLetterHeaders.GROUP)).isEqualTo("workers");
                     assertThat(r.headers().lastString(DeadLetterHeaders.ATTEMPTS)).isEqualTo("4");
                     assertThat(r.headers().lastString(DeadLetterHeaders.EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
                     assertThat(r.headers().lastString(DeadLetterHeaders.MESSAGE)).isEqualTo("cannot bill order 7");
@@ -899,6 +908,46 @@ public abstract class SluiceContractTest {
     }
 
     @Test
+    void theFirstMemberToJoinAGroupDecidesItsAssignor() {
+        String topic = createTopic(TopicSpec.of(unique("first")).partitions(8));
+        // weighted would split 8 partitions 2 (weight 1) to 6 (weight 3); range splits them 4 to 4, whatever the weights
+        assertThat(partitionsByWeightAfterTwoJoin("weighted-first", topic, Assignors.weighted(), Assignors.range()))
+                .as("weighted joined first").containsExactlyInAnyOrderEntriesOf(Map.of(1.0, 2, 3.0, 6));
+        assertThat(partitionsByWeightAfterTwoJoin("range-first", topic, Assignors.range(), Assignors.weighted()))
+                .as("range joined first").containsExactlyInAnyOrderEntriesOf(Map.of(1.0, 4, 3.0, 4));
+    }
+
+    /** A member of weight 1 with {@code first} joins {@code group}, then one of weight 3 with {@code second}. */
+    private Map<Double, Integer> partitionsByWeightAfterTwoJoin(String group, String topic, Assignor first,
+            Assignor second) {
+        Consumer a = sluice.consumer(consumerOptions(group, topic).assignor(first).weight(1));
+        Consumer b = sluice.consumer(consumerOptions(group, topic).assignor(second).weight(3));
+        var subscriptionOfA = a.receive().subscribe();
+        List<Disposable> subscriptionOfB = new ArrayList<>();
+        try {
+            StepVerifier.create(a.rebalances().take(2))
+                    .assertNext(e -> assertThat(e.generation()).isEqualTo(1))
+                    .then(() -> subscriptionOfB.add(b.receive().subscribe()))
+                    .assertNext(e -> assertThat(e.generation()).isEqualTo(2))
+                    .expectComplete()
+                    .verify(TIMEOUT);
+            Map<Double, Integer> byWeight = new HashMap<>();
+            StepVerifier.create(sluice.admin().describeGroup(group))
+                    .assertNext(g -> {
+                        assertThat(g.generation()).isEqualTo(2);
+                        for (GroupDescription.Member m : g.members()) {
+                            byWeight.put(m.weight(), m.assignment().size());
+                        }
+                    })
+                    .verifyComplete();
+            return byWeight;
+        } finally {
+            subscriptionOfB.forEach(Disposable::dispose);
+            subscriptionOfA.dispose();
+        }
+    }
+
+    @Test
     void backpressureHoldsAProducerTenTimesFasterThanItsConsumerWithinMaxBacklog() {
         long maxBacklog = 200;
         int n = 2_000;
@@ -979,6 +1028,33 @@ public abstract class SluiceContractTest {
                 .verify(TIMEOUT);
         StepVerifier.create(sluice.admin().describeTopic(topic))
                 .assertNext(t -> assertThat(t.partitions().get(0).endOffset()).isEqualTo(100))
+                .verifyComplete();
+    }
+
+    @Test
+    void maxBacklogCountsEachPartitionOnItsOwn() {
+        String topic = createTopic(TopicSpec.of(unique("halves")).partitions(2).maxBacklog(10).overflow(OverflowPolicy.FAIL));
+        // a group joins (it counts from now on) and reads nothing
+        StepVerifier.create(sluice.consumer(consumerOptions("idle", topic)).receive().take(Duration.ofMillis(50))).verifyComplete();
+        Producer producer = sluice.producer(ProducerOptions.create());
+        StepVerifier.create(producer.send(Messages.sequence(topic, 10, null).map(m -> m.withPartition(0))))
+                .expectNextCount(10).expectComplete().verify(TIMEOUT);
+        // partition 0 is full; partition 1 still takes its own 10 (20 in the topic, twice maxBacklog)
+        StepVerifier.create(producer.send(Messages.sequence(topic, 10, null).map(m -> m.withPartition(1))))
+                .expectNextCount(10).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(producer.send(Messages.sequence(topic, 1, null).map(m -> m.withPartition(0))))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TopicFullException.class)
+                        .hasMessageContaining(topic + "-0").hasMessageContaining("maxBacklog 10"))
+                .verify(TIMEOUT);
+        StepVerifier.create(producer.send(Messages.sequence(topic, 1, null).map(m -> m.withPartition(1))))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(TopicFullException.class)
+                        .hasMessageContaining(topic + "-1").hasMessageContaining("maxBacklog 10"))
+                .verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeTopic(topic))
+                .assertNext(t -> {
+                    assertThat(t.partitions().get(0).endOffset()).isEqualTo(10);
+                    assertThat(t.partitions().get(1).endOffset()).isEqualTo(10);
+                })
                 .verifyComplete();
     }
 
