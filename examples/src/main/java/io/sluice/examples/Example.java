@@ -17,7 +17,8 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * One example: a picocli command whose {@link #run(Summary)} does the work, prints progress to {@link #out()} and
  * fills in the summary, which is printed at the end. Exit code 0 when every check in the summary holds, 1 when one
- * does not or the example failed (its error printed), 2 for bad options (picocli's own message).
+ * does not or the example failed (its error printed), 2 for a bad option (picocli's message for a value its converter
+ * refuses, e.g. {@link Positive}, or the one an example gives {@link #badOption}).
  */
 public abstract class Example implements Callable<Integer> {
     @Spec
