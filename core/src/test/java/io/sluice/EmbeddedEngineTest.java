@@ -9,19 +9,29 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Delivery;
+import io.sluice.consumer.Result;
 import io.sluice.errors.ClosedException;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.partition.Partitioners;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.producer.SendResult;
+import io.sluice.testing.DurableMemoryStore;
 import io.sluice.testing.Messages;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.util.retry.Retry;
 
 /** What the embedded engine does beyond the contract: meters, time, closing, partition balance at scale. */
 class EmbeddedEngineTest {
@@ -80,6 +90,8 @@ class EmbeddedEngineTest {
         assertThat(registry.get(SluiceMeters.BYTES_IN).tag("topic", "metered").counter().count())
                 .isEqualTo(n * 16.0 + sumOfKeyLengths(n));
         assertThat(registry.get(SluiceMeters.RECORDS_OUT).tag("topic", "metered").tag("group", "meters").counter().count()).isEqualTo(n);
+        assertThat(registry.get(SluiceMeters.BYTES_OUT).tag("topic", "metered").tag("group", "meters").counter().count())
+                .isEqualTo(n * 16.0 + sumOfKeyLengths(n));
         // sampled: the records whose offset is a multiple of 16, in each partition
         long sampled = sluice.admin().describeTopic("metered").block().partitions().stream()
                 .mapToLong(p -> (p.endOffset() + 15) / 16).sum();
@@ -91,6 +103,86 @@ class EmbeddedEngineTest {
         assertThat(registry.get(SluiceMeters.BACKLOG).tag("topic", "metered").gauges()).hasSize(2)
                 .allSatisfy(g -> assertThat(g.value()).isZero());
         assertThat(registry.get(SluiceMeters.RECORDS_DROPPED).tag("topic", "metered").counter().count()).isZero();
+    }
+
+    @Test
+    void metersCountRetriesAndDeadLetters() {
+        sluice.admin().createTopic(TopicSpec.of("failing")).block();
+        sluice.admin().createTopic(TopicSpec.of("failing.dlt")).block();
+        int n = 4;
+        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(Messages.sequence("failing", n, null)))
+                .expectNextCount(n).verifyComplete();
+        // even records fail every attempt (3: the first and 2 retries, then dead-lettered); odd ones fail only the first
+        Map<Long, AtomicInteger> attempts = new ConcurrentHashMap<>();
+        var consumer = sluice.consumer(ConsumerOptions.create("retrying").topics("failing")
+                .retry(Retry.max(2)).deadLetterTopic("failing.dlt"));
+        StepVerifier.create(consumer.process(r -> {
+                            long seq = seq(r);
+                            int attempt = attempts.computeIfAbsent(seq, k -> new AtomicInteger()).incrementAndGet();
+                            return seq % 2 == 0 || attempt == 1 ? Mono.error(new IllegalStateException("fails " + seq)) : Mono.empty();
+                        }).take(n))
+                .recordWith(ArrayList::new)
+                .expectNextCount(n)
+                .consumeRecordedWith(results -> assertThat(results).hasSize(n).allSatisfy(r -> {
+                    boolean even = seq(r.record()) % 2 == 0;
+                    assertThat(r.outcome()).isEqualTo(even ? Result.Outcome.DEAD_LETTERED : Result.Outcome.PROCESSED);
+                    assertThat(r.attempts()).isEqualTo(even ? 3 : 2);
+                }))
+                .expectComplete().verify(TIMEOUT);
+
+        assertThat(registry.get(SluiceMeters.RETRIES).tag("topic", "failing").tag("group", "retrying").counter().count())
+                .isEqualTo(2 + 1 + 2 + 1);
+        assertThat(registry.get(SluiceMeters.DEAD_LETTERS).tag("topic", "failing").tag("group", "retrying").counter().count())
+                .isEqualTo(2);
+        assertThat(sluice.admin().describeTopic("failing.dlt").block().partitions().get(0).endOffset()).isEqualTo(2);
+    }
+
+    @Test
+    void storeMetersCountEachBatchTheEngineHandsADurableStore() {
+        var store = new DurableMemoryStore();
+        var storeRegistry = new SimpleMeterRegistry();
+        try (Sluice stored = Sluice.embedded(EngineOptions.create().store(store).offsetStore(store).meterRegistry(storeRegistry).name("stored"))) {
+            stored.admin().createTopic(TopicSpec.of("kept")).block();
+            var producer = stored.producer(ProducerOptions.create());
+            for (int i = 0; i < 3; i++) { // three sends one after another: at least three batches
+                StepVerifier.create(producer.send(Messages.sequence("kept", 10, null))).expectNextCount(10).verifyComplete();
+            }
+            var batchRecords = storeRegistry.get(SluiceMeters.STORE_BATCH_RECORDS).tag("store", "durable-memory").tag("node", "stored")
+                    .summary();
+            assertThat(batchRecords.totalAmount()).isEqualTo(30);
+            assertThat(batchRecords.count()).isEqualTo(store.writes()).isGreaterThanOrEqualTo(3);
+            // every batch acknowledged was stored, and its store latency recorded
+            assertThat(storeRegistry.get(SluiceMeters.STORE_APPEND_LATENCY).tag("store", "durable-memory").timer().count())
+                    .isEqualTo(store.writes());
+            assertThat(storeRegistry.get(SluiceMeters.STORE_APPEND_FAILURES).tag("store", "durable-memory").counter().count()).isZero();
+        }
+    }
+
+    @Test
+    void retentionEvictsRecordsASlowGroupHasNotReadAndCountsThemAsDropped() {
+        sluice.admin().createTopic(TopicSpec.of("retained").retentionRecords(10)).block();
+        var slow = sluice.consumer(ConsumerOptions.create("slow").topics("retained"));
+        BaseSubscriber<Delivery> readsNothing = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                // no demand: the member joins and reads nothing
+            }
+        };
+        StepVerifier.create(slow.rebalances().take(1))
+                .then(() -> slow.receive().subscribe(readsNothing))
+                .expectNextCount(1).verifyComplete();
+        var producer = sluice.producer(ProducerOptions.create());
+        for (int i = 0; i < 3; i++) { // three sends of 10: batches never span two sends, so offsets 10 and 20 start one
+            StepVerifier.create(producer.send(Messages.sequence("retained", 10, null))).expectNextCount(10).verifyComplete();
+        }
+        // whole batches go while the rest still holds 10 records: offsets 0..19 are evicted, none of them read by "slow"
+        assertThat(sluice.admin().describeTopic("retained").block().partitions().get(0).startOffset()).isEqualTo(20);
+        assertThat(registry.get(SluiceMeters.RECORDS_DROPPED).tag("topic", "retained").counter().count()).isEqualTo(20);
+        readsNothing.dispose();
+
+        StepVerifier.create(sluice.consumer(ConsumerOptions.create("slow").topics("retained")).receive().take(1))
+                .assertNext(d -> assertThat(d.record().offset()).isEqualTo(20))
+                .verifyComplete();
     }
 
     private static long sumOfKeyLengths(int n) {
