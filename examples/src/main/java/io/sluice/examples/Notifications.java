@@ -6,6 +6,7 @@ import io.sluice.admin.TopicDescription.PartitionInfo;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Ordering;
+import io.sluice.consumer.StartPosition;
 import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.Producer;
@@ -13,13 +14,16 @@ import io.sluice.producer.ProducerOptions;
 import io.sluice.record.Record;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.reactivestreams.Publisher;
 import picocli.CommandLine.Command;
@@ -35,9 +39,14 @@ import reactor.core.publisher.Mono;
  * {@link OverflowPolicy#DROP_OLDEST}, so once audit is that far behind in a partition its oldest records are dropped
  * (the engine counts them; audit sees gaps in the offsets) while the producer and the fast groups keep full speed. Under the default,
  * {@link OverflowPolicy#BACKPRESSURE}, the producer would wait for audit instead, and every group would go at its pace.
+ *
+ * <p>A fourth group, dashboard, joins halfway through with {@link StartPosition#latest()}: a group with no committed
+ * offset starts at the end of each partition, so it gets no history, only the notifications produced after it joined
+ * (under the default, {@link StartPosition#earliest()}, it would start with everything the topic still holds).
  */
 @Command(name = "notifications", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Fan-out to three groups; DROP_OLDEST keeps the slow one from holding back the fast ones.")
+        description = "Fan-out to three groups; DROP_OLDEST keeps the slow one from holding back the fast ones;"
+                + " a fourth joins halfway at latest.")
 public final class Notifications extends Example {
     static final String TOPIC = "notifications";
     static final int PARTITIONS = 4;
@@ -74,7 +83,15 @@ public final class Notifications extends Example {
                     new Group("audit", 1, Ordering.PER_PARTITION, record -> Mono.delay(auditTime)));
             say("push handles a record at once; email takes 2 ms, 16 at a time; audit takes %d ms, one at a time",
                     auditTime.toMillis());
-            List<Disposable> running = groups.stream().map(g -> g.start(sluice)).toList();
+            List<Disposable> running = new ArrayList<>(groups.stream().map(g -> g.start(sluice)).toList());
+
+            // 2a. A fourth group that joins halfway, at the end of each partition: no history, only what comes next.
+            Group dashboard = new Group("dashboard", 1, Ordering.PER_PARTITION, record -> Mono.empty(), StartPosition.latest());
+            List<Group> all = List.of(groups.get(0), groups.get(1), groups.get(2), dashboard);
+            int joinAfter = Math.max(1, seconds / 2);
+            say("dashboard handles a record at once; it joins after %d s with startPosition latest, so it gets no history",
+                    joinAfter);
+            Map<Integer, Long> endsAtJoin = new HashMap<>();
 
             // 3. The producer: a steady rate for the given seconds, in the background.
             say("producing %,d notifications a second for %d s", rate, seconds);
@@ -88,7 +105,11 @@ public final class Notifications extends Example {
             Map<String, Long> receivedBefore = new HashMap<>();
             for (long second : Flux.interval(Duration.ofSeconds(1)).take(seconds).toIterable()) {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%3d s", second + 1));
-                for (Group g : groups) {
+                for (Group g : all) {
+                    if (g == dashboard && endsAtJoin.isEmpty()) {
+                        line.append(String.format(Locale.ROOT, " | %s %6s/s lag %6s", g.name, "-", "-"));
+                        continue;
+                    }
                     long lag = sluice.admin().describeGroup(g.name).block().totalLag();
                     long received = g.received();
                     maxLag.merge(g.name, lag, Math::max);
@@ -99,16 +120,24 @@ public final class Notifications extends Example {
                 long held = sluice.admin().describeTopic(TOPIC).block().partitions().stream()
                         .mapToLong(PartitionInfo::retainedRecords).sum();
                 say("%s | topic holds %,d", line, held);
+                if (second + 1 == joinAfter) {
+                    // 4a. Halfway: the end offsets just before dashboard joins; with latest it starts at or after them.
+                    endsAtJoin.putAll(endOffsets(sluice));
+                    running.add(dashboard.start(sluice));
+                    say("dashboard joins; the end offsets were %s", endsAtJoin);
+                }
             }
             long total = produced.join();
             producer.close();
+            Map<Integer, Long> endsAtEnd = endOffsets(sluice);
 
             // 5. Give the fast groups a moment (at most 5 s) to take what was produced in the last second.
             Group push = groups.get(0);
             Group email = groups.get(1);
             Group audit = groups.get(2);
             Flux.interval(Duration.ofMillis(20))
-                    .takeUntil(tick -> push.received() >= total && email.received() >= total)
+                    .takeUntil(tick -> push.received() >= total && email.received() >= total
+                            && dashboard.gotEverythingAfter(endsAtJoin, endsAtEnd))
                     .take(Duration.ofSeconds(5))
                     .blockLast();
             running.forEach(Disposable::dispose);
@@ -127,13 +156,27 @@ public final class Notifications extends Example {
                         .put(g.name + " max lag", maxLag.get(g.name))
                         .put(g.name + " gaps", g.gaps());
             }
+            summary.put("produced before dashboard joined", endsAtJoin.values().stream().mapToLong(Long::longValue).sum())
+                    .put("dashboard received", dashboard.received())
+                    .put("dashboard max lag", maxLag.getOrDefault(dashboard.name, 0L))
+                    .put("dashboard gaps", dashboard.gaps());
             summary.check("push and email got every notification",
                             push.received() == total && email.received() == total && push.gaps() + email.gaps() == 0)
                     .check("push and email lag stayed below the bound",
                             maxLag.get(push.name) < fastLagBound && maxLag.get(email.name) < fastLagBound)
                     .check("audit lagged and lost its oldest", maxLag.get(audit.name) >= fastLagBound && dropped > 0)
-                    .check("no group received a notification twice", groups.stream().allMatch(g -> g.duplicates() == 0));
+                    .check("dashboard started at or after each partition's end offset when it joined (no history)",
+                            dashboard.startedAtOrAfter(endsAtJoin))
+                    .check("dashboard got every notification produced after it joined",
+                            dashboard.gotEverythingAfter(endsAtJoin, endsAtEnd))
+                    .check("no group received a notification twice", all.stream().allMatch(g -> g.duplicates() == 0));
         }
+    }
+
+    /** Each partition's end offset: the offset the next notification appended to it will get. */
+    private static Map<Integer, Long> endOffsets(Sluice sluice) {
+        return sluice.admin().describeTopic(TOPIC).block().partitions().stream()
+                .collect(Collectors.toMap(PartitionInfo::partition, PartitionInfo::endOffset, (a, b) -> a, TreeMap::new));
     }
 
     /** {@code rate} a second for {@code seconds}: every 10 ms, the notifications due by then. */
@@ -163,15 +206,22 @@ public final class Notifications extends Example {
         private final int concurrency;
         private final Ordering ordering;
         private final Function<Record, Mono<?>> work;
+        private final StartPosition startPosition;
         private final Map<Integer, BitSet> seen = new HashMap<>();
         private long received;
         private long duplicates;
 
         Group(String name, int concurrency, Ordering ordering, Function<Record, Mono<?>> work) {
+            this(name, concurrency, ordering, work, StartPosition.earliest());
+        }
+
+        /** A group that, having no committed offset, starts at {@code startPosition} (the default is earliest). */
+        Group(String name, int concurrency, Ordering ordering, Function<Record, Mono<?>> work, StartPosition startPosition) {
             this.name = name;
             this.concurrency = concurrency;
             this.ordering = ordering;
             this.work = work;
+            this.startPosition = startPosition;
         }
 
         /**
@@ -181,6 +231,7 @@ public final class Notifications extends Example {
         Disposable start(Sluice sluice) {
             return sluice.consumer(ConsumerOptions.create(name).topics(TOPIC)
                             .concurrency(concurrency).ordering(ordering)
+                            .startPosition(startPosition)
                             .prefetch(64).keyBacklog(64)
                             .commitInterval(COMMIT_INTERVAL))
                     .process(record -> {
@@ -207,9 +258,30 @@ public final class Notifications extends Example {
             return duplicates;
         }
 
-        /** Offsets below the newest one received that never came (dropped by the topic). */
+        /** Offsets between the first and the newest received that never came (dropped by the topic). */
         synchronized long gaps() {
-            return seen.values().stream().mapToLong(offsets -> offsets.length() - offsets.cardinality()).sum();
+            return seen.values().stream()
+                    .mapToLong(offsets -> offsets.length() - offsets.nextSetBit(0) - offsets.cardinality()).sum();
+        }
+
+        /** True when, in every partition, the first offset received is at or after {@code ends}' offset there. */
+        synchronized boolean startedAtOrAfter(Map<Integer, Long> ends) {
+            return seen.entrySet().stream().allMatch(e -> e.getValue().nextSetBit(0) >= ends.getOrDefault(e.getKey(), 0L));
+        }
+
+        /**
+         * True when, in every partition, this group received every offset from its first up to the last before
+         * {@code endsAtEnd}, or nothing when nothing was appended after {@code endsAtJoin}.
+         */
+        synchronized boolean gotEverythingAfter(Map<Integer, Long> endsAtJoin, Map<Integer, Long> endsAtEnd) {
+            return endsAtEnd.entrySet().stream().allMatch(e -> {
+                BitSet offsets = seen.get(e.getKey());
+                if (offsets == null) {
+                    return e.getValue().equals(endsAtJoin.getOrDefault(e.getKey(), 0L));
+                }
+                int first = offsets.nextSetBit(0);
+                return offsets.length() == e.getValue() && offsets.cardinality() == offsets.length() - first;
+            });
         }
     }
 }

@@ -199,6 +199,10 @@ class CommandLineTest {
         assertThat(w.recordSize()).isEqualTo(100);
         assertThat(w.rate()).isZero();
         assertThat(run.options.settings().warmup()).isEqualTo(Duration.ofSeconds(30));
+        // the flow-control bound every target gets at an unlimited rate: --max-backlog x partitions
+        assertThat(w.maxBacklog()).isEqualTo(100_000);
+        assertThat(w.partitions()).isEqualTo(4);
+        assertThat(w.inFlightLimit()).isEqualTo(400_000);
 
         CompareCommand demo = parse(CompareCommand.class, SluicePerf.DEMO);
         assertThat(demo.targets).containsExactly("reactor-raw", "sluice-embedded");
