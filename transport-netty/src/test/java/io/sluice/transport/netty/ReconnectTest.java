@@ -174,7 +174,9 @@ class ReconnectTest {
                     .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)))) {
                 StepVerifier failed = StepVerifier.create(client.admin().describeTopic("held"))
                         .expectErrorSatisfies(e -> assertThat(e).as(nodeSide ? "cut by the node" : "cut by the client")
-                                .isInstanceOf(DisconnectedException.class))
+                                .isInstanceOf(DisconnectedException.class)
+                                // not the request timeout's "did not answer": the lost connection failed it
+                                .hasMessageContaining("the connection to node").hasMessageContaining("was lost"))
                         .verifyLater();
                 // the node has the request and will not answer it: it is in flight
                 assertThat(held.asked.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the node received the request").isTrue();
