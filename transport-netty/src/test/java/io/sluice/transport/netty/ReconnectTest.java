@@ -2,16 +2,26 @@ package io.sluice.transport.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.EngineOptions;
 import io.sluice.Sluice;
+import io.sluice.admin.Admin;
+import io.sluice.admin.GroupDescription;
+import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
+import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
+import io.sluice.errors.DisconnectedException;
 import io.sluice.partition.Partitioners;
 import io.sluice.producer.OutboundMessage;
+import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
+import io.sluice.spi.SendTarget;
 import io.sluice.testing.Messages;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
@@ -149,6 +160,138 @@ class ReconnectTest {
                 second.get().close();
             }
             engine.close();
+        }
+    }
+
+    @Test
+    void anAdminRequestInFlightFailsWithDisconnectedExceptionWhenItsConnectionIsLost() throws InterruptedException {
+        // the node's side is cut in one case, the client's in the other
+        for (boolean nodeSide : new boolean[] {true, false}) {
+            Sluice engine = Sluice.embedded(EngineOptions.create().name("held"));
+            HeldAdminEngine held = new HeldAdminEngine(engine, "held");
+            SluiceServer server = SluiceServer.start(held, ServerOptions.create().port(0));
+            try (NettySluice client = NettySluice.connect(ClientOptions.create().address("127.0.0.1", server.port())
+                    .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100)))) {
+                StepVerifier failed = StepVerifier.create(client.admin().describeTopic("held"))
+                        .expectErrorSatisfies(e -> assertThat(e).as(nodeSide ? "cut by the node" : "cut by the client")
+                                .isInstanceOf(DisconnectedException.class)
+                                // not the request timeout's "did not answer": the lost connection failed it
+                                .hasMessageContaining("the connection to node").hasMessageContaining("was lost"))
+                        .verifyLater();
+                // the node has the request and will not answer it: it is in flight
+                assertThat(held.asked.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the node received the request").isTrue();
+                if (nodeSide) {
+                    server.dropConnections();
+                } else {
+                    client.dropConnection();
+                }
+                failed.verify(TIMEOUT);
+                // a request sent after the reconnect is answered: the client lost that one request, not the node
+                client.admin().createTopic(TopicSpec.of("orders")).block(TIMEOUT);
+                assertThat(client.admin().describeTopic("orders").block(TIMEOUT).spec().name()).isEqualTo("orders");
+            } finally {
+                server.close();
+                engine.close();
+            }
+        }
+    }
+
+    /**
+     * An embedded engine whose admin never answers {@code describeTopic(heldName)}, and counts down {@link #asked}
+     * once the node has asked it: the request is then in flight on its connection.
+     */
+    private static final class HeldAdminEngine implements Sluice, SendTarget {
+        private final Sluice engine;
+        private final SendTarget target;
+        private final String heldName;
+        final CountDownLatch asked = new CountDownLatch(1);
+
+        HeldAdminEngine(Sluice engine, String heldName) {
+            this.engine = engine;
+            this.target = (SendTarget) engine;
+            this.heldName = heldName;
+        }
+
+        @Override
+        public Admin admin() {
+            Admin admin = engine.admin();
+            return new Admin() {
+                @Override
+                public Mono<Void> createTopic(TopicSpec spec) {
+                    return admin.createTopic(spec);
+                }
+
+                @Override
+                public Mono<Void> deleteTopic(String name) {
+                    return admin.deleteTopic(name);
+                }
+
+                @Override
+                public Mono<TopicDescription> describeTopic(String name) {
+                    return name.equals(heldName) ? Mono.<TopicDescription>never().doOnSubscribe(s -> asked.countDown())
+                            : admin.describeTopic(name);
+                }
+
+                @Override
+                public Flux<String> listTopics() {
+                    return admin.listTopics();
+                }
+
+                @Override
+                public Flux<String> listGroups() {
+                    return admin.listGroups();
+                }
+
+                @Override
+                public Mono<GroupDescription> describeGroup(String group) {
+                    return admin.describeGroup(group);
+                }
+            };
+        }
+
+        @Override
+        public Producer producer(ProducerOptions options) {
+            return engine.producer(options);
+        }
+
+        @Override
+        public Consumer consumer(ConsumerOptions options) {
+            return engine.consumer(options);
+        }
+
+        @Override
+        public MeterRegistry meterRegistry() {
+            return engine.meterRegistry();
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
+
+        @Override
+        public Topic topic(String name) {
+            return target.topic(name);
+        }
+
+        @Override
+        public long clockMillis() {
+            return target.clockMillis();
+        }
+
+        @Override
+        public Scheduler senderScheduler() {
+            return target.senderScheduler();
+        }
+
+        @Override
+        public long newProducerId() {
+            return target.newProducerId();
+        }
+
+        @Override
+        public Throwable closedError() {
+            return target.closedError();
         }
     }
 }
