@@ -1032,6 +1032,28 @@ public abstract class SluiceContractTest {
     }
 
     @Test
+    void aTopicNoGroupHasJoinedHasNoBacklogUnderFailButDropOldestKeepsOnlyTheNewestMaxBacklogRecords() {
+        Producer producer = sluice.producer(ProducerOptions.create());
+        // FAIL, no group: 30 records into a topic of maxBacklog 10 are all appended
+        String failing = createTopic(TopicSpec.of(unique("nobody")).maxBacklog(10).overflow(OverflowPolicy.FAIL));
+        StepVerifier.create(producer.send(Messages.sequence(failing, 30, null)))
+                .expectNextCount(30).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeTopic(failing))
+                .assertNext(t -> assertThat(t.partitions().get(0).retainedRecords()).isEqualTo(30))
+                .verifyComplete();
+        // DROP_OLDEST, no group: the partition keeps only the newest 10
+        String ring = createTopic(TopicSpec.of(unique("ring")).maxBacklog(10).overflow(OverflowPolicy.DROP_OLDEST));
+        StepVerifier.create(producer.send(Messages.sequence(ring, 30, null)))
+                .expectNextCount(30).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().describeTopic(ring))
+                .assertNext(t -> {
+                    assertThat(t.partitions().get(0).endOffset()).isEqualTo(30);
+                    assertThat(t.partitions().get(0).startOffset()).isEqualTo(20);
+                })
+                .verifyComplete();
+    }
+
+    @Test
     void maxBacklogCountsEachPartitionOnItsOwn() {
         String topic = createTopic(TopicSpec.of(unique("halves")).partitions(2).maxBacklog(10).overflow(OverflowPolicy.FAIL));
         // a group joins (it counts from now on) and reads nothing
