@@ -26,7 +26,7 @@ class NotificationsTest {
 
         // dashboard joins after 2 s with startPosition latest: none of what was there, all that came after
         long before = run.number("produced before dashboard joined");
-        assertThat(before).as(run.toString()).isBetween(1000L, 3000L);
+        assertThat(before).as(run.toString()).isPositive().isLessThan(run.number("produced"));
         assertThat(run.number("dashboard received")).as(run.toString()).isPositive()
                 .isLessThanOrEqualTo(run.number("produced") - before);
         assertThat(run.number("dashboard gaps")).as(run.toString()).isZero();
