@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -173,13 +174,18 @@ public final class SluiceNode implements Callable<Integer> {
      * @throws RuntimeException when the node cannot start: a port taken, the store unreachable (exit code 1)
      */
     public RunningNode start() {
+        return start(UnaryOperator.identity());
+    }
+
+    /** {@link #start()} with the opened store passed through {@code wrapStore} first: for tests of a failing store. */
+    RunningNode start(UnaryOperator<LogStore> wrapStore) {
         ServerOptions serverOptions = serverOptions();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LogStore logStore = null;
         Sluice engine = null;
         SluiceServer server = null;
         try {
-            logStore = store.open();
+            logStore = wrapStore.apply(store.open());
             EngineOptions engineOptions = EngineOptions.create().store(logStore).meterRegistry(registry).name(name);
             if (logStore instanceof OffsetStore offsets) {
                 engineOptions = engineOptions.offsetStore(offsets);

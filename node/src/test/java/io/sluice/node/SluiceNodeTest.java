@@ -1,9 +1,5 @@
 package io.sluice.node;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sluice.EngineOptions;
-import io.sluice.Sluice;
 import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.errors.DisconnectedException;
@@ -13,8 +9,6 @@ import io.sluice.log.LogStore;
 import io.sluice.testing.Messages;
 import io.sluice.transport.netty.ClientOptions;
 import io.sluice.transport.netty.NettySluice;
-import io.sluice.transport.netty.ServerOptions;
-import io.sluice.transport.netty.SluiceServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -28,7 +22,6 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
-import reactor.netty.DisposableServer;
 import reactor.test.StepVerifier;
 import static io.sluice.testing.Messages.seq;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,36 +120,28 @@ class SluiceNodeTest {
 
     @Test
     void healthAnswers503WhenTheStoreDoesNotAnswerAReadWithinTwoSeconds() {
-        // SluiceNode.start's wiring, with a durable store whose topics() can be made to never answer
+        // the node's own wiring, with its store's topics() made to never answer once silent is set
         AtomicBoolean silent = new AtomicBoolean();
-        LogStore h2 = StoreSpec.parse("h2mem").open();
-        LogStore store = (LogStore) Proxy.newProxyInstance(LogStore.class.getClassLoader(), new Class<?>[] {LogStore.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("topics") && silent.get()) {
-                        return Flux.never();
-                    }
-                    try {
-                        return method.invoke(h2, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Sluice engine = Sluice.embedded(EngineOptions.create().store(store).meterRegistry(registry).name("slow-store"));
-        open.add(engine);
-        SluiceServer server = SluiceServer.start(engine, ServerOptions.create().host("127.0.0.1").port(0));
-        open.add(server);
-        RunningNode[] self = new RunningNode[1];
-        DisposableServer http = HttpEndpoints.start("127.0.0.1", 0, registry, () -> self[0].health());
-        self[0] = new RunningNode("slow-store", StoreSpec.parse("h2mem"), store, engine, registry, server, http);
-        open.add(self[0]);
+        RunningNode node = SluiceNode.parse("--port", "0", "--http-port", "0", "--store", "h2mem", "--name", "slow-store")
+                .start(h2 -> (LogStore) Proxy.newProxyInstance(LogStore.class.getClassLoader(), new Class<?>[] {LogStore.class},
+                        (proxy, method, args) -> {
+                            if (method.getName().equals("topics") && silent.get()) {
+                                return Flux.never();
+                            }
+                            try {
+                                return method.invoke(h2, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        }));
+        open.add(node);
 
-        Http up = Http.get(self[0].httpPort(), "/health");
+        Http up = Http.get(node.httpPort(), "/health");
         assertThat(up.status()).as("while the store answers").isEqualTo(200);
         assertThat(up.body()).startsWith("{\"status\":\"UP\",\"name\":\"slow-store\",\"store\":\"h2mem\"");
 
         silent.set(true);
-        Http down = Http.get(self[0].httpPort(), "/health");
+        Http down = Http.get(node.httpPort(), "/health");
         assertThat(down.status()).as("once the store does not answer").isEqualTo(503);
         assertThat(down.body()).startsWith("{\"status\":\"DOWN\",").contains("\"error\":\"store: ").contains("2000ms");
         assertThat(down.cacheControl()).isEqualTo("no-store");
