@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
+import reactor.core.publisher.Flux;
 
 /**
  * One example: a picocli command whose {@link #run(Summary)} does the work, prints progress to {@link #out()} and
@@ -83,6 +86,15 @@ public abstract class Example implements Callable<Integer> {
         }
         int rank = (int) Math.ceil(percent / 100 * sorted.length);
         return sorted[Math.max(rank, 1) - 1];
+    }
+
+    /**
+     * Checks {@code condition} every 20 ms (on a Reactor timer thread: it must not block) until it holds or {@code max}
+     * has passed; returns whether it held. The calling thread waits.
+     */
+    protected static boolean awaitUntil(BooleanSupplier condition, Duration max) {
+        return Flux.interval(Duration.ofMillis(20)).map(tick -> condition.getAsBoolean()).takeUntil(held -> held)
+                .take(max).last(false).block();
     }
 
     /** Deletes {@code root} and everything under it. */

@@ -273,14 +273,17 @@ public final class LogCollection extends Example {
 
         /** Waits until every partition is read to {@code ends} (the producers are done, so nothing more is dropped). */
         void awaitEnds(long[] ends) {
-            Flux.interval(Duration.ofMillis(20)).filter(tick -> {
+            boolean readToTheEnd = awaitUntil(() -> {
                 for (int p = 0; p < ends.length; p++) {
                     if (next.get(p) < ends[p]) {
                         return false;
                     }
                 }
                 return true;
-            }).next().block(TIMEOUT);
+            }, TIMEOUT);
+            if (!readToTheEnd) {
+                throw new IllegalStateException("the collector did not read every partition to its end within " + TIMEOUT);
+            }
         }
 
         long received() {

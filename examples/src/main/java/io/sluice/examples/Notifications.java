@@ -135,11 +135,8 @@ public final class Notifications extends Example {
             Group push = groups.get(0);
             Group email = groups.get(1);
             Group audit = groups.get(2);
-            Flux.interval(Duration.ofMillis(20))
-                    .takeUntil(tick -> push.received() >= total && email.received() >= total
-                            && dashboard.gotEverythingAfter(endsAtJoin, endsAtEnd))
-                    .take(Duration.ofSeconds(5))
-                    .blockLast();
+            awaitUntil(() -> push.received() >= total && email.received() >= total
+                    && dashboard.gotEverythingAfter(endsAtJoin, endsAtEnd), Duration.ofSeconds(5));
             running.forEach(Disposable::dispose);
 
             // 6. What each group got, and what the topic dropped: the engine counts the records that went before the
