@@ -135,13 +135,15 @@ public final class PerfRunner {
             probe.timelineStart(System.nanoTime());
             running = target.start(workload, source.flux(), probe);
             long[] gcBefore = gc();
-            try (Hiccups hiccups = Hiccups.start()) {
+            Hiccups hiccups = Hiccups.start();
+            try {
                 error = await(target, probe, name, workload, source);
                 probe.end();
                 probe.sampleLast();
+            } finally {
                 hiccups.close();
-                probe.detail("hiccups", hiccups.describe());
             }
+            probe.detail("hiccups", hiccups.describe());
             long[] gcAfter = gc();
             probe.detail("gc", String.format(Locale.ROOT, "%,d collections, %,d ms in total during the phase (whole JVM)",
                     gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]));
