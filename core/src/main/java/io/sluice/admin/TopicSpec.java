@@ -2,6 +2,9 @@ package io.sluice.admin;
 
 import io.sluice.check.Check;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A topic to create: its name, partition count, retention and overflow policy. Immutable.
@@ -20,6 +23,7 @@ public final class TopicSpec {
     private Duration retentionAge = null;
     private OverflowPolicy overflow = OverflowPolicy.BACKPRESSURE;
     private long maxBacklog = 100_000;
+    private Map<String, String> settings = Map.of();
 
     private TopicSpec(String name) {
         this.name = name;
@@ -33,6 +37,7 @@ public final class TopicSpec {
         this.retentionAge = o.retentionAge;
         this.overflow = o.overflow;
         this.maxBacklog = o.maxBacklog;
+        this.settings = o.settings;
     }
 
     /** A topic of one partition, 64 MiB retained per partition, {@code BACKPRESSURE} beyond 100,000 unconsumed records. */
@@ -83,6 +88,31 @@ public final class TopicSpec {
         return c;
     }
 
+    /**
+     * A setting of the system that keeps the topic, under that system's own name: on Kafka ({@code sluice-kafka})
+     * {@code replication.factor} and any topic config, e.g. {@code min.insync.replicas}. The embedded engine and a
+     * node have no such settings and refuse a spec that carries one, naming it.
+     *
+     * <pre>{@code TopicSpec.of("orders").partitions(8).setting("replication.factor", "3").setting("min.insync.replicas", "2")}</pre>
+     */
+    public TopicSpec setting(String name, String value) {
+        Check.notNull("setting name", name);
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("setting name must not be blank");
+        }
+        Check.notNull("value of setting '" + name + "'", value);
+        TopicSpec c = new TopicSpec(this);
+        Map<String, String> m = new TreeMap<>(settings);
+        m.put(name, value);
+        c.settings = Collections.unmodifiableMap(m);
+        return c;
+    }
+
+    /** The settings given with {@link #setting}, sorted by name; empty by default. */
+    public Map<String, String> settings() {
+        return settings;
+    }
+
     public String name() {
         return name;
     }
@@ -116,6 +146,6 @@ public final class TopicSpec {
     public String toString() {
         return "TopicSpec{" + name + ", partitions=" + partitions + ", retentionRecords=" + retentionRecords
                 + ", retentionBytes=" + retentionBytes + ", retentionAge=" + retentionAge + ", overflow=" + overflow
-                + ", maxBacklog=" + maxBacklog + "}";
+                + ", maxBacklog=" + maxBacklog + (settings.isEmpty() ? "" : ", settings=" + settings) + "}";
     }
 }

@@ -5,6 +5,7 @@ import io.sluice.admin.GroupDescription;
 import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
 import io.sluice.check.Check;
+import io.sluice.spi.TopicSettings;
 import io.sluice.errors.TopicExistsException;
 import io.sluice.errors.UnknownGroupException;
 import io.sluice.errors.UnknownTopicException;
@@ -26,7 +27,7 @@ final class EngineAdmin implements Admin {
     @Override
     public Mono<Void> createTopic(TopicSpec spec) {
         return Mono.defer(() -> {
-            Check.notNull("spec", spec);
+            TopicSettings.refuseAny(Check.notNull("spec", spec), "the embedded engine");
             engine.ensureOpen();
             String name = spec.name();
             TopicState topic = engine.newTopic(spec, new long[spec.partitions()]);

@@ -3,6 +3,7 @@ package io.sluice.internal;
 import io.sluice.errors.CorruptRecordException;
 import io.sluice.log.RecordBatch;
 import io.sluice.record.Record;
+import io.sluice.spi.AckTracker;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;

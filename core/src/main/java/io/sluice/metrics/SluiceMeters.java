@@ -22,6 +22,8 @@ package io.sluice.metrics;
  * <tr><td>{@value #STORE_APPEND_FAILURES}</td><td>counter</td><td>store</td><td>batch writes the store failed (each such batch is
  * stored again by the engine, its acknowledgement held meanwhile; repair attempts are not counted)</td></tr>
  * <tr><td>{@value #STORE_BATCH_RECORDS}</td><td>distribution summary</td><td>store</td><td>records per appended batch</td></tr>
+ * <tr><td>{@value #CONSUMER_BUFFERED}</td><td>distribution summary</td><td>group</td><td>records a client's member holds that its subscriber
+ * has not taken yet, at each arrival (a node's client, a Kafka member): its max is the high-water mark, at most the prefetch</td></tr>
  * </table>
  *
  * <p>Latency timers publish percentile histograms (fixed buckets: a backend such as Prometheus computes any
@@ -47,6 +49,7 @@ public final class SluiceMeters {
     public static final String STORE_APPEND_LATENCY = "sluice.store.append.latency";
     public static final String STORE_APPEND_FAILURES = "sluice.store.append.failures";
     public static final String STORE_BATCH_RECORDS = "sluice.store.batch.records";
+    public static final String CONSUMER_BUFFERED = "sluice.consumer.buffered";
 
     public static final String TAG_NODE = "node";
     public static final String TAG_TOPIC = "topic";

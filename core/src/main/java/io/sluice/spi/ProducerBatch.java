@@ -17,6 +17,8 @@ final class ProducerBatch implements SendTarget.AppendCallback {
     final long bytes;
     final long closedAtNanos = System.nanoTime();
     volatile long baseOffset;
+    /** Each record's offset, when the target reported them one by one ({@link #appendedAt}); else null. */
+    volatile long[] offsets;
     volatile Throwable error;
     boolean completed;
     /** 1 once the target answered: a second answer (an append that answered, then threw) is ignored. */
@@ -42,6 +44,23 @@ final class ProducerBatch implements SendTarget.AppendCallback {
         baseOffset = base;
         acc.partition.countBytesIn(bytes);
         owner.completed(this);
+    }
+
+    @Override
+    public void appendedAt(long[] recordOffsets) {
+        if (!ANSWERED.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        offsets = recordOffsets;
+        baseOffset = recordOffsets.length == 0 ? -1 : recordOffsets[0];
+        acc.partition.countBytesIn(bytes);
+        owner.completed(this);
+    }
+
+    /** The offset of the batch's record {@code i}. */
+    long offset(int i) {
+        long[] each = offsets;
+        return each != null ? each[i] : baseOffset + i;
     }
 
     @Override

@@ -286,7 +286,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         while (e != r && !toEmit.isEmpty()) {
             ProducerBatch b = toEmit.peek();
             int i = emitIndex;
-            long offset = acks == Acks.NONE ? -1 : b.baseOffset + i;
+            long offset = acks == Acks.NONE ? -1 : b.offset(i);
             @SuppressWarnings("unchecked")
             T correlation = (T) b.correlations[i];
             actual.onNext(new SendResult<>(b.acc.partition.tp().topic(), b.acc.partition.tp().partition(), offset, b.timestamps[i], correlation));

@@ -14,7 +14,7 @@ import reactor.core.scheduler.Scheduler;
  * <ul>
  *   <li>Every method MUST be non-blocking: they are called from the user's send pipeline and from Reactor's
  *       threads.</li>
- *   <li>{@link Partition#append} MUST call its callback exactly once, {@code appended} or {@code failed}, on any
+ *   <li>{@link Partition#append} MUST call its callback exactly once, {@code appended}, {@code appendedAt} or {@code failed}, on any
  *       thread, and MUST keep the batches of one partition in the order of the calls. It never throws: a failure is
  *       the callback's.</li>
  *   <li>The target takes ownership of nothing: the batch is the producer's until the callback fires, and the target
@@ -89,9 +89,20 @@ public interface SendTarget {
         void countBytesIn(long bytes);
     }
 
-    /** Told when a batch is appended (with its base offset) or has failed. */
+    /** Told when a batch is appended (with its base offset, or each record's offset) or has failed. */
     interface AppendCallback {
+        /** Appended: the batch's records at {@code baseOffset}, {@code baseOffset + 1}, ... */
         void appended(long baseOffset);
+
+        /**
+         * Appended, record {@code i} of the batch at {@code offsets[i]}: for a target that appends a batch's records
+         * one by one into a log other writers share, so that their offsets need not be consecutive (Kafka, where
+         * another producer's records may come between them). A callback that only needs where the batch begins may
+         * keep this default.
+         */
+        default void appendedAt(long[] offsets) {
+            appended(offsets.length == 0 ? -1 : offsets[0]);
+        }
 
         void failed(Throwable error);
     }

@@ -10,7 +10,6 @@ import io.sluice.metrics.SluiceMeters;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.testing.Messages;
-import io.sluice.transport.netty.internal.RemoteConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +79,7 @@ class RemoteBackpressureTest {
                 .verifyComplete();
         StepVerifier.create(producing.then().and(Mono.fromFuture(consumed.get()))).expectComplete().verify(TIMEOUT);
 
-        DistributionSummary buffered = node.meterRegistry().get(RemoteConsumer.BUFFERED).tag(SluiceMeters.TAG_GROUP, "slow").summary();
+        DistributionSummary buffered = node.meterRegistry().get(SluiceMeters.CONSUMER_BUFFERED).tag(SluiceMeters.TAG_GROUP, "slow").summary();
         System.out.printf("RemoteBackpressureTest: client buffered at most %.0f records (prefetch %d) over %d delivery frames;"
                         + " backlog at most %d (bound %d); node outbound at most %d bytes%n",
                 buffered.max(), PREFETCH, buffered.count(), worstBacklog.get(), MAX_BACKLOG, worstOutbound.get());

@@ -5,6 +5,7 @@ import io.sluice.admin.GroupDescription;
 import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
 import io.sluice.check.Check;
+import io.sluice.spi.TopicSettings;
 import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,7 +24,7 @@ public final class RemoteAdmin implements Admin {
     @Override
     public Mono<Void> createTopic(TopicSpec spec) {
         return Mono.defer(() -> {
-            Check.notNull("spec", spec);
+            TopicSettings.refuseAny(Check.notNull("spec", spec), "a Sluice node");
             return connection.<Void>request(Frames.CREATE_TOPIC, b -> AdminCodec.writeTopicSpec(b, spec), Frames.OK, r -> null)
                     .doOnSuccess(v -> connection.topics().created(spec));
         });

@@ -16,8 +16,6 @@ import reactor.core.publisher.Operators;
 
 /** A consumer of a remote node: each {@code receive()} is a {@link ClientSubscription}, a member of the group there. */
 public final class RemoteConsumer extends AbstractConsumer {
-    /** Records held by the client, not yet requested: a distribution whose max is the high-water mark. */
-    public static final String BUFFERED = "sluice.consumer.buffered";
 
     private final ClientConnection connection;
     private final MeterRegistry registry;
@@ -30,7 +28,7 @@ public final class RemoteConsumer extends AbstractConsumer {
         this.connection = connection;
         this.registry = registry;
         this.deadLetterProducer = deadLetterProducer;
-        this.buffered = DistributionSummary.builder(BUFFERED).description("records a remote consumer holds that its subscriber"
+        this.buffered = DistributionSummary.builder(SluiceMeters.CONSUMER_BUFFERED).description("records a remote consumer holds that its subscriber"
                 + " has not requested yet, at each delivery frame: at most the prefetch").tag(SluiceMeters.TAG_NODE, connection.address())
                 .tag(SluiceMeters.TAG_GROUP, options.group()).register(registry);
     }

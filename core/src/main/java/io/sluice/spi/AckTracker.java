@@ -1,4 +1,4 @@
-package io.sluice.internal;
+package io.sluice.spi;
 
 /**
  * What a member has read of one partition and not yet acknowledged. The group's position is the oldest
@@ -9,20 +9,23 @@ package io.sluice.internal;
  * Acknowledgements come from any thread and set a bit in a ring indexed by offset. After {@link #revoke()}
  * acknowledgements are ignored: the partition belongs to another member, which reads from the committed
  * position again.
+ *
+ * <p>The one tracker of every implementation: the engine's members and {@code sluice-kafka}'s (whose position is the
+ * offset it commits to Kafka) use it. Public for them; not API.
  */
-final class AckTracker {
+public final class AckTracker {
     private long[] acked = new long[16]; // a bit per offset in [head, head + 64 * length)
     private volatile long head;          // the oldest unacknowledged offset; guarded by this for writes
     private volatile long readPosition;  // written by the reader only
     private boolean revoked;
 
-    AckTracker(long startOffset) {
+    public AckTracker(long startOffset) {
         this.head = startOffset;
         this.readPosition = startOffset;
     }
 
     /** The reader took the record at {@code offset} (offsets only grow). */
-    void read(long offset) {
+    public void read(long offset) {
         if (offset != readPosition || offset + 1 - head > capacity()) {
             readSlowly(offset);
             return;
@@ -39,7 +42,7 @@ final class AckTracker {
     }
 
     /** The reader moved to {@code offset} without reading the records before it: they count as acknowledged. */
-    synchronized void skipTo(long offset) {
+    public synchronized void skipTo(long offset) {
         long from = readPosition;
         if (offset <= from) {
             return;
@@ -58,7 +61,7 @@ final class AckTracker {
     }
 
     /** Acknowledges the record at {@code offset}; returns the new position when it moved, else -1. */
-    synchronized long ack(long offset) {
+    public synchronized long ack(long offset) {
         long h = head;
         if (revoked || offset < h || offset >= readPosition) {
             return -1;
@@ -78,12 +81,12 @@ final class AckTracker {
     }
 
     /** The oldest unacknowledged offset (the next to read when none is outstanding). */
-    long position() {
+    public long position() {
         return head;
     }
 
     /** Stops accepting acknowledgements; returns the final position. */
-    synchronized long revoke() {
+    public synchronized long revoke() {
         revoked = true;
         return head;
     }

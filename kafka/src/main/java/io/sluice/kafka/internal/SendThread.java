@@ -1,0 +1,63 @@
+package io.sluice.kafka.internal;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one thread of a {@code KafkaSluice} that calls {@code KafkaProducer.send}. That call may block: on the
+ * first send to a topic it waits for the topic's metadata, and it waits for room when the producer's
+ * {@code buffer.memory} is full (up to {@code max.block.ms}). Producers' batches close on non-blocking threads, so
+ * each batch is handed here, in order: batches of one partition are sent in the order they were handed over.
+ * Handing over never blocks (a lock-free queue, and an unpark when the thread waits).
+ */
+public final class SendThread implements Runnable {
+    private final Queue<Runnable> jobs = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean waiting;
+    private volatile boolean closed;
+
+    public SendThread(String name) {
+        this.thread = new Thread(this, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Runs {@code job} on the send thread after the jobs handed over before it. */
+    public void submit(Runnable job) {
+        jobs.offer(job);
+        if (waiting) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
+    public void run() {
+        while (!closed) {
+            Runnable job = jobs.poll();
+            if (job == null) {
+                waiting = true;
+                if (jobs.isEmpty() && !closed) {
+                    LockSupport.park(this);
+                }
+                waiting = false;
+                continue;
+            }
+            try {
+                job.run();
+            } catch (RuntimeException | Error e) {
+                reactor.util.Loggers.getLogger(SendThread.class).error("A send job failed on " + thread.getName(), e);
+            }
+        }
+        Runnable job;
+        while ((job = jobs.poll()) != null) { // what was handed over before close still runs: its sends fail and say so
+            job.run();
+        }
+    }
+
+    /** Runs what was handed over, then ends the thread. */
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+    }
+}
