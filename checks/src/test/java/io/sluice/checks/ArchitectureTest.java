@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  *       {@link Sluice} implementation plugs into) and {@code internal} packages (the engine);</li>
  *   <li>{@code sluice-store-r2dbc} and {@code sluice-transport-netty} are libraries on {@code sluice-core} alone;</li>
  *   <li>{@code sluice-node} is the runnable node on both; {@code sluice-benchmarks} uses everything;</li>
+ *   <li>{@code sluice-kafka-cluster} is a test fixture on Kafka alone, whose only user in main code is the perf lab;</li>
  *   <li>a module's {@code internal} packages are its own: no other module imports them.</li>
  * </ol>
  * The one place the API names the engine is {@link Sluice#embedded()}, the factory that creates it (as reactor-kafka's
@@ -43,8 +44,9 @@ class ArchitectureTest {
     private static final String NODE = "io.sluice.node..";
     private static final String BENCHMARKS = "io.sluice.benchmarks..";
     private static final String EXAMPLES = "io.sluice.examples..";
+    private static final String KAFKA_CLUSTER = "io.sluice.kafka.cluster..";
     /** Every module but core: the classes of io.sluice outside these are core's. */
-    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES};
+    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER};
 
     /** Every module's main classes (the jars and directories on this module's test class path; test-jars are tests). */
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -104,6 +106,16 @@ class ArchitectureTest {
         check(noClasses().that().resideInAPackage(EXAMPLES)
                 .should().dependOnClassesThat().resideInAnyPackage(NODE, BENCHMARKS)
                 .because("the examples show the libraries as a user imports them"));
+    }
+
+    @Test
+    void theKafkaClusterIsATestFixtureOnKafkaAlone() {
+        check(noClasses().that().resideInAPackage(KAFKA_CLUSTER)
+                .should().dependOnClassesThat(resideInAPackage("io.sluice..").and(not(resideInAPackage(KAFKA_CLUSTER))))
+                .because("sluice-kafka-cluster runs Kafka for any module's tests, so it can depend on none of them"));
+        check(noClasses().that().resideOutsideOfPackages(KAFKA_CLUSTER, BENCHMARKS)
+                .should().dependOnClassesThat().resideInAPackage(KAFKA_CLUSTER)
+                .because("a test fixture: modules use it in their tests; only the perf lab runs a broker in main code"));
     }
 
     /**

@@ -5,12 +5,10 @@ import io.sluice.benchmarks.perf.measure.Rounds;
 import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.measure.Stats;
 import io.sluice.benchmarks.perf.measure.TargetUnavailableException;
-import io.sluice.benchmarks.perf.process.ChildJvm;
 import io.sluice.benchmarks.perf.report.Report;
 import io.sluice.benchmarks.perf.report.Table;
 import io.sluice.benchmarks.perf.targets.Peers;
 import io.sluice.benchmarks.perf.targets.Targets;
-import io.sluice.benchmarks.perf.targets.peers.KafkaBroker;
 import io.sluice.benchmarks.perf.targets.peers.KafkaTarget;
 import io.sluice.benchmarks.perf.targets.peers.NatsTarget;
 import io.sluice.benchmarks.perf.targets.peers.PeerTargets;
@@ -19,6 +17,8 @@ import io.sluice.benchmarks.perf.targets.peers.RabbitMqTarget;
 import io.sluice.benchmarks.perf.workload.Durations;
 import io.sluice.benchmarks.perf.workload.Workload;
 import io.sluice.benchmarks.reference.NatsBenchRecipe;
+import io.sluice.kafka.cluster.ChildJvm;
+import io.sluice.kafka.cluster.KafkaCluster;
 import io.sluice.producer.Acks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -262,7 +262,7 @@ final class ParityCommand implements Callable<Integer> {
 
     private Parity kafka(Workload workload, PerfRunner runner, PeerTools tools) {
         Peers where = options.peers();
-        KafkaBroker broker = where.bootstrap() == null ? KafkaBroker.start() : null;
+        KafkaCluster broker = where.bootstrap() == null ? KafkaTarget.startBroker() : null;
         try {
             String bootstrap = broker != null ? broker.bootstrap() : where.bootstrap();
             RunResult driver = runner.run(Targets.create(KafkaTarget.NAME, where.withBootstrap(bootstrap)), workload);

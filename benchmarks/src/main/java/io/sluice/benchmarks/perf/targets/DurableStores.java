@@ -1,7 +1,7 @@
 package io.sluice.benchmarks.perf.targets;
 
-import io.sluice.benchmarks.perf.process.TempDirectories;
 import io.sluice.benchmarks.perf.targets.peers.PeerTargets;
+import io.sluice.kafka.cluster.TempDirectories;
 import io.sluice.store.r2dbc.R2dbcStore;
 import java.net.URI;
 import java.nio.file.Path;

@@ -2,10 +2,11 @@ package io.sluice.benchmarks.perf.targets;
 
 import io.sluice.Sluice;
 import io.sluice.benchmarks.perf.measure.TargetUnavailableException;
-import io.sluice.benchmarks.perf.process.ChildJvm;
-import io.sluice.benchmarks.perf.process.TempDirectories;
 import io.sluice.benchmarks.perf.workload.Durations;
 import io.sluice.benchmarks.perf.workload.Workload;
+import io.sluice.kafka.cluster.ChildJvm;
+import io.sluice.kafka.cluster.ChildJvmException;
+import io.sluice.kafka.cluster.TempDirectories;
 import io.sluice.transport.netty.ServerOptions;
 import io.sluice.transport.netty.SluiceServer;
 import java.io.IOException;
@@ -96,6 +97,9 @@ final class NodeProcess implements AutoCloseable {
         try {
             int port = child.await(() -> listeningPort(child.logLines()), timeout, "print the port it listens on");
             return new NodeProcess(child, port, maxFrameSize);
+        } catch (ChildJvmException e) {
+            child.close();
+            throw new TargetUnavailableException(e.getMessage(), e); // already "sluice-tcp: the node ..."
         } catch (RuntimeException e) {
             child.close();
             throw e;

@@ -2,9 +2,13 @@ package io.sluice.benchmarks.perf.targets.peers;
 
 import io.sluice.benchmarks.perf.measure.Probe;
 import io.sluice.benchmarks.perf.measure.Target;
+import io.sluice.benchmarks.perf.measure.TargetUnavailableException;
 import io.sluice.benchmarks.perf.workload.Keys;
 import io.sluice.benchmarks.perf.workload.PartitionerKind;
 import io.sluice.benchmarks.perf.workload.Workload;
+import io.sluice.kafka.cluster.ChildJvm;
+import io.sluice.kafka.cluster.ChildJvmException;
+import io.sluice.kafka.cluster.KafkaCluster;
 import io.sluice.producer.Acks;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,9 +30,9 @@ import reactor.core.publisher.Flux;
 /**
  * {@code kafka}: Apache Kafka, driven as its own tools and a running application drive it.
  *
- * <p>The broker is a single-node KRaft broker that the target starts in a child JVM ({@link KafkaBroker}: its CPU
- * and GC are its own, its data in a temporary directory, removed afterwards), or an existing one at
- * {@code --bootstrap}. When the run opens: a new topic with {@code --partitions} partitions (replication factor 1), one
+ * <p>The broker is a single-node KRaft broker that the target starts in a child JVM ({@link #startBroker}: a
+ * {@link KafkaCluster} of one node with Kafka's own server flags; its CPU and GC are its own, its data in a temporary
+ * directory, removed afterwards), or an existing one at {@code --bootstrap}. When the run opens: a new topic with {@code --partitions} partitions (replication factor 1), one
  * {@link KafkaConsumer} in a new group that owns every partition, and one {@link KafkaProducer} that knows every
  * partition's leader. Both are kept from the warm-up into the measured phase (a new client per phase made the
  * measured phase start cold); the topic is deleted when the run closes.
@@ -81,7 +85,7 @@ public final class KafkaTarget implements Target {
     static final Map<String, Object> CONSUMER_DEFAULTS = Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
 
     private final String bootstrap;
-    private KafkaBroker broker;
+    private KafkaCluster broker;
     private String address;
     private KafkaTopics topics;
     private String topic;
@@ -122,7 +126,7 @@ public final class KafkaTarget implements Target {
     @Override
     public void open(Workload workload) {
         if (bootstrap == null) {
-            broker = KafkaBroker.start();
+            broker = startBroker();
             address = broker.bootstrap();
         } else {
             address = bootstrap;
@@ -136,6 +140,22 @@ public final class KafkaTarget implements Target {
         producer = new KafkaProducer<>(withClient(producerSettings(workload), topic, "producer"), new ByteArraySerializer(),
                 new ByteArraySerializer());
         topics.awaitLeaders(producer, topic, workload.partitions());
+    }
+
+    /**
+     * The broker the target starts without {@code --bootstrap}: a one-node KRaft cluster (broker and controller in one
+     * child JVM) with the heap and GC flags of Kafka's own start scripts ({@link ChildJvm#SERVER_FLAGS}), returned once
+     * it is ready. Also {@code parity}'s broker.
+     *
+     * @throws TargetUnavailableException when it cannot be started or is not ready in time; the message ends with the
+     *                                    tail of its log
+     */
+    public static KafkaCluster startBroker() {
+        try {
+            return KafkaCluster.start(1, ChildJvm.SERVER_FLAGS);
+        } catch (ChildJvmException e) {
+            throw new TargetUnavailableException(NAME + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

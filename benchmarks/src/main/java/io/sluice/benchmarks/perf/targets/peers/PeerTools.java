@@ -1,8 +1,9 @@
 package io.sluice.benchmarks.perf.targets.peers;
 
 import io.sluice.benchmarks.perf.measure.TargetUnavailableException;
-import io.sluice.benchmarks.perf.process.ChildJvm;
-import io.sluice.benchmarks.perf.process.TempDirectories;
+import io.sluice.kafka.cluster.ChildJvm;
+import io.sluice.kafka.cluster.ChildJvmException;
+import io.sluice.kafka.cluster.TempDirectories;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -118,7 +119,12 @@ public final class PeerTools {
 
     /** Waits for a started tool to end and returns its output lines; see {@link #run}. */
     public static List<String> finish(ChildJvm tool, String subject, Duration timeout) {
-        int exit = tool.waitFor(timeout);
+        int exit;
+        try {
+            exit = tool.waitFor(timeout);
+        } catch (ChildJvmException e) {
+            throw new TargetUnavailableException(e.getMessage(), e); // names the tool and ends with its log's tail
+        }
         if (exit != 0) {
             throw new TargetUnavailableException(subject + " exited with code " + exit + "; the end of its log:\n"
                     + tool.logTail(), null);

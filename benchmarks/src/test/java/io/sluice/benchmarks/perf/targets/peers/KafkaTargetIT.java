@@ -10,6 +10,7 @@ import io.sluice.benchmarks.perf.targets.Peers;
 import io.sluice.benchmarks.perf.targets.Targets;
 import io.sluice.benchmarks.perf.workload.PartitionerKind;
 import io.sluice.benchmarks.perf.workload.Workload;
+import io.sluice.kafka.cluster.KafkaCluster;
 import io.sluice.producer.Acks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,11 +33,11 @@ class KafkaTargetIT {
     private static final int RECORDS = 20_000;
     private static final Pattern CHILD = Pattern.compile("child JVM pid (\\d+), .* data in (\\S+)");
 
-    private static KafkaBroker broker;
+    private static KafkaCluster broker;
 
     @BeforeAll
     static void startBroker() {
-        broker = KafkaBroker.start();
+        broker = KafkaTarget.startBroker();
     }
 
     @AfterAll

@@ -1,4 +1,4 @@
-package io.sluice.benchmarks.perf.process;
+package io.sluice.kafka.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The temporary directories the tool makes for a run (a Kafka broker's data, an H2 file) and removes after it. */
+/**
+ * Temporary directories made for a run or a test (a Kafka node's data, a child JVM's log, an H2 file) and removed after
+ * it, quietly: what cannot be removed is a leftover directory, not a failure.
+ */
 public final class TempDirectories {
     private TempDirectories() {
     }
@@ -23,7 +26,7 @@ public final class TempDirectories {
         }
     }
 
-    /** Deletes {@code root} and everything in it, quietly: after a run, a leftover directory is all that can remain. */
+    /** Deletes {@code root} and everything in it, quietly: afterwards, a leftover directory is all that can remain. */
     public static void delete(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
