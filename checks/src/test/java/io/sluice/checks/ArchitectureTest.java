@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * <ol>
  *   <li>{@code sluice-core} holds the API (a package per concept), {@code io.sluice.spi} (the seam another
  *       {@link Sluice} implementation plugs into) and {@code internal} packages (the engine);</li>
- *   <li>{@code sluice-store-r2dbc} and {@code sluice-transport-netty} are libraries on {@code sluice-core} alone;</li>
+ *   <li>{@code sluice-store-r2dbc}, {@code sluice-transport-netty} and {@code sluice-kafka} are libraries on
+ *       {@code sluice-core} alone;</li>
  *   <li>{@code sluice-node} is the runnable node on both; {@code sluice-benchmarks} uses everything;</li>
  *   <li>{@code sluice-kafka-cluster} is a test fixture on Kafka alone, whose only user in main code is the perf lab;</li>
  *   <li>a module's {@code internal} packages are its own: no other module imports them.</li>
@@ -45,8 +46,10 @@ class ArchitectureTest {
     private static final String BENCHMARKS = "io.sluice.benchmarks..";
     private static final String EXAMPLES = "io.sluice.examples..";
     private static final String KAFKA_CLUSTER = "io.sluice.kafka.cluster..";
+    /** {@code sluice-kafka}: its API package and its internals (not the cluster fixture, a module of its own). */
+    private static final String[] KAFKA = {"io.sluice.kafka", "io.sluice.kafka.internal.."};
     /** Every module but core: the classes of io.sluice outside these are core's. */
-    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER};
+    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER, KAFKA[0], KAFKA[1]};
 
     /** Every module's main classes (the jars and directories on this module's test class path; test-jars are tests). */
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -84,6 +87,9 @@ class ArchitectureTest {
         check(noClasses().that().resideOutsideOfPackage(TRANSPORT)
                 .should().dependOnClassesThat().resideInAPackage("io.sluice.transport.netty.internal..")
                 .because("the transport's internals are its own"));
+        check(noClasses().that().resideOutsideOfPackages(KAFKA)
+                .should().dependOnClassesThat().resideInAPackage("io.sluice.kafka.internal..")
+                .because("sluice-kafka's internals are its own"));
     }
 
     @Test
@@ -100,6 +106,9 @@ class ArchitectureTest {
         check(noClasses().that().resideInAPackage(STORE)
                 .should().dependOnClassesThat().resideInAnyPackage(TRANSPORT, NODE, BENCHMARKS, EXAMPLES)
                 .because("sluice-store-r2dbc is a library on core alone"));
+        check(noClasses().that().resideInAnyPackage(KAFKA)
+                .should().dependOnClassesThat().resideInAnyPackage(STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER)
+                .because("sluice-kafka is a library on core (and Kafka's clients) alone"));
         check(noClasses().that().resideInAPackage(NODE)
                 .should().dependOnClassesThat().resideInAnyPackage(BENCHMARKS, EXAMPLES)
                 .because("the node is a program of its own"));

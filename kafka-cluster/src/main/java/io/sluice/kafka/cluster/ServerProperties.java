@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
  * machine Kafka's default of 50 partitions (150 replicas on 3 nodes) slows the first group's join and a restarted
  * node's catching up.
  *
- * <p>With more than one node, failure detection takes seconds rather than Kafka's 9: a broker heartbeats every second
+ * <p>With more than one node, a topic created without a replication factor gets the same: {@code min(3, n)} replicas
+ * ({@code default.replication.factor}), at least {@code min(2, n)} in sync for an {@code acks=all} write
+ * ({@code min.insync.replicas}), so that a test of a 3-node cluster writes as production does. With more than one node, failure detection takes seconds rather than Kafka's 9: a broker heartbeats every second
  * and is fenced (out of every in-sync replica set, its leaderships moved) 4 s after its last heartbeat. A killed
  * broker then holds up {@code acks=all} writes, and its own restart (which the quorum accepts once the killed
  * incarnation's session has ended), for 4 s instead of 9; 4 s is still four missed heartbeats, which a node on a busy
@@ -63,6 +65,8 @@ final class ServerProperties {
                 "share.coordinator.state.topic.min.isr=" + minInSync,
                 "group.initial.rebalance.delay.ms=0",
                 "") + (n == 1 ? "" : String.join("\n",
+                "default.replication.factor=" + replicas,
+                "min.insync.replicas=" + minInSync,
                 "broker.heartbeat.interval.ms=" + HEARTBEAT_INTERVAL_MS,
                 "broker.session.timeout.ms=" + SESSION_TIMEOUT_MS,
                 ""));

@@ -52,6 +52,8 @@ class ServerPropertiesTest {
                 "transaction.state.log.min.isr=2",
                 "share.coordinator.state.topic.replication.factor=3",
                 "share.coordinator.state.topic.min.isr=2",
+                "default.replication.factor=3",
+                "min.insync.replicas=2",
                 "broker.heartbeat.interval.ms=1000",
                 "broker.session.timeout.ms=4000");
     }

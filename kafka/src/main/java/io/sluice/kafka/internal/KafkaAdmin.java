@@ -6,7 +6,9 @@ import io.sluice.admin.OverflowPolicy;
 import io.sluice.admin.TopicDescription;
 import io.sluice.admin.TopicSpec;
 import io.sluice.check.Check;
+import io.sluice.errors.DisconnectedException;
 import io.sluice.errors.UnknownGroupException;
+import io.sluice.errors.UnknownTopicException;
 import io.sluice.record.TopicPartition;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 
 /**
  * Sluice's {@link Admin} on Kafka's admin client. A {@link TopicSpec} becomes a Kafka topic: its partitions, its
@@ -42,7 +45,9 @@ import reactor.core.scheduler.Scheduler;
  * configs, {@code replication.factor} as the replication factor (else the broker's default). What Kafka has no
  * equivalent for is refused, naming it: retention by record count, and the {@code DROP_OLDEST} and {@code FAIL}
  * overflow policies (a Kafka topic never holds or refuses a producer for a slow group: retention alone bounds it).
- * Answers arrive on {@code scheduler}, never on the admin client's own thread.
+ * A created topic is usable when {@code createTopic} completes: it waits (up to 10 s) until every partition's leader
+ * serves it, as Kafka's controller creates a topic before its brokers know of it. Answers arrive on
+ * {@code scheduler}, never on the admin client's own thread.
  */
 public final class KafkaAdmin implements Admin {
     /** The topic configs a {@link TopicSpec}'s own fields stand for: not repeated among its settings. */
@@ -70,7 +75,17 @@ public final class KafkaAdmin implements Admin {
         return Mono.defer(() -> {
             Check.notNull("spec", spec);
             NewTopic topic = newTopic(spec);
-            return answer(() -> kafka.createTopics(List.of(topic)).all(), spec.name(), "creating topic '" + spec.name() + "'")
+            String what = "creating topic '" + spec.name() + "'";
+            List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < spec.partitions(); p++) {
+                tps.add(new org.apache.kafka.common.TopicPartition(spec.name(), p));
+            }
+            return answer(() -> kafka.createTopics(List.of(topic)).all(), spec.name(), what)
+                    // created on the controller; usable once every partition's leader serves it
+                    .then(offsets(tps, OffsetSpec.latest(), spec.name(), what)
+                            .retryWhen(Retry.fixedDelay(200, Duration.ofMillis(50)).filter(e -> e instanceof UnknownTopicException
+                                    || e instanceof DisconnectedException).onRetryExhaustedThrow((r, s) -> s.failure())))
+                    .then()
                     .doOnSuccess(v -> topics.known(spec.name(), spec.partitions()));
         });
     }
@@ -214,9 +229,8 @@ public final class KafkaAdmin implements Admin {
             Check.notNull("group", group);
             String what = "describing group '" + group + "'";
             return members.settledCommits(group)
-                    .then(answer(() -> kafka.describeConsumerGroups(List.of(group)).all(), null, what))
-                    .map(m -> m.get(group))
-                    .zipWith(answer(() -> kafka.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), null, what))
+                    .then(Mono.zip(answer(() -> kafka.describeConsumerGroups(List.of(group)).all(), null, what).map(m -> m.get(group)),
+                            answer(() -> kafka.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), null, what)))
                     .flatMap(t -> describe(t.getT1(), t.getT2(), what));
         });
     }

@@ -99,6 +99,8 @@ public final class KafkaMember implements org.reactivestreams.Subscription, Abst
     private volatile Throwable failure;
     private volatile Mono<Void> latestCommit = Mono.empty();
     private volatile int generation = -1;
+    /** When the subscription began: where {@code StartPosition.latest()} starts. */
+    private final long subscribedAtMillis = System.currentTimeMillis();
     private volatile long requested;
     private volatile int wip;
     private boolean terminated;
@@ -184,8 +186,9 @@ public final class KafkaMember implements org.reactivestreams.Subscription, Abst
 
     // ---- acknowledgements and commits ----
 
+    /** Marks a delivery acknowledged; ignored once the subscription is ending (its records are delivered again). */
     void acknowledged(KafkaDelivery d) {
-        if (finished) {
+        if (stopping) {
             return;
         }
         d.tracker.ack(d.record().offset());
@@ -455,13 +458,16 @@ public final class KafkaMember implements org.reactivestreams.Subscription, Abst
     }
 
     /**
-     * Partitions without a committed offset start where {@code ConsumerOptions.startPosition} says: earliest and
-     * latest are Kafka's {@code auto.offset.reset}; an offset (clamped into what is retained) and a timestamp are
-     * sought here.
+     * Partitions without a committed offset start where {@code ConsumerOptions.startPosition} says: earliest is Kafka's
+     * {@code auto.offset.reset}; an offset (clamped into what is retained) and a timestamp are sought here; latest is
+     * the first record stamped at or after the moment the subscription began. Kafka's own "latest" would be the end
+     * when the group's join completes, which is later than the subscription (a join is asynchronous and takes a
+     * rebalance): records sent in between would be skipped.
      */
     private void startWhereAsked(Collection<TopicPartition> partitions) {
-        StartPosition start = options.startPosition();
-        if (partitions.isEmpty() || start.kind() == StartPosition.Kind.EARLIEST || start.kind() == StartPosition.Kind.LATEST) {
+        StartPosition start = options.startPosition().kind() == StartPosition.Kind.LATEST
+                ? StartPosition.timestamp(java.time.Instant.ofEpochMilli(subscribedAtMillis)) : options.startPosition();
+        if (partitions.isEmpty() || start.kind() == StartPosition.Kind.EARLIEST) {
             return;
         }
         Set<TopicPartition> fresh = new HashSet<>();
