@@ -84,7 +84,7 @@ class KafkaFaultTest {
                     .setting("min.insync.replicas", "2")).block(Duration.ofSeconds(60));
 
             Path seenByB = dir.resolve("seen-by-b.txt");
-            ChildJvm b = ChildJvm.start("member B", dir.resolve("b"), "member.log", List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+            ChildJvm b = ChildJvm.start("member B", Files.createDirectories(dir.resolve("b")), "member.log", List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
                     FaultTestMember.class, List.of(cluster.bootstrap(), topic, group, seenByB.toString()));
             try {
                 b.await(() -> lines(seenByB).stream().anyMatch(l -> l.startsWith("R ")) ? Optional.of(true) : Optional.empty(),
