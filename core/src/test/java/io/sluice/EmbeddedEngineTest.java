@@ -289,6 +289,16 @@ class EmbeddedEngineTest {
         assertThatThrownBy(() -> sluice.consumer(ConsumerOptions.create("g"))).hasMessageContaining("topics must name at least one topic");
     }
 
+    /** Topic settings are another system's (Kafka's) topic configs: the engine has none, and says so rather than ignore them. */
+    @Test
+    void topicSettingsAreRefusedNamingThem() {
+        StepVerifier.create(sluice.admin().createTopic(TopicSpec.of("kafkaesque").setting("min.insync.replicas", "2")))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("the embedded engine has no topic settings").hasMessageContaining("min.insync.replicas"))
+                .verify(TIMEOUT);
+        StepVerifier.create(sluice.admin().listTopics().filter("kafkaesque"::equals)).verifyComplete();
+    }
+
     @Test
     void aMessageFixingAPartitionThatDoesNotExistFailsTheSend() {
         sluice.admin().createTopic(TopicSpec.of("fixed").partitions(2)).block();

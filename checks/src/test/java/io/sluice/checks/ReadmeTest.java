@@ -8,6 +8,9 @@ import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.Consumer;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.Ordering;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.KafkaSluice;
+import io.sluice.kafka.cluster.KafkaCluster;
 import io.sluice.partition.Partitioners;
 import io.sluice.producer.Acks;
 import io.sluice.producer.OutboundMessage;
@@ -114,6 +117,29 @@ class ReadmeTest {
         }
     }
 
+    @Test
+    void theGrowingSnippetSendsTheSameWayInProcessToANodeAndToAKafkaCluster() {
+        growing("embedded", null);
+        assertThat(sent).hasValue(1000);
+
+        requirePort7420Free();
+        try (Sluice engine = Sluice.embedded();
+             SluiceServer node = SluiceServer.start(engine, ServerOptions.create().port(7420))) {
+            growing("node", null);
+            assertThat(engine.admin().describeTopic("orders").block(Duration.ofSeconds(30)).partitions().stream()
+                    .mapToLong(p -> p.endOffset()).sum()).isEqualTo(1000);
+        }
+
+        try (KafkaCluster cluster = KafkaCluster.start(1)) {
+            growing("kafka", cluster.bootstrap());
+            try (Sluice kafka = KafkaSluice.connect(KafkaOptions.create().bootstrap(cluster.bootstrap()))) {
+                assertThat(kafka.admin().describeTopic("orders").block(Duration.ofSeconds(30)).partitions().stream()
+                        .mapToLong(p -> p.endOffset()).sum()).as("records on the Kafka cluster").isEqualTo(1000);
+            }
+        }
+        assertThat(sent).hasValue(3000);
+    }
+
     // ---- the snippets, as the READMEs show them ----
 
     @Snippet("README.md")
@@ -141,6 +167,19 @@ class ReadmeTest {
                 sluice.admin().createTopic(TopicSpec.of("orders").partitions(4)).block();
                 sluice.producer(ProducerOptions.create()).send(messages).blockLast();                // the same API
             }
+        }
+    }
+
+    @Snippet("README.md")
+    void growing(String where, String kafkaBootstrap) {
+        Sluice sluice = switch (where) {                                            // the one line that changes
+            case "embedded" -> Sluice.embedded();
+            case "node" -> NettySluice.connect(ClientOptions.create().address("localhost", 7420));
+            default -> KafkaSluice.connect(KafkaOptions.create().bootstrap(kafkaBootstrap));
+        };
+        try (sluice) {
+            sluice.admin().createTopic(TopicSpec.of("orders").partitions(4)).block();
+            sluice.producer(ProducerOptions.create().acks(Acks.STORED)).send(messages).blockLast();
         }
     }
 

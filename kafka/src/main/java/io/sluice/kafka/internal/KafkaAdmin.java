@@ -80,14 +80,29 @@ public final class KafkaAdmin implements Admin {
             for (int p = 0; p < spec.partitions(); p++) {
                 tps.add(new org.apache.kafka.common.TopicPartition(spec.name(), p));
             }
+            Retry soon = Retry.fixedDelay(200, Duration.ofMillis(50))
+                    .filter(e -> e instanceof UnknownTopicException || e instanceof DisconnectedException || e instanceof NoLeaderYet)
+                    .onRetryExhaustedThrow((r, x) -> x.failure());
             return answer(() -> kafka.createTopics(List.of(topic)).all(), spec.name(), what)
-                    // created on the controller; usable once every partition's leader serves it
+                    // created on the controller; usable once every partition has a leader (asked first: a listing of the
+                    // offsets of a partition whose leader does not know it yet makes Kafka's client log an ERROR)...
+                    .then(answer(() -> kafka.describeTopics(List.of(spec.name())).allTopicNames(), spec.name(), what)
+                            .flatMap(m -> m.get(spec.name()).partitions().stream().allMatch(p -> p.leader() != null
+                                    && !p.leader().isEmpty()) ? Mono.just(m) : Mono.error(new NoLeaderYet()))
+                            .retryWhen(soon))
+                    // ...and its leaders serve it
                     .then(offsets(tps, OffsetSpec.latest(), spec.name(), what)
-                            .retryWhen(Retry.fixedDelay(200, Duration.ofMillis(50)).filter(e -> e instanceof UnknownTopicException
-                                    || e instanceof DisconnectedException).onRetryExhaustedThrow((r, s) -> s.failure())))
+                            .retryWhen(soon))
                     .then()
                     .doOnSuccess(v -> topics.known(spec.name(), spec.partitions()));
         });
+    }
+
+    /** A partition of a topic just created has no leader yet: asked again soon. */
+    private static final class NoLeaderYet extends RuntimeException {
+        NoLeaderYet() {
+            super("a partition has no leader yet", null, false, false);
+        }
     }
 
     /** The Kafka topic {@code spec} stands for; refuses what Kafka cannot keep, naming it. */
