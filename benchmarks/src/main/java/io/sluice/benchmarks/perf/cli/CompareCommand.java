@@ -26,7 +26,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--targets", paramLabel = "NAME", split = ",", defaultValue = "reactor-raw,sluice-embedded",
             converter = Converters.TargetConverter.class,
-            description = "Comma-separated targets (reactor-raw, sluice-embedded, sluice-tcp, sluice-h2, sluice-postgres, kafka, rabbitmq, nats, ...); the first is the baseline of the ratios (default: ${DEFAULT-VALUE}).")
+            description = "Comma-separated targets (reactor-raw, sluice-embedded, sluice-tcp, sluice-kafka, sluice-h2, sluice-postgres, kafka, rabbitmq, nats, ...); the first is the baseline of the ratios (default: ${DEFAULT-VALUE}).")
     List<String> targets;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",

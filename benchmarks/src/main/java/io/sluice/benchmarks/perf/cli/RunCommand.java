@@ -25,7 +25,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--target", paramLabel = "NAME", defaultValue = SluiceEmbeddedTarget.NAME,
             converter = Converters.TargetConverter.class,
-            description = "reactor-raw, sluice-embedded, sluice-tcp, sluice-h2, sluice-postgres, kafka, rabbitmq, nats, ... (default: ${DEFAULT-VALUE}).")
+            description = "reactor-raw, sluice-embedded, sluice-tcp, sluice-kafka, sluice-h2, sluice-postgres, kafka, rabbitmq, nats, ... (default: ${DEFAULT-VALUE}).")
     String target;
 
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",

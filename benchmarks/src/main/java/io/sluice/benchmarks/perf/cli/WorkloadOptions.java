@@ -98,8 +98,8 @@ final class WorkloadOptions {
     java.net.URI nats;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = Converters.BootstrapConverter.class,
-            description = "An existing Kafka for the kafka target (host:port[,host:port...]); without it the target starts"
-                    + " a single-node KRaft broker in a child JVM and removes it afterwards.")
+            description = "An existing Kafka for the kafka and sluice-kafka targets (host:port[,host:port...]); without it"
+                    + " each starts a single-node KRaft broker in a child JVM and removes it afterwards.")
     String bootstrap;
 
     @Option(names = "--node", paramLabel = "HOST:PORT", converter = Converters.NodeConverter.class,

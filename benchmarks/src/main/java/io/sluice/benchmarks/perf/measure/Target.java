@@ -7,7 +7,7 @@ import reactor.core.publisher.Flux;
 
 /**
  * A system {@code sluice-perf} measures: one driver per target ({@code reactor-raw}, {@code sluice-embedded},
- * {@code kafka}, {@code rabbitmq}, {@code nats}; registered in {@link Targets}). The runner {@linkplain #open opens} a target once per run,
+ * {@code sluice-kafka}, {@code kafka}, {@code rabbitmq}, {@code nats}; registered in {@link Targets}). The runner {@linkplain #open opens} a target once per run,
  * {@linkplain #start starts} it once per phase (warm-up, then the measured phase) and closes it at the end.
  *
  * <p>In every phase the target moves each payload of the given flux to a consumer on another thread and, for

@@ -7,8 +7,8 @@ import java.net.URI;
  *
  * @param amqp RabbitMQ's AMQP URI, e.g. {@code amqp://guest:guest@127.0.0.1:5672}
  * @param nats the NATS server's URL, e.g. {@code nats://127.0.0.1:4222}
- * @param bootstrap an existing Kafka's bootstrap servers ({@code host:port[,...]}), or null: the kafka target
- *                  starts a broker of its own
+ * @param bootstrap an existing Kafka's bootstrap servers ({@code host:port[,...]}), or null: the kafka and
+ *                  sluice-kafka targets each start a broker of their own
  * @param postgres  PostgreSQL's R2DBC URL for {@code sluice-postgres} and {@code postgres-rows}
  * @param node      an existing Sluice node's {@code host:port}, or null: the sluice-tcp target starts a node of its own
  */

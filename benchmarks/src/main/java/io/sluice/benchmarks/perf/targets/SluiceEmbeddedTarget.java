@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.BaseSubscriber;
@@ -51,7 +52,10 @@ import reactor.core.scheduler.Schedulers;
  * {@code sluice-embedded}: Sluice's engine in this process ({@link Sluice#embedded()}), used through its
  * public API as an application would. The same driver runs the engine on a durable store ({@link DurableStores})
  * and, through {@link io.sluice.transport.netty.NettySluice} (the same {@link Sluice} interface), a node over TCP
- * ({@link SluiceTcpTarget}): only how the run's {@link Sluice} is {@linkplain Opener opened} differs.
+ * ({@link SluiceTcpTarget}), and through {@link io.sluice.kafka.KafkaSluice} a Kafka broker ({@link SluiceKafkaTarget}):
+ * only how the run's {@link Sluice} is {@linkplain Opener opened} differs, and, where that {@link Sluice} keeps its
+ * topics otherwise or has defaults of its own, how the topic, producers and consumers are {@linkplain Specs specified}
+ * there.
  *
  * <p>Per phase: a new topic of {@code --partitions} partitions ({@code BACKPRESSURE} beyond {@code --max-backlog}
  * unconsumed records per partition, and retention of as many records so that nothing unconsumed is evicted);
@@ -79,16 +83,39 @@ public final class SluiceEmbeddedTarget implements Target {
 
     /**
      * The {@link Sluice} of one run, what the result's details say about it (the store, the node: asked for at the
-     * start and again at the end of every phase, so that they can tell what happened during it), and what to
-     * release after it closed.
+     * start and again at the end of every phase, so that they can tell what happened during it), what to
+     * release after it closed, and how the driver's topic, producers and consumers are specified on it.
      */
-    record Engine(Sluice sluice, Supplier<Map<String, String>> details, Runnable cleanup) {
+    record Engine(Sluice sluice, Supplier<Map<String, String>> details, Runnable cleanup, Specs specs) {
+        /** An engine that takes the driver's specifications as they are ({@link Specs#AS_IS}). */
+        Engine(Sluice sluice, Supplier<Map<String, String>> details, Runnable cleanup) {
+            this(sluice, details, cleanup, Specs.AS_IS);
+        }
+    }
+
+    /**
+     * How the driver's specifications become the ones it uses on one engine: each function gets what the driver
+     * asks of Sluice's own engine for the workload ({@link #topicSpec}, {@link #producerOptions},
+     * {@link #consumerOptions}) and returns what it asks of this one. The same for every engine but one that keeps
+     * its topics otherwise, or whose own defaults the workload leaves its knobs to ({@link SluiceKafkaTarget}).
+     */
+    record Specs(UnaryOperator<TopicSpec> topic, UnaryOperator<ProducerOptions> producer, UnaryOperator<ConsumerOptions> consumer) {
+        /** The driver's specifications as they are. */
+        static final Specs AS_IS = new Specs(UnaryOperator.identity(), UnaryOperator.identity(), UnaryOperator.identity());
     }
 
     /** Opens the {@link Sluice} of a run of {@code workload} (from the runner's thread, where it may wait). */
     interface Opener {
         /** @throws TargetUnavailableException (a one-line message) when it cannot */
         Engine open(Workload workload);
+
+        /**
+         * Rejects knobs the engine cannot honour ({@link Target#validate}).
+         *
+         * @throws IllegalArgumentException whose message names the {@code sluice-perf} option
+         */
+        default void validate(Workload workload) {
+        }
     }
 
     /**
@@ -163,6 +190,11 @@ public final class SluiceEmbeddedTarget implements Target {
     }
 
     @Override
+    public void validate(Workload workload) {
+        opener.validate(workload);
+    }
+
+    @Override
     public void open(Workload workload) {
         engine = opener.open(workload);
         sluice = engine.sluice();
@@ -172,13 +204,7 @@ public final class SluiceEmbeddedTarget implements Target {
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
         String topic = "perf-" + ProcessHandle.current().pid() + "-" + (++phases); // unique in a shared database too
         engine.details().get().forEach(probe::detail);
-        sluice.admin().createTopic(TopicSpec.of(topic)
-                        .partitions(workload.partitions())
-                        .overflow(OverflowPolicy.BACKPRESSURE)
-                        .maxBacklog(workload.maxBacklog())
-                        .retentionRecords(workload.maxBacklog())
-                        .retentionBytes(TopicSpec.UNLIMITED))
-                .block(SETUP_TIMEOUT);
+        sluice.admin().createTopic(engine.specs().topic().apply(topicSpec(topic, workload))).block(SETUP_TIMEOUT);
         Disposable.Composite phase = Disposables.composite();
         try {
             for (int group = 0; group < workload.groups(); group++) {
@@ -197,6 +223,36 @@ public final class SluiceEmbeddedTarget implements Target {
         };
     }
 
+    /** The topic of a phase on Sluice's own engine (see the class comment), before {@link Specs#topic}. */
+    static TopicSpec topicSpec(String topic, Workload workload) {
+        return TopicSpec.of(topic)
+                .partitions(workload.partitions())
+                .overflow(OverflowPolicy.BACKPRESSURE)
+                .maxBacklog(workload.maxBacklog())
+                .retentionRecords(workload.maxBacklog())
+                .retentionBytes(TopicSpec.UNLIMITED);
+    }
+
+    /** Producer number {@code index}'s options on Sluice's own engine, before {@link Specs#producer}. */
+    static ProducerOptions producerOptions(Workload workload, int index) {
+        return ProducerOptions.create()
+                .batchSize(workload.batchSize())
+                .linger(workload.linger())
+                .partitioner(workload.partitioner().create())
+                .acks(workload.acks())
+                .clientId("sluice-perf-" + index);
+    }
+
+    /** Member {@code member} of {@code group}'s options on Sluice's own engine, before {@link Specs#consumer}. */
+    static ConsumerOptions consumerOptions(String group, String topic, Workload workload, int member) {
+        return ConsumerOptions.create(group)
+                .topics(topic)
+                .prefetch(workload.prefetch())
+                .concurrency(workload.concurrency())
+                .ordering(workload.keys() > 0 ? Ordering.PER_KEY : Ordering.PER_PARTITION)
+                .clientId("sluice-perf-" + member);
+    }
+
     /**
      * {@code --consumers} members of new group number {@code group}; returns once they own every partition between them. With
      * {@code --concurrency 1} each reads with {@link Consumer#receive()} on its delivery thread; with more, each runs
@@ -204,17 +260,12 @@ public final class SluiceEmbeddedTarget implements Target {
      * CPU-bound handlers would), keeping order per key for keyed records and per partition otherwise.
      */
     private void subscribeConsumers(String topic, int group, Workload workload, Probe probe, Disposable.Composite phase) {
-        Ordering ordering = workload.keys() > 0 ? Ordering.PER_KEY : Ordering.PER_PARTITION;
         Map<Integer, RebalanceEvent> latest = new ConcurrentHashMap<>();
         CompletableFuture<Void> assigned = new CompletableFuture<>();
         for (int i = 0; i < workload.consumers(); i++) {
             int member = i;
-            Consumer consumer = sluice.consumer(ConsumerOptions.create(topic + "-group-" + group)
-                    .topics(topic)
-                    .prefetch(workload.prefetch())
-                    .concurrency(workload.concurrency())
-                    .ordering(ordering)
-                    .clientId("sluice-perf-" + i));
+            Consumer consumer = sluice.consumer(engine.specs().consumer().apply(
+                    consumerOptions(topic + "-group-" + group, topic, workload, i)));
             phase.add(consumer.rebalances().subscribe(e -> {
                 latest.put(member, e);
                 if (settled(latest.values(), workload.consumers(), workload.partitions())) {
@@ -262,12 +313,7 @@ public final class SluiceEmbeddedTarget implements Target {
         Keys keys = Keys.of(workload);
         AtomicInteger running = new AtomicInteger(workload.producers());
         phase.add(ProducerSplit.split(payloads, workload, (index, share) -> {
-            Producer producer = sluice.producer(ProducerOptions.create()
-                    .batchSize(workload.batchSize())
-                    .linger(workload.linger())
-                    .partitioner(workload.partitioner().create())
-                    .acks(workload.acks())
-                    .clientId("sluice-perf-" + index));
+            Producer producer = sluice.producer(engine.specs().producer().apply(producerOptions(workload, index)));
             AckCounter acks = new AckCounter(probe, running);
             producer.send(share.map(value -> OutboundMessage.<Void>of(topic, keys.key(Payload.seq(value)), value, null)))
                     .subscribe(acks);
@@ -280,8 +326,9 @@ public final class SluiceEmbeddedTarget implements Target {
 
     /**
      * Records per appended batch: the acknowledged records over the producer's send-latency samples (one per
-     * acknowledged batch). Both are counted where the producer runs, in this process, whether the engine is here or
-     * on a node.
+     * acknowledged batch), and how long a batch took from closing to its acknowledgement: records per batch times
+     * batches in flight over that time bounds the rate a producer can reach (Little's law). Both are counted where the
+     * producer runs, in this process, whether the engine is here, on a node or on Kafka.
      */
     private void describeBatches(String topic, Workload workload, Probe probe) {
         if (workload.acks() == Acks.NONE) {
@@ -289,8 +336,9 @@ public final class SluiceEmbeddedTarget implements Target {
         }
         Timer sends = sluice.meterRegistry().find(SluiceMeters.SEND_LATENCY).tag(SluiceMeters.TAG_TOPIC, topic).timer();
         if (sends != null && sends.count() > 0) {
-            probe.detail("batches", String.format(Locale.ROOT, "%,d appended, %.1f records per batch on average",
-                    sends.count(), (double) probe.ackedCount() / sends.count()));
+            probe.detail("batches", String.format(Locale.ROOT, "%,d appended, %.1f records per batch on average,"
+                            + " acknowledged %.1f ms after closing on average (at most %.1f ms)", sends.count(),
+                    (double) probe.ackedCount() / sends.count(), sends.mean(TimeUnit.MILLISECONDS), sends.max(TimeUnit.MILLISECONDS)));
         }
     }
 

@@ -16,6 +16,7 @@ public final class Targets {
         ALL.put(ReactorRawTarget.NAME, peers -> new ReactorRawTarget());
         ALL.put(SluiceEmbeddedTarget.NAME, peers -> new SluiceEmbeddedTarget());
         ALL.put(SluiceTcpTarget.NAME, peers -> SluiceTcpTarget.create(peers.node()));
+        ALL.put(SluiceKafkaTarget.NAME, peers -> SluiceKafkaTarget.create(peers.bootstrap()));
         ALL.put("sluice-h2", peers -> DurableStores.sluiceH2());
         ALL.put("sluice-postgres", peers -> DurableStores.sluicePostgres(peers.postgres()));
         ALL.put("h2-rows", peers -> RowsTarget.h2());

@@ -69,7 +69,13 @@ import reactor.core.publisher.Flux;
 public final class KafkaTarget implements Target {
     public static final String NAME = "kafka";
     /** Kafka's default {@code max.request.size} is 1 MiB, record and batch overhead included. */
-    static final int MAX_RECORD_SIZE = 1_000_000;
+    public static final int MAX_RECORD_SIZE = 1_000_000;
+    /** Kafka 4's default {@code batch.size}, bytes (as its ProducerPerformance runs). */
+    public static final int DEFAULT_BATCH_SIZE = 16_384;
+    /** Kafka 4's default {@code linger.ms} (KIP-1030). */
+    public static final int DEFAULT_LINGER_MS = 5;
+    /** Kafka's default {@code max.poll.records}. */
+    public static final int DEFAULT_MAX_POLL_RECORDS = 500;
     /** How long admin calls and the wait for the consumer's partitions may take. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** How long closing a client may take. */
@@ -79,10 +85,10 @@ public final class KafkaTarget implements Target {
      * Kafka's own defaults of the settings the workload may leave to the target ({@link Workload#ownDefaults()}): they
      * are not set, and the details say so.
      */
-    static final Map<String, Object> PRODUCER_DEFAULTS = Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
-            ProducerConfig.BATCH_SIZE_CONFIG, 16_384);
+    static final Map<String, Object> PRODUCER_DEFAULTS = Map.of(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS,
+            ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
     /** As {@link #PRODUCER_DEFAULTS}, for the consumer. */
-    static final Map<String, Object> CONSUMER_DEFAULTS = Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    static final Map<String, Object> CONSUMER_DEFAULTS = Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, DEFAULT_MAX_POLL_RECORDS);
 
     private final String bootstrap;
     private KafkaCluster broker;
@@ -117,9 +123,14 @@ public final class KafkaTarget implements Target {
     @Override
     public void validate(Workload workload) {
         PeerTargets.requireOneProducerAndConsumer(NAME, workload);
+        requireRecordSize(NAME, workload);
+    }
+
+    /** Rejects records larger than Kafka's default {@code max.request.size} lets a producer send, for target {@code name}. */
+    public static void requireRecordSize(String name, Workload workload) {
         if (workload.recordSize() > MAX_RECORD_SIZE) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "--size must be at most %,d bytes for the kafka"
-                    + " target (Kafka's default max.request.size), was %,d", MAX_RECORD_SIZE, workload.recordSize()));
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--size must be at most %,d bytes for the %s"
+                    + " target (Kafka's default max.request.size), was %,d", MAX_RECORD_SIZE, name, workload.recordSize()));
         }
     }
 
@@ -151,10 +162,18 @@ public final class KafkaTarget implements Target {
      *                                    tail of its log
      */
     public static KafkaCluster startBroker() {
+        return startBroker(NAME);
+    }
+
+    /**
+     * The same broker for target {@code name} ({@code sluice-kafka} runs on one started so), whose name begins the
+     * message of a {@link TargetUnavailableException}.
+     */
+    public static KafkaCluster startBroker(String name) {
         try {
             return KafkaCluster.start(1, ChildJvm.SERVER_FLAGS);
         } catch (ChildJvmException e) {
-            throw new TargetUnavailableException(NAME + ": " + e.getMessage(), e);
+            throw new TargetUnavailableException(name + ": " + e.getMessage(), e);
         }
     }
 
