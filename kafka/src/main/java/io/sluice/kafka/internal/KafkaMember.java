@@ -152,11 +152,6 @@ public final class KafkaMember implements org.reactivestreams.Subscription, Abst
         new PollThread(this::run, threadName).start();
     }
 
-    /** Records held: polled and not yet emitted (at most the prefetch). */
-    int held() {
-        return held.get();
-    }
-
     // ---- Subscription ----
 
     @Override

@@ -63,6 +63,8 @@ import javax.management.ObjectName;
  * Kafka's producers measured of their batching (their JMX metrics).
  */
 final class SluiceKafkaTarget implements SluiceEmbeddedTarget.Opener {
+    /** How long connecting waits for the broker (and each admin request of the driver). */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The target's name. */
     static final String NAME = "sluice-kafka";
     /** Kafka's default {@code retention.ms} ({@code log.retention.hours=168}). */
@@ -98,7 +100,8 @@ final class SluiceKafkaTarget implements SluiceEmbeddedTarget.Opener {
         String clientId = "sluice-perf-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet();
         KafkaSluice sluice;
         try {
-            sluice = KafkaSluice.connect(KafkaOptions.create().bootstrap(address).clientId(clientId));
+            // a broker that does not answer in 10 s is not there: the run says so rather than wait KafkaSluice's 30 s
+            sluice = KafkaSluice.connect(KafkaOptions.create().bootstrap(address).clientId(clientId).requestTimeout(CONNECT_TIMEOUT));
         } catch (RuntimeException e) {
             if (broker != null) {
                 broker.close();
