@@ -12,6 +12,7 @@ import java.util.Arrays;
  * view and costs nothing; {@link #value()} copies. Holding a record keeps its batch in memory.
  */
 public final class Record {
+    private static final byte[] EMPTY = new byte[0];
     private final String topic;
     private final int partition;
     private final long offset;
@@ -57,14 +58,21 @@ public final class Record {
         this.headers = headers;
     }
 
-    /** A record holding its own key and value arrays (not copied); for tests and adapters. */
+    /**
+     * A record of {@code key} and {@code value}, for tests and adapters: without a key it holds {@code value} itself
+     * (not copied: it must not change afterwards); with one, both are copied into one array. A null value (a Kafka
+     * tombstone) is an empty one: Sluice's values are never null.
+     */
     public static Record of(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {
-        byte[] k = key == null ? new byte[0] : key;
-        byte[] buf = new byte[k.length + value.length];
-        System.arraycopy(k, 0, buf, 0, k.length);
-        System.arraycopy(value, 0, buf, k.length, value.length);
-        return new Record(topic, partition, offset, timestamp, buf, 0, key == null ? -1 : k.length, k.length, value.length,
-                headers == null ? Headers.empty() : headers);
+        byte[] v = value == null ? EMPTY : value;
+        Headers h = headers == null ? Headers.empty() : headers;
+        if (key == null) {
+            return new Record(topic, partition, offset, timestamp, v, 0, -1, 0, v.length, h);
+        }
+        byte[] buf = new byte[key.length + v.length];
+        System.arraycopy(key, 0, buf, 0, key.length);
+        System.arraycopy(v, 0, buf, key.length, v.length);
+        return new Record(topic, partition, offset, timestamp, buf, 0, key.length, key.length, v.length, h);
     }
 
     public String topic() {

@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 final class ProducerBatch implements SendTarget.AppendCallback {
     final RecordAccumulator.Results owner;
     final PartitionBatches acc;
+    /** The encoded batch, or null when the partition appends {@link #messages}. */
     final RecordBatch batch;
+    /** The batch's messages when the partition appends them unencoded, else null. */
+    final MessageBatch messages;
     final Object[] correlations;
     final long[] timestamps;
     final int count;
@@ -26,10 +29,11 @@ final class ProducerBatch implements SendTarget.AppendCallback {
     private static final AtomicIntegerFieldUpdater<ProducerBatch> ANSWERED =
             AtomicIntegerFieldUpdater.newUpdater(ProducerBatch.class, "answered");
 
-    ProducerBatch(RecordAccumulator.Results owner, PartitionBatches acc, RecordBatch batch, Object[] correlations, long[] timestamps, int count, long bytes) {
+    ProducerBatch(RecordAccumulator.Results owner, PartitionBatches acc, RecordBatch batch, MessageBatch messages, Object[] correlations, long[] timestamps, int count, long bytes) {
         this.owner = owner;
         this.acc = acc;
         this.batch = batch;
+        this.messages = messages;
         this.correlations = correlations;
         this.timestamps = timestamps;
         this.count = count;

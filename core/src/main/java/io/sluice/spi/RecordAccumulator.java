@@ -205,7 +205,7 @@ final class RecordAccumulator {
         if (acc == null) {
             acc = accs[p] = new PartitionBatches(topic, topic.partition(p), batchSize);
         }
-        if (acc.count > 0 && (acc.builder.sizeInBytes() + size > Math.min(batchSize, maxBatchBytes) || acc.count >= acc.maxRecords)) {
+        if (acc.count > 0 && (acc.sizeInBytes() + size > Math.min(batchSize, maxBatchBytes) || acc.count >= acc.maxRecords)) {
             close(acc);
         }
         if (acc.count == 0) {
@@ -218,7 +218,7 @@ final class RecordAccumulator {
                 open.add(acc);
             }
         }
-        acc.add(m.timestamp() == OutboundMessage.UNSET ? target.clockMillis() : m.timestamp(), m);
+        acc.add(m.timestamp() == OutboundMessage.UNSET ? target.clockMillis() : m.timestamp(), m, size);
         return acc;
     }
 
@@ -258,7 +258,11 @@ final class RecordAccumulator {
             results.released(b);
         }
         try {
-            b.acc.partition.append(b.batch, acks, b);
+            if (b.batch != null) {
+                b.acc.partition.append(b.batch, acks, b);
+            } else {
+                b.acc.partition.append(b.messages, acks, b);
+            }
         } catch (RuntimeException e) {
             // a target that throws instead of answering (a bug there) fails this send rather than leaving it waiting
             b.failed(e);

@@ -85,6 +85,24 @@ public interface SendTarget {
          */
         void append(RecordBatch batch, Acks acks, AppendCallback callback);
 
+        /**
+         * True for a partition whose log is written through another system's client that encodes records itself
+         * (Kafka's producer): producers then hand it their messages as they were sent ({@link #append(MessageBatch,
+         * Acks, AppendCallback)}) and never encode a {@link RecordBatch} for it. False by default.
+         */
+        default boolean appendsMessages() {
+            return false;
+        }
+
+        /**
+         * Appends a batch's messages, unencoded, under the same contract as {@link #append(RecordBatch, Acks,
+         * AppendCallback)} (the producer id and sequences are not there: such a target dedupes resends its own way, or
+         * not at all). Called only when {@link #appendsMessages()}.
+         */
+        default void append(MessageBatch messages, Acks acks, AppendCallback callback) {
+            callback.failed(new UnsupportedOperationException(tp() + " appends encoded batches only"));
+        }
+
         /** Counts key and value bytes of an acknowledged batch, for the bytes-in meter. */
         void countBytesIn(long bytes);
     }

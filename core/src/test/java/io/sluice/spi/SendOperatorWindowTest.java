@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code maxInFlight} batches unacknowledged, its open batch keeps filling instead of closing into small queued
  * ones, and the acknowledgement that frees the slot sends it whole. The target's batch limit
  * ({@link SendTarget.Topic#maxBatchBytes}) closes batches before they exceed it, and a record that cannot fit alone
- * fails its send before anything is appended.
+ * fails its send before anything is appended. A partition that appends messages gets them unencoded, batched by the
+ * same rules.
  */
 class SendOperatorWindowTest {
     private final Scheduler sender = Schedulers.newSingle("window-test-send");
@@ -34,7 +35,11 @@ class SendOperatorWindowTest {
     /** When set, the partition's append throws it instead of recording the append. */
     private volatile RuntimeException appendThrows;
 
-    private record Appended(RecordBatch batch, SendTarget.AppendCallback callback) {
+    /** When set, the partition appends messages unencoded ({@link SendTarget.Partition#appendsMessages}). */
+    private volatile boolean appendsMessages;
+
+    /** An append: of an encoded batch, or of {@code messages} when the partition appends them. */
+    private record Appended(RecordBatch batch, MessageBatch messages, SendTarget.AppendCallback callback) {
     }
 
     @AfterEach
@@ -57,7 +62,17 @@ class SendOperatorWindowTest {
                     if (e != null) {
                         throw e;
                     }
-                    appends.add(new Appended(batch, callback));
+                    appends.add(new Appended(batch, null, callback));
+                }
+
+                @Override
+                public boolean appendsMessages() {
+                    return appendsMessages;
+                }
+
+                @Override
+                public void append(MessageBatch messages, Acks acks, AppendCallback callback) {
+                    appends.add(new Appended(null, messages, callback));
                 }
 
                 @Override
@@ -206,5 +221,60 @@ class SendOperatorWindowTest {
         assertThat(appends).as("batches").hasSizeGreaterThan(4)
                 .allSatisfy(a -> assertThat(a.batch().sizeInBytes()).isLessThanOrEqualTo(1_000));
         assertThat(appends.stream().mapToInt(a -> a.batch().count()).sum()).isEqualTo(31);
+    }
+
+    @Test
+    void aPartitionThatAppendsMessagesGetsTheSentMessagesUnencodedBatchedByTheSameRulesAndAnswersEachRecordsOffset() {
+        appendsMessages = true;
+        maxBatchBytes = 1_000;
+        DefaultProducer producer = new DefaultProducer(target, ProducerOptions.create().maxInFlight(1), p -> { });
+        Sinks.Many<OutboundMessage<Integer>> upstream = Sinks.many().unicast().onBackpressureBuffer();
+        List<SendResult<Integer>> results = new CopyOnWriteArrayList<>();
+        producer.send(upstream.asFlux()).subscribe(results::add);
+        List<OutboundMessage<Integer>> sent = new java.util.ArrayList<>();
+
+        sent.add(message(0));
+        upstream.tryEmitNext(sent.get(0));
+        StepVerifier.create(reactor.core.publisher.Flux.interval(Duration.ofMillis(1)).filter(t -> appends.size() == 1).next())
+                .expectNextCount(1).expectComplete().verify(Duration.ofSeconds(10));
+        for (int i = 1; i <= 30; i++) { // the window is full: these fill batches of at most 1,000 bytes, as they would encode
+            sent.add(OutboundMessage.of("t", (String) null, new byte[100], i).withTimestamp(1_000 + i));
+            upstream.tryEmitNext(sent.get(i));
+        }
+        upstream.tryEmitComplete();
+        long offset = 0;
+        for (int i = 0; i < appends.size(); i++) { // each acknowledgement sends the next batch; offsets with gaps between records
+            MessageBatch batch = appends.get(i).messages();
+            long[] offsets = new long[batch.count()];
+            for (int r = 0; r < offsets.length; r++) {
+                offsets[r] = offset;
+                offset += 2;
+            }
+            appends.get(i).callback().appendedAt(offsets);
+        }
+
+        assertThat(appends).as("no batch was encoded").allSatisfy(a -> assertThat(a.batch()).isNull());
+        assertThat(appends).as("batches").hasSizeGreaterThan(4).allSatisfy(a -> {
+            long estimated = RecordBatch.HEADER_SIZE;
+            for (int r = 0; r < a.messages().count(); r++) {
+                OutboundMessage<?> m = a.messages().message(r);
+                estimated += io.sluice.log.BatchBuilder.estimateSize(m.key(), m.value(), m.headers());
+            }
+            assertThat(estimated).isLessThanOrEqualTo(1_000);
+        });
+        List<OutboundMessage<?>> appended = new java.util.ArrayList<>();
+        List<Long> timestamps = new java.util.ArrayList<>();
+        for (Appended a : appends) {
+            for (int r = 0; r < a.messages().count(); r++) {
+                appended.add(a.messages().message(r));
+                timestamps.add(a.messages().timestamp(r));
+            }
+        }
+        assertThat(appended).as("the messages sent, themselves, in send order").containsExactlyElementsOf(sent);
+        assertThat(timestamps.get(0)).as("stamped by the target's clock").isEqualTo(0);
+        assertThat(timestamps.get(30)).as("its own timestamp").isEqualTo(1_030);
+        assertThat(results).hasSize(31);
+        assertThat(results.get(30).offset()).as("each record's own offset").isEqualTo(60);
+        assertThat(results.get(30).correlation()).isEqualTo(30);
     }
 }

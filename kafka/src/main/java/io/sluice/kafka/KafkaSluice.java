@@ -60,7 +60,10 @@ import reactor.util.Loggers;
  *       {@code max.in.flight.requests.per.connection} (at most 5 with {@code STORED}: Kafka's limit for idempotence),
  *       {@code maxPending} bounds records per send as everywhere; the partitioner chooses the partition
  *       ({@code keyHash} is Kafka's murmur2 choice, so a plain Kafka producer agrees on a key's partition). Producers
- *       with the same of those settings share one {@code KafkaProducer}.</li>
+ *       with the same of those settings share one {@code KafkaProducer}, called by one thread of this
+ *       {@code KafkaSluice} ({@code SendThread}: {@code send} may block) with the messages of each batch Sluice's
+ *       accumulator closes, unencoded (Kafka's producer encodes them): a key or value array changed after it was sent
+ *       changes what is written, as with Kafka's {@code ProducerRecord}.</li>
  *   <li>Consumers: a group is a Kafka consumer group (classic protocol) whose assignment Sluice's assignor makes
  *       ({@code SluiceAssignor}); each subscription is a member with a {@code KafkaConsumer} on a thread of its own;
  *       {@code prefetch} bounds the records it holds (it pauses its partitions beyond that and keeps polling);
@@ -119,9 +122,10 @@ public final class KafkaSluice implements Sluice {
         this.errors = new KafkaErrors(options.bootstrap());
         this.registry = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
         int cores = Runtime.getRuntime().availableProcessors();
-        this.sender = Schedulers.newParallel("sluice-kafka-send", Math.max(1, cores / 2), true);
         this.delivery = Schedulers.newParallel("sluice-kafka-deliver", Math.max(2, cores), true);
         this.sendThread = new SendThread("sluice-kafka-producer-" + clientId);
+        // producers close their batches on the thread that sends them to Kafka: one hand-off fewer per batch
+        this.sender = Schedulers.fromExecutor(sendThread);
         Map<String, Object> adminConfig = common("admin");
         adminConfig.putIfAbsent("default.api.timeout.ms", (int) options.requestTimeout().toMillis());
         adminConfig.putIfAbsent("request.timeout.ms", (int) Math.min(options.requestTimeout().toMillis(), 30_000));

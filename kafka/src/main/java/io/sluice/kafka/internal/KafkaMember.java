@@ -14,6 +14,7 @@ import io.sluice.spi.AbstractConsumer;
 import io.sluice.spi.AckTracker;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -82,7 +83,11 @@ public final class KafkaMember implements org.reactivestreams.Subscription, Abst
     /** {@code max.poll.records}: a poll brings at most this many, so the member polls only with room for them. */
     private final int pollBatch;
 
-    private final Queue<KafkaDelivery> buffer = new ConcurrentLinkedQueue<>();
+    /** What the poll thread handed over and the delivery worker has not taken: one node per poll, not per record. */
+    private final Queue<KafkaDelivery[]> buffer = new ConcurrentLinkedQueue<>();
+    /** The delivery worker's: the poll it is taking records from, and the next one to take. */
+    private KafkaDelivery[] taking;
+    private int takeIndex;
     private final AtomicInteger held = new AtomicInteger();
     private final Map<TopicPartition, AckTracker> trackers = new ConcurrentHashMap<>();
     private final Queue<CommitRequest> commitRequests = new ConcurrentLinkedQueue<>();
@@ -286,7 +291,11 @@ public final class KafkaMember implements org.reactivestreams.Subscription, Abst
         }
     }
 
+    /** Hands the polled records to the delivery side; the meters count them once per poll, not once per record. */
     private void take(ConsumerRecords<byte[], byte[]> records) {
+        KafkaDelivery[] polled = new KafkaDelivery[records.count()];
+        int taken = 0;
+        long bytes = 0;
         for (TopicPartition tp : records.partitions()) {
             AckTracker tracker = trackers.get(tp);
             if (tracker == null) {
@@ -295,12 +304,17 @@ public final class KafkaMember implements org.reactivestreams.Subscription, Abst
             for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                 tracker.read(r.offset());
                 Record record = Record.of(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers(r));
-                buffer.offer(new KafkaDelivery(this, tp, tracker, record));
-                held.incrementAndGet();
-                recordsOut.increment();
-                bytesOut.increment(record.sizeInBytes());
+                polled[taken++] = new KafkaDelivery(this, tp, tracker, record);
+                bytes += record.sizeInBytes();
             }
         }
+        if (taken == 0) {
+            return;
+        }
+        held.addAndGet(taken); // before they can be taken, so that what is held never reads below zero
+        buffer.offer(taken == polled.length ? polled : Arrays.copyOf(polled, taken));
+        recordsOut.increment(taken);
+        bytesOut.increment(bytes);
         buffered.record(held.get());
     }
 
@@ -584,17 +598,21 @@ public final class KafkaMember implements org.reactivestreams.Subscription, Abst
             }
             long r = requested;
             long e = 0;
+            int taken = 0;
             while (e != r) {
-                KafkaDelivery d = buffer.poll();
+                KafkaDelivery d = nextTaken();
                 if (d == null) {
                     break;
                 }
-                held.decrementAndGet();
+                taken++;
                 if (trackers.get(d.tp) != d.tracker) {
                     continue; // revoked: its new owner reads it again
                 }
                 actual.onNext(d);
                 e++;
+            }
+            if (taken != 0) {
+                held.addAndGet(-taken); // once per turn: the poll thread reads it, and it only ever overstates
             }
             if (e != 0 && r != Long.MAX_VALUE) {
                 REQUESTED.addAndGet(this, -e);
@@ -618,10 +636,29 @@ public final class KafkaMember implements org.reactivestreams.Subscription, Abst
         }
     }
 
-    private void discard() {
-        while (buffer.poll() != null) {
-            held.decrementAndGet();
+    /** The next record handed over, in poll order; on the delivery worker. */
+    private KafkaDelivery nextTaken() {
+        KafkaDelivery[] from = taking;
+        if (from == null || takeIndex == from.length) {
+            from = buffer.poll();
+            if (from == null) {
+                taking = null;
+                return null;
+            }
+            taking = from;
+            takeIndex = 0;
         }
+        KafkaDelivery d = from[takeIndex];
+        from[takeIndex++] = null; // a delivered record is not kept alive by the rest of its poll
+        return d;
+    }
+
+    private void discard() {
+        int dropped = 0;
+        while (nextTaken() != null) {
+            dropped++;
+        }
+        held.addAndGet(-dropped);
     }
 
     private void terminate() {

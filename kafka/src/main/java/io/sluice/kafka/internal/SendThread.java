@@ -2,16 +2,19 @@ package io.sluice.kafka.internal;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one thread of a {@code KafkaSluice} that calls {@code KafkaProducer.send}. That call may block: on the
  * first send to a topic it waits for the topic's metadata, and it waits for room when the producer's
- * {@code buffer.memory} is full (up to {@code max.block.ms}). Producers' batches close on non-blocking threads, so
- * each batch is handed here, in order: batches of one partition are sent in the order they were handed over.
+ * {@code buffer.memory} is full (up to {@code max.block.ms}). It is also where Sluice's producers close their batches
+ * (their sender scheduler, {@code SendTarget.senderScheduler}, runs here): a batch closed on this thread is sent by it
+ * next, with no hand-off between threads. Batches of one partition are sent in the order they were handed over.
  * Handing over never blocks (a lock-free queue, and an unpark when the thread waits).
  */
-public final class SendThread implements Runnable {
+public final class SendThread implements Runnable, Executor {
     private final Queue<Runnable> jobs = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean waiting;
@@ -23,8 +26,16 @@ public final class SendThread implements Runnable {
         thread.start();
     }
 
-    /** Runs {@code job} on the send thread after the jobs handed over before it. */
-    public void submit(Runnable job) {
+    /**
+     * Runs {@code job} on the send thread after the jobs handed over before it.
+     *
+     * @throws RejectedExecutionException once closed
+     */
+    @Override
+    public void execute(Runnable job) {
+        if (closed) {
+            throw new RejectedExecutionException(thread.getName() + " is closed");
+        }
         jobs.offer(job);
         if (waiting) {
             LockSupport.unpark(thread);
