@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import reactor.core.Disposable;
@@ -66,7 +67,10 @@ import reactor.core.scheduler.Schedulers;
  * producers ({@code --batch-size}, {@code --linger}, {@code --partitioner}, {@code --acks}) send their shares of
  * the payloads ({@link ProducerSplit}) as {@link OutboundMessage}s keyed as {@code --keys} says ({@link Keys});
  * every {@link SendResult} counts as acknowledged. At the end of the phase every subscription is cancelled and
- * the topic deleted; the engine lives for the whole run.
+ * the topic deleted; the engine lives for the whole run. An engine {@linkplain Engine#keptAcrossPhases kept across
+ * phases} ({@link SluiceKafkaTarget}, as the {@code kafka} target it is compared with keeps its own) has one topic,
+ * group and set of producers for the whole run instead, made in the first phase: each phase sends through the same
+ * producers, and the consumers report to the probe of the phase under way.
  *
  * <p>Retention equals the backlog bound because the memory log evicts by retention alone, consumed or not: a
  * smaller retention could evict records the consumer has not read yet (they would count as lost). The retained
@@ -84,12 +88,15 @@ public final class SluiceEmbeddedTarget implements Target {
     /**
      * The {@link Sluice} of one run, what the result's details say about it (the store, the node: asked for at the
      * start and again at the end of every phase, so that they can tell what happened during it), what to
-     * release after it closed, and how the driver's topic, producers and consumers are specified on it.
+     * release after it closed, how the driver's topic, producers and consumers are specified on it, and whether they
+     * are kept across phases: made in the first phase and used until the run closes, as a peer's driver keeps its
+     * clients from the warm-up into the measured phase (then the measured phase does not begin with a new topic,
+     * consumer group and clients, whose first minutes cost a JVM new compilations and a broker a new log).
      */
-    record Engine(Sluice sluice, Supplier<Map<String, String>> details, Runnable cleanup, Specs specs) {
-        /** An engine that takes the driver's specifications as they are ({@link Specs#AS_IS}). */
+    record Engine(Sluice sluice, Supplier<Map<String, String>> details, Runnable cleanup, Specs specs, boolean keptAcrossPhases) {
+        /** An engine that takes the driver's specifications as they are ({@link Specs#AS_IS}), with a topic per phase. */
         Engine(Sluice sluice, Supplier<Map<String, String>> details, Runnable cleanup) {
-            this(sluice, details, cleanup, Specs.AS_IS);
+            this(sluice, details, cleanup, Specs.AS_IS, false);
         }
     }
 
@@ -136,6 +143,8 @@ public final class SluiceEmbeddedTarget implements Target {
     private Engine engine;
     private Sluice sluice;
     private int phases;
+    /** With an engine kept across phases: the run's topic, consumers and producers, from the first phase on. */
+    private Kept kept;
 
     /** {@code sluice-embedded}: the engine with its memory store. */
     public SluiceEmbeddedTarget() {
@@ -202,15 +211,17 @@ public final class SluiceEmbeddedTarget implements Target {
 
     @Override
     public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
-        String topic = "perf-" + ProcessHandle.current().pid() + "-" + (++phases); // unique in a shared database too
         engine.details().get().forEach(probe::detail);
-        sluice.admin().createTopic(engine.specs().topic().apply(topicSpec(topic, workload))).block(SETUP_TIMEOUT);
+        if (engine.keptAcrossPhases()) {
+            return startKept(workload, payloads, probe);
+        }
+        String topic = createTopic(workload);
         Disposable.Composite phase = Disposables.composite();
         try {
             for (int group = 0; group < workload.groups(); group++) {
-                subscribeConsumers(topic, group, workload, probe, phase);
+                subscribeConsumers(topic, group, workload, () -> probe, phase);
             }
-            startProducers(topic, workload, payloads, probe, phase);
+            startProducers(topic, workload, payloads, probe, phase, index -> newProducer(workload, index), true);
         } catch (RuntimeException e) {
             phase.dispose();
             throw e;
@@ -218,9 +229,69 @@ public final class SluiceEmbeddedTarget implements Target {
         return () -> {
             phase.dispose();
             engine.details().get().forEach(probe::detail);
-            describeBatches(topic, workload, probe);
+            describeBatches(topic, workload, probe, SendCount.NONE);
             sluice.admin().deleteTopic(topic).onErrorResume(e -> Mono.empty()).block(SETUP_TIMEOUT);
         };
+    }
+
+    /**
+     * A phase on an engine kept across phases: the first makes the run's topic and subscribes its consumers; each
+     * sends its payloads through the run's producers, and its consumers report to {@code probe} until it ends.
+     */
+    private Disposable startKept(Workload workload, Flux<byte[]> payloads, Probe probe) {
+        if (kept == null) {
+            Kept k = new Kept(createTopic(workload));
+            kept = k; // released by close(), even when a subscription below fails
+            for (int group = 0; group < workload.groups(); group++) {
+                subscribeConsumers(k.topic, group, workload, () -> k.probe, k.consumers);
+            }
+        }
+        Kept k = kept;
+        k.probe = probe;
+        SendCount before = SendCount.of(sendLatency(k.topic));
+        Disposable.Composite phase = Disposables.composite();
+        try {
+            startProducers(k.topic, workload, payloads, probe, phase,
+                    index -> k.producers.computeIfAbsent(index, i -> newProducer(workload, i)), false);
+        } catch (RuntimeException e) {
+            phase.dispose();
+            throw e;
+        }
+        return () -> {
+            phase.dispose();
+            k.probe = null;
+            engine.details().get().forEach(probe::detail);
+            describeBatches(k.topic, workload, probe, before);
+        };
+    }
+
+    /** A new topic for the workload, unique in a shared database too. */
+    private String createTopic(Workload workload) {
+        String topic = "perf-" + ProcessHandle.current().pid() + "-" + (++phases);
+        sluice.admin().createTopic(engine.specs().topic().apply(topicSpec(topic, workload))).block(SETUP_TIMEOUT);
+        return topic;
+    }
+
+    private Producer newProducer(Workload workload, int index) {
+        return sluice.producer(engine.specs().producer().apply(producerOptions(workload, index)));
+    }
+
+    /** The run's topic, consumers and producers on an engine kept across phases, and the probe of the phase under way. */
+    private static final class Kept {
+        final String topic;
+        final Disposable.Composite consumers = Disposables.composite();
+        final Map<Integer, Producer> producers = new ConcurrentHashMap<>();
+        /** Null between phases: what arrives then (nothing, as a phase ends once all it sent was received) is not counted. */
+        volatile Probe probe;
+
+        Kept(String topic) {
+            this.topic = topic;
+        }
+
+        void close() {
+            consumers.dispose();
+            producers.values().forEach(Producer::close);
+        }
     }
 
     /** The topic of a phase on Sluice's own engine (see the class comment), before {@link Specs#topic}. */
@@ -259,7 +330,7 @@ public final class SluiceEmbeddedTarget implements Target {
      * {@link Consumer#process} with that many handlers on {@link Schedulers#parallel()} (as an application with
      * CPU-bound handlers would), keeping order per key for keyed records and per partition otherwise.
      */
-    private void subscribeConsumers(String topic, int group, Workload workload, Probe probe, Disposable.Composite phase) {
+    private void subscribeConsumers(String topic, int group, Workload workload, Supplier<Probe> probe, Disposable.Composite phase) {
         Map<Integer, RebalanceEvent> latest = new ConcurrentHashMap<>();
         CompletableFuture<Void> assigned = new CompletableFuture<>();
         for (int i = 0; i < workload.consumers(); i++) {
@@ -277,9 +348,9 @@ public final class SluiceEmbeddedTarget implements Target {
                 phase.add(reader);
                 consumer.receive().subscribe(reader);
             } else {
-                phase.add(consumer.process(record -> Mono.fromRunnable(() -> record(probe, group, record, System.nanoTime()))
+                phase.add(consumer.process(record -> Mono.fromRunnable(() -> record(probe.get(), group, record, System.nanoTime()))
                                 .subscribeOn(Schedulers.parallel()))
-                        .subscribe(result -> { }, probe::failed));
+                        .subscribe(result -> { }, e -> failed(probe.get(), e)));
             }
         }
         awaitAssignment(assigned, topic + "-group-" + group);
@@ -308,18 +379,24 @@ public final class SluiceEmbeddedTarget implements Target {
         return total == partitions && all.size() == partitions;
     }
 
-    /** {@code --producers} producers, each sending its share of the payloads ({@link ProducerSplit}). */
-    private void startProducers(String topic, Workload workload, Flux<byte[]> payloads, Probe probe, Disposable.Composite phase) {
+    /**
+     * {@code --producers} producers ({@code producers} gives producer number {@code index}), each sending its share of
+     * the payloads ({@link ProducerSplit}); closed when the phase ends if {@code closeAtEnd}.
+     */
+    private void startProducers(String topic, Workload workload, Flux<byte[]> payloads, Probe probe, Disposable.Composite phase,
+                                IntFunction<Producer> producers, boolean closeAtEnd) {
         Keys keys = Keys.of(workload);
         AtomicInteger running = new AtomicInteger(workload.producers());
         phase.add(ProducerSplit.split(payloads, workload, (index, share) -> {
-            Producer producer = sluice.producer(engine.specs().producer().apply(producerOptions(workload, index)));
+            Producer producer = producers.apply(index);
             AckCounter acks = new AckCounter(probe, running);
             producer.send(share.map(value -> OutboundMessage.<Void>of(topic, keys.key(Payload.seq(value)), value, null)))
                     .subscribe(acks);
             return () -> {
                 acks.dispose();
-                producer.close();
+                if (closeAtEnd) {
+                    producer.close();
+                }
             };
         }));
     }
@@ -330,15 +407,32 @@ public final class SluiceEmbeddedTarget implements Target {
      * batches in flight over that time bounds the rate a producer can reach (Little's law). Both are counted where the
      * producer runs, in this process, whether the engine is here, on a node or on Kafka.
      */
-    private void describeBatches(String topic, Workload workload, Probe probe) {
+    private void describeBatches(String topic, Workload workload, Probe probe, SendCount before) {
         if (workload.acks() == Acks.NONE) {
             return;
         }
-        Timer sends = sluice.meterRegistry().find(SluiceMeters.SEND_LATENCY).tag(SluiceMeters.TAG_TOPIC, topic).timer();
-        if (sends != null && sends.count() > 0) {
+        SendCount now = SendCount.of(sendLatency(topic));
+        long batches = now.batches() - before.batches();
+        if (batches > 0) {
+            double meanMs = (now.totalMs() - before.totalMs()) / batches;
+            // the timer's maximum is of its recent samples, the phase's only when the topic is the phase's own
+            String max = before.batches() == 0 ? String.format(Locale.ROOT, " (at most %.1f ms)", now.maxMs()) : "";
             probe.detail("batches", String.format(Locale.ROOT, "%,d appended, %.1f records per batch on average,"
-                            + " acknowledged %.1f ms after closing on average (at most %.1f ms)", sends.count(),
-                    (double) probe.ackedCount() / sends.count(), sends.mean(TimeUnit.MILLISECONDS), sends.max(TimeUnit.MILLISECONDS)));
+                    + " acknowledged %.1f ms after closing on average%s", batches, (double) probe.ackedCount() / batches, meanMs, max));
+        }
+    }
+
+    private Timer sendLatency(String topic) {
+        return sluice.meterRegistry().find(SluiceMeters.SEND_LATENCY).tag(SluiceMeters.TAG_TOPIC, topic).timer();
+    }
+
+    /** A topic's send-latency timer at one moment: batches acknowledged, their total and greatest time to it. */
+    private record SendCount(long batches, double totalMs, double maxMs) {
+        static final SendCount NONE = new SendCount(0, 0, 0);
+
+        static SendCount of(Timer sends) {
+            return sends == null ? NONE
+                    : new SendCount(sends.count(), sends.totalTime(TimeUnit.MILLISECONDS), sends.max(TimeUnit.MILLISECONDS));
         }
     }
 
@@ -354,15 +448,30 @@ public final class SluiceEmbeddedTarget implements Target {
         }
     }
 
+    /** Reports a record to {@code probe}; between phases ({@code probe} null) it is not counted. */
     private static void record(Probe probe, int group, Record record, long now) {
+        if (probe == null) {
+            return;
+        }
         ByteBuffer value = record.valueBuffer();
         probe.received(group, record.partition(), Payload.seq(value), Payload.intendedNanos(value), now);
+    }
+
+    private static void failed(Probe probe, Throwable error) {
+        if (probe != null) {
+            probe.failed(error);
+        }
     }
 
     @Override
     public void close() {
         if (engine != null) {
             try {
+                if (kept != null) {
+                    kept.close();
+                    sluice.admin().deleteTopic(kept.topic).onErrorResume(e -> Mono.empty()).block(SETUP_TIMEOUT);
+                    kept = null;
+                }
                 engine.sluice().close();
             } finally {
                 engine.cleanup().run();
@@ -372,24 +481,25 @@ public final class SluiceEmbeddedTarget implements Target {
         }
     }
 
+    /** One member's reader: reports each delivery to the probe of the phase under way and acknowledges it. */
     private static final class Reader extends BaseSubscriber<Delivery> {
-        private final Probe probe;
+        private final Supplier<Probe> probe;
         private final int group;
 
-        Reader(Probe probe, int group) {
+        Reader(Supplier<Probe> probe, int group) {
             this.probe = probe;
             this.group = group;
         }
 
         @Override
         protected void hookOnNext(Delivery delivery) {
-            record(probe, group, delivery.record(), System.nanoTime());
+            record(probe.get(), group, delivery.record(), System.nanoTime());
             delivery.ack();
         }
 
         @Override
         protected void hookOnError(Throwable throwable) {
-            probe.failed(throwable);
+            failed(probe.get(), throwable);
         }
     }
 

@@ -54,11 +54,14 @@ import javax.management.ObjectName;
  * target: {@code --prefetch N} bounds the records a member holds and polls {@code min(500, N/2)} at a time, where the
  * {@code kafka} target sets {@code max.poll.records=N}. What differs from the {@code kafka} target is KafkaSluice's own:
  * Sluice's producers batch records before Kafka's producer batches them again (one sending thread hands each Sluice
- * batch to Kafka's producer as it closes; with a window of {@code maxInFlight} Sluice batches per partition, Kafka's
+ * batch's messages, unencoded, to Kafka's producer as it closes; with a window of {@code maxInFlight} Sluice batches per partition, Kafka's
  * batches were 12.4 KB for the {@code kafka} target's 16.3 KB, so KafkaSluice no longer keeps one: the
  * {@code kafka producer} detail shows their average size), and a consumer acknowledges each record and commits the acknowledged prefix every 5 s
- * where the {@code kafka} target auto-commits what it polled; and, the driver's, a new topic and consumer group per
- * phase where the {@code kafka} target keeps one from the warm-up into the measured phase. The result's details show
+ * where the {@code kafka} target auto-commits what it polled. Like the {@code kafka} target, it keeps one topic,
+ * consumer group and set of producers from the warm-up into the measured phase ({@link
+ * SluiceEmbeddedTarget.Engine#keptAcrossPhases}): with a new topic, group and clients per phase, as the driver makes on
+ * Sluice's own engines, the measured phase began with a burst of JIT compilation in both JVMs (a third of the 2
+ * cores for its first 15 s, per-thread CPU from /proc) that the {@code kafka} target's measured phase does not have. The result's details show
  * the broker, every Kafka setting these options make ({@link #mapping}, the mapping KafkaSluice documents), and what
  * Kafka's producers measured of their batching (their JMX metrics).
  */
@@ -118,7 +121,8 @@ final class SluiceKafkaTarget implements SluiceEmbeddedTarget.Opener {
             d.put("kafka producer", producerMetrics(clientId));
             return d;
         };
-        return new SluiceEmbeddedTarget.Engine(sluice, details, broker != null ? broker::close : () -> { }, specs);
+        // kept across phases, as the kafka target keeps its topic, producer and consumer (see the class comment)
+        return new SluiceEmbeddedTarget.Engine(sluice, details, broker != null ? broker::close : () -> { }, specs, true);
     }
 
     /** The driver's specifications made Kafka's (see the class comment). */
@@ -171,7 +175,7 @@ final class SluiceKafkaTarget implements SluiceEmbeddedTarget.Opener {
         long lingerMs = (p.linger().toNanos() + 999_999) / 1_000_000;
         int inFlight = p.acks() == Acks.STORED ? Math.min(5, p.maxInFlight()) : p.maxInFlight();
         int pollBatch = Math.max(1, Math.min(MAX_POLL_BATCH, c.prefetch() / 2));
-        return String.format(Locale.ROOT, "topic per phase: %d partitions, replication factor %s, retention.bytes=-1,"
+        return String.format(Locale.ROOT, "one topic for the run (kept from the warm-up into the measured phase, as the kafka target keeps its own): %d partitions, replication factor %s, retention.bytes=-1,"
                         + " retention.ms=%d (Kafka's defaults; no retention by record count, maxBacklog ignored by KafkaSluice);"
                         + " producer: acks %s, batchSize %,d B%s, linger %s%s, maxInFlight %d, partitioner %s (Sluice's, choosing the partition before Kafka's producer)"
                         + " -> acks=%s, enable.idempotence=%s, batch.size=%d, linger.ms=%d, max.in.flight.requests.per.connection=%d;"

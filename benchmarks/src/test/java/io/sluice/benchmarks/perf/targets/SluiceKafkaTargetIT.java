@@ -80,6 +80,21 @@ class SluiceKafkaTargetIT {
     }
 
     @Test
+    void theTopicGroupAndProducersOfTheWarmUpAreKeptIntoTheMeasuredPhaseAndItCountsOnlyItsOwnRecords() {
+        RunResult r = new PerfRunner(new PerfRunner.Settings(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(1), null)).run(
+                Targets.create(SluiceKafkaTarget.NAME, Peers.defaults().withBootstrap(broker.bootstrap())),
+                Workload.builder().count(RECORDS).build());
+
+        deliveredEveryRecordOnce(r, RECORDS); // the warm-up's records, on the same topic, are not counted again
+        assertThat(r.reordered()).isZero();
+        assertThat(r.details().get("kafka")).contains("one topic for the run (kept from the warm-up into the measured phase");
+        assertThat(r.details().get("kafka producer")).as("one Kafka producer for both phases")
+                .matches("sluice-perf-\\d+-\\d+-\\d+-producer-\\d+: [^;]*");
+        assertThat(r.details().get("batches")).as("the measured phase's batches alone")
+                .matches("[\\d,]+ appended, [\\d.]+ records per batch on average, acknowledged [\\d.]+ ms after closing on average");
+    }
+
+    @Test
     void storedIsAcksAllWithIdempotenceAndGivenKnobsAreSluicesOptions() {
         RunResult r = run(Workload.builder().count(RECORDS).acks(Acks.STORED).partitions(3).consumers(2).keys(100)
                 .batchSize(65_536).linger(Duration.ZERO).prefetch(200).build());
