@@ -202,7 +202,7 @@ final class SluiceKafkaTarget implements SluiceEmbeddedTarget.Opener {
                     new ObjectName("kafka.producer:type=producer-metrics,client-id=" + clientId + "-*"), null));
             for (ObjectName name : names) {
                 List<String> values = new ArrayList<>();
-                for (String metric : List.of("batch-size-avg", "records-per-request-avg", "record-retry-total", "record-error-total")) {
+                for (String metric : KafkaTarget.PRODUCER_METRICS) {
                     Object v;
                     try {
                         v = server.getAttribute(name, metric);

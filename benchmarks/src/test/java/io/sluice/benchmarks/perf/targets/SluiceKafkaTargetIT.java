@@ -75,7 +75,8 @@ class SluiceKafkaTargetIT {
                 .contains("-> max.poll.records=500");
         // Kafka's producer says what it did: one producer, batches of at most batch.size, no errors
         assertThat(r.details().get("kafka producer")).matches("sluice-perf-\\d+-\\d+-\\d+-producer-\\d+: batch-size-avg=[\\d,.]+,"
-                + " records-per-request-avg=[\\d,.]+, record-retry-total=0, record-error-total=0");
+                + " records-per-request-avg=[\\d,.]+, record-queue-time-avg=[\\d,.]+, request-latency-avg=[\\d,.]+,"
+                + " record-retry-total=0, record-error-total=0");
         assertThat(r.details().get("batches")).contains("records per batch").contains("ms after closing on average");
     }
 

@@ -76,6 +76,14 @@ public final class KafkaTarget implements Target {
     public static final int DEFAULT_LINGER_MS = 5;
     /** Kafka's default {@code max.poll.records}. */
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+    /**
+     * The Kafka producer metrics a result's details show, for this target and {@code sluice-kafka}: its batching
+     * (bytes per batch, records per produce request), how long a batch waited in its accumulator and a produce request
+     * took to be answered (with {@code max.in.flight.requests.per.connection} requests in flight, the latter bounds its
+     * rate), and retries and errors.
+     */
+    public static final List<String> PRODUCER_METRICS = List.of("batch-size-avg", "records-per-request-avg",
+            "record-queue-time-avg", "request-latency-avg", "record-retry-total", "record-error-total");
     /** How long admin calls and the wait for the consumer's partitions may take. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** How long closing a client may take. */
@@ -201,7 +209,7 @@ public final class KafkaTarget implements Target {
     /** What the producer's own metrics say so far (the run's producer): batching, retries, errors; for the details. */
     private static String producerMetrics(KafkaProducer<byte[], byte[]> producer) {
         Map<String, Object> wanted = new LinkedHashMap<>();
-        for (String name : List.of("batch-size-avg", "records-per-request-avg", "record-retry-total", "record-error-total")) {
+        for (String name : PRODUCER_METRICS) {
             wanted.put(name, "n/a");
         }
         for (Map.Entry<MetricName, ? extends Metric> m : producer.metrics().entrySet()) {
