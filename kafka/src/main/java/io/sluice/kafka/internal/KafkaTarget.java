@@ -34,15 +34,16 @@ import reactor.util.Loggers;
 
 /**
  * Where the producers of one Kafka producer configuration ({@code acks}, batch size, linger, in-flight bound) send:
- * each batch Sluice's accumulator closes is handed to the {@link SendThread}, which sends its records, in order, to
- * that {@code KafkaProducer} with the partition already chosen. The batches are the messages as sent
- * ({@link MessageBatch}: Kafka's producer encodes them, so Sluice does not encode them first), and one callback
- * object answers for all of a batch's records ({@link BatchAnswer}) (by Sluice's partitioner: {@code keyHash} is Kafka's
- * own murmur2 choice). The batch is appended once Kafka acknowledged all of its records, each at its own offset
- * (another producer's records may come between them); the first record Kafka refuses fails it. Answers are handed to
- * {@code results}, a non-blocking thread, never run on Kafka's I/O thread: the user's code downstream of {@code send}
- * runs there. Kafka's producer already drops what it resent itself (idempotence, with {@code Acks.STORED}): Sluice
- * writes no producer id of its own ({@link #newProducerId} is -1).
+ * each batch Sluice's accumulator closes (on the {@link SendThread}, the producers' sender scheduler) is sent by that
+ * thread, its records in order, to that {@code KafkaProducer} with the partition already chosen (by Sluice's
+ * partitioner: {@code keyHash} is Kafka's own murmur2 choice). The batches are the messages as sent
+ * ({@link MessageBatch}: Kafka's producer encodes them, so Sluice does not encode them first), and one callback object
+ * answers for all of a batch's records ({@link BatchAnswer}). The batch is appended once Kafka acknowledged all of its
+ * records, each at its own offset (another producer's records may come between them); the first record Kafka refuses
+ * fails it. Answers are handed to {@code results}, a non-blocking thread, in turns ({@link #answer}), never run on
+ * Kafka's I/O thread: the user's code downstream of {@code send} runs there. Kafka's producer already drops what it
+ * resent itself (idempotence, with {@code Acks.STORED}): Sluice writes no producer id of its own
+ * ({@link #newProducerId} is -1).
  */
 public final class KafkaTarget implements SendTarget {
     private final Producer<byte[], byte[]> producer;
