@@ -44,7 +44,11 @@ class SluiceKafkaTargetIT {
     }
 
     private static PerfRunner runner() {
-        return new PerfRunner(new PerfRunner.Settings(Duration.ZERO, Duration.ofSeconds(10), Duration.ofMillis(1), null));
+        return runner(Duration.ZERO);
+    }
+
+    private static PerfRunner runner(Duration warmup) {
+        return new PerfRunner(new PerfRunner.Settings(warmup, Duration.ofSeconds(10), Duration.ofMillis(1), null));
     }
 
     private static RunResult run(Workload workload) {
@@ -82,7 +86,7 @@ class SluiceKafkaTargetIT {
 
     @Test
     void theTopicGroupAndProducersOfTheWarmUpAreKeptIntoTheMeasuredPhaseAndItCountsOnlyItsOwnRecords() {
-        RunResult r = new PerfRunner(new PerfRunner.Settings(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(1), null)).run(
+        RunResult r = runner(Duration.ofSeconds(1)).run(
                 Targets.create(SluiceKafkaTarget.NAME, Peers.defaults().withBootstrap(broker.bootstrap())),
                 Workload.builder().count(RECORDS).build());
 
