@@ -13,6 +13,7 @@ import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.DeadLetterHeaders;
 import io.sluice.consumer.Delivery;
 import io.sluice.consumer.Ordering;
+import io.sluice.consumer.RebalanceEvent;
 import io.sluice.consumer.Result;
 import io.sluice.consumer.StartPosition;
 import io.sluice.errors.TopicExistsException;
@@ -385,15 +386,24 @@ public abstract class SluiceContractTest {
         AtomicInteger billing = new AtomicInteger();
         Sinks.Empty<Void> billingDone = Sinks.empty();
 
-        // Both billing members join and settle before anything is produced: a has seen the generation b joined in (on the
-        // engine b's join makes generation 2; on Kafka, whose joins are asynchronous, both may join generation 1 together)
-        AtomicInteger joinedB = new AtomicInteger();
-        StepVerifier.create(b.rebalances().take(1)).then(() -> {
-            // a member's error fails the test with its cause instead of hanging it
-            a.receive().doOnNext(d -> collect(d, byA, billing, n, billingDone)).subscribe(null, billingDone::tryEmitError);
-            b.receive().doOnNext(d -> collect(d, byB, billing, n, billingDone)).subscribe(null, billingDone::tryEmitError);
-        }).consumeNextWith(e -> joinedB.set(e.generation())).expectComplete().verify(TIMEOUT);
-        StepVerifier.create(a.rebalances().filter(e -> e.generation() == joinedB.get()).take(1)).expectNextCount(1).expectComplete()
+        // Both billing members join and settle before anything is produced: their latest rebalances agree on one
+        // generation and split the six partitions between them. On the engine b's join makes generation 2; on Kafka, whose
+        // joins are asynchronous, both may join generation 1 together, or one may join it alone and the other the next.
+        StepVerifier.create(Flux.merge(a.rebalances().map(e -> Map.entry("a", e)), b.rebalances().map(e -> Map.entry("b", e)))
+                        .scan(Map.<String, RebalanceEvent>of(), (latest, e) -> {
+                            Map<String, RebalanceEvent> next = new HashMap<>(latest);
+                            next.put(e.getKey(), e.getValue());
+                            return next;
+                        })
+                        .filter(latest -> settledBetweenTwo(latest, 6))
+                        .take(1))
+                .then(() -> {
+                    // a member's error fails the test with its cause instead of hanging it
+                    a.receive().doOnNext(d -> collect(d, byA, billing, n, billingDone)).subscribe(null, billingDone::tryEmitError);
+                    b.receive().doOnNext(d -> collect(d, byB, billing, n, billingDone)).subscribe(null, billingDone::tryEmitError);
+                })
+                .expectNextCount(1)
+                .expectComplete()
                 .verify(TIMEOUT);
 
         StepVerifier.create(c.receive().take(n).doOnSubscribe(s -> { })
@@ -420,6 +430,20 @@ public abstract class SluiceContractTest {
         if (total.incrementAndGet() == n) {
             done.tryEmitEmpty();
         }
+    }
+
+    /** Two members' latest rebalances are of one generation and split all {@code partitions} between them. */
+    private static boolean settledBetweenTwo(Map<String, RebalanceEvent> latest, int partitions) {
+        if (latest.size() != 2) {
+            return false;
+        }
+        List<RebalanceEvent> events = List.copyOf(latest.values());
+        RebalanceEvent first = events.get(0);
+        RebalanceEvent second = events.get(1);
+        Set<TopicPartition> union = new HashSet<>(first.assigned());
+        union.addAll(second.assigned());
+        return first.generation() == second.generation() && union.size() == partitions
+                && first.assigned().size() + second.assigned().size() == partitions;
     }
 
     private static Set<Long> intersection(Set<Long> a, Set<Long> b) {
