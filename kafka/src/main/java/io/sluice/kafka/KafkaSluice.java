@@ -63,7 +63,8 @@ import reactor.util.Loggers;
  *       with the same of those settings share one {@code KafkaProducer}, called by one thread of this
  *       {@code KafkaSluice} ({@code SendThread}: {@code send} may block) with the messages of each batch Sluice's
  *       accumulator closes, unencoded (Kafka's producer encodes them): a key or value array changed after it was sent
- *       changes what is written, as with Kafka's {@code ProducerRecord}.</li>
+ *       changes what is written, as with Kafka's {@code ProducerRecord}. Sends' results come back on that thread
+ *       (marked non-blocking), not on Kafka's I/O thread.</li>
  *   <li>Consumers: a group is a Kafka consumer group (classic protocol) whose assignment Sluice's assignor makes
  *       ({@code SluiceAssignor}); each subscription is a member with a {@code KafkaConsumer} on a thread of its own;
  *       {@code prefetch} bounds the records it holds (it pauses its partitions beyond that and keeps polling);
@@ -192,7 +193,7 @@ public final class KafkaSluice implements Sluice {
         config.putIfAbsent("linger.ms", (int) Math.min(Integer.MAX_VALUE, key.lingerMs()));
         config.putIfAbsent("max.in.flight.requests.per.connection", key.maxInFlight());
         KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
-        KafkaTarget target = new KafkaTarget(kafka, topics, errors, sendThread, sender, delivery, registry, options.bootstrap(),
+        KafkaTarget target = new KafkaTarget(kafka, topics, errors, sendThread, sender, registry, options.bootstrap(),
                 this::closedError, this::refreshTopics);
         return new Producing(kafka, new Producers(target));
     }

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** What {@link KafkaSluice} does beyond the core's contract, or differently: Kafka's own groups, topics and errors. */
@@ -96,6 +98,26 @@ class KafkaGroupTest {
         } finally {
             subscriptionOfA.dispose();
         }
+    }
+
+    /**
+     * Kafka's answers come back to the thread that sends to Kafka, never Kafka's I/O thread: the code downstream of a
+     * send runs there, and Reactor refuses a {@code block()} in it as on its own threads.
+     */
+    @Test
+    void aSendsResultsComeOnTheSendThreadWhereBlockIsRefused() {
+        String topic = unique("results");
+        StepVerifier.create(sluice.admin().createTopic(TopicSpec.of(topic))).verifyComplete();
+        StepVerifier.create(sluice.producer(ProducerOptions.create())
+                        .send(Flux.range(0, 3).map(i -> OutboundMessage.of(topic, (byte[]) null, new byte[1], i)))
+                        .map(r -> Thread.currentThread().getName() + ", non-blocking " + Schedulers.isInNonBlockingThread())
+                        .take(1)
+                        .concatWith(Mono.fromCallable(() -> Mono.delay(Duration.ofMillis(1)).thenReturn("blocked").block()).onErrorResume(IllegalStateException.class,
+                                e -> Mono.just("refused: " + e.getMessage()))))
+                .assertNext(where -> assertThat(where).startsWith("sluice-kafka-producer-").endsWith(", non-blocking true"))
+                .assertNext(blocking -> assertThat(blocking).startsWith("refused: ").contains("sluice-kafka-producer-"))
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @Test

@@ -40,8 +40,9 @@ import reactor.util.Loggers;
  * ({@link MessageBatch}: Kafka's producer encodes them, so Sluice does not encode them first), and one callback object
  * answers for all of a batch's records ({@link BatchAnswer}). The batch is appended once Kafka acknowledged all of its
  * records, each at its own offset (another producer's records may come between them); the first record Kafka refuses
- * fails it. Answers are handed to {@code results}, a non-blocking thread, in turns ({@link #answer}), never run on
- * Kafka's I/O thread: the user's code downstream of {@code send} runs there. Kafka's producer already drops what it
+ * fails it. Answers go back to the send thread, in turns ({@link #answer}), never run on Kafka's I/O thread: the
+ * user's code downstream of {@code send} runs there, and with it the next records of a send's upstream, so that a
+ * producer's whole pipeline runs on one thread beside Kafka's I/O thread, as a plain Kafka producer's loop does. Kafka's producer already drops what it
  * resent itself (idempotence, with {@code Acks.STORED}): Sluice writes no producer id of its own
  * ({@link #newProducerId} is -1).
  */
@@ -51,13 +52,12 @@ public final class KafkaTarget implements SendTarget {
     private final KafkaErrors errors;
     private final SendThread sendThread;
     private final Scheduler sender;
-    private final Scheduler results;
     private final MeterRegistry registry;
     private final String node;
     private final Supplier<Throwable> closed;
     private final Runnable unknownTopic;
     private final Map<String, TargetTopic<KafkaPartition>> cache = new ConcurrentHashMap<>();
-    /** Batches' answers not yet run on the results thread, and how many were added since its turn began. */
+    /** Batches' answers not yet run on the send thread, and how many were added since its turn began. */
     private final Queue<Runnable> answers = new ConcurrentLinkedQueue<>();
     private final AtomicInteger answering = new AtomicInteger();
 
@@ -65,14 +65,13 @@ public final class KafkaTarget implements SendTarget {
      * @param unknownTopic told when a producer asked for a topic not known here: the topics are listed again soon
      */
     public KafkaTarget(Producer<byte[], byte[]> producer, KafkaTopics topics, KafkaErrors errors, SendThread sendThread,
-                       Scheduler sender, Scheduler results, MeterRegistry registry, String node, Supplier<Throwable> closed,
+                       Scheduler sender, MeterRegistry registry, String node, Supplier<Throwable> closed,
                        Runnable unknownTopic) {
         this.producer = producer;
         this.topics = topics;
         this.errors = errors;
         this.sendThread = sendThread;
         this.sender = sender;
-        this.results = results;
         this.registry = registry;
         this.node = node;
         this.closed = closed;
@@ -200,7 +199,7 @@ public final class KafkaTarget implements SendTarget {
     }
 
     /**
-     * Kafka's callback for every record of one batch, and the batch's one answer, handed to the results thread: the
+     * Kafka's callback for every record of one batch, and the batch's one answer, handed to the send thread: the
      * first failure, or the offsets once all succeeded. One object per batch, not one per record: Kafka calls back the
      * records of one partition in the order they were sent (its {@code KafkaProducer.send} javadoc), so the n-th
      * success is record n's. Successes come on Kafka's one I/O thread; a failure may also come on the send thread
@@ -250,15 +249,15 @@ public final class KafkaTarget implements SendTarget {
     }
 
     /**
-     * Runs a batch's answer on the results thread. Kafka's I/O thread answers the batches of a whole produce response
-     * at once: they go in one turn of the results thread, not one hand-off (and wake-up) each.
+     * Runs a batch's answer on the send thread. Kafka's I/O thread answers the batches of a whole produce response at
+     * once: they go in one turn of the send thread, not one hand-off (and wake-up) each.
      */
     private void answer(Runnable task) {
         answers.offer(task);
         if (answering.getAndIncrement() == 0) {
             try {
-                results.schedule(this::answerAll);
-            } catch (RuntimeException rejected) { // closing: answer here rather than never
+                sendThread.execute(this::answerAll);
+            } catch (RejectedExecutionException closed) { // closing: answer here rather than never
                 answerAll();
             }
         }

@@ -2,6 +2,7 @@ package io.sluice.benchmarks.perf.targets;
 
 import io.sluice.admin.TopicSpec;
 import io.sluice.benchmarks.perf.measure.TargetUnavailableException;
+import io.sluice.benchmarks.perf.targets.peers.KafkaClientMetrics;
 import io.sluice.benchmarks.perf.targets.peers.KafkaTarget;
 import io.sluice.benchmarks.perf.workload.Durations;
 import io.sluice.benchmarks.perf.workload.Workload;
@@ -11,20 +12,12 @@ import io.sluice.kafka.KafkaSluice;
 import io.sluice.kafka.cluster.KafkaCluster;
 import io.sluice.producer.Acks;
 import io.sluice.producer.ProducerOptions;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 /**
  * {@code sluice-kafka}: the {@code sluice-embedded} workload (the same driver, {@link SluiceEmbeddedTarget}, so the same
@@ -118,7 +111,8 @@ final class SluiceKafkaTarget implements SluiceEmbeddedTarget.Opener {
             Map<String, String> d = new LinkedHashMap<>();
             d.put("broker", brokerDetail);
             d.put("kafka", kafkaDetail);
-            d.put("kafka producer", producerMetrics(clientId));
+            d.put("kafka producer", KafkaClientMetrics.PRODUCER.describe(clientId + "-"));
+            d.put("kafka consumer", KafkaClientMetrics.CONSUMER.describe(clientId + "-"));
             return d;
         };
         // kept across phases, as the kafka target keeps its topic, producer and consumer (see the class comment)
@@ -188,35 +182,5 @@ final class SluiceKafkaTarget implements SluiceEmbeddedTarget.Opener {
                 acks, p.acks() == Acks.STORED, p.batchSize(), lingerMs, inFlight,
                 c.prefetch(), workload.ownDefault(Workload.Knob.PREFETCH) ? " (twice Kafka's default max.poll.records, as the kafka target)" : "",
                 pollBatch, Durations.format(c.commitInterval()));
-    }
-
-    /**
-     * What the Kafka producers of the KafkaSluice {@code clientId} measured so far (their JMX metrics: batching,
-     * retries, errors), one entry per producer, or "no producer yet".
-     */
-    static String producerMetrics(String clientId) {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        List<String> producers = new ArrayList<>();
-        try {
-            Set<ObjectName> names = new TreeSet<>(server.queryNames(
-                    new ObjectName("kafka.producer:type=producer-metrics,client-id=" + clientId + "-*"), null));
-            for (ObjectName name : names) {
-                List<String> values = new ArrayList<>();
-                for (String metric : KafkaTarget.PRODUCER_METRICS) {
-                    Object v;
-                    try {
-                        v = server.getAttribute(name, metric);
-                    } catch (JMException e) {
-                        v = "n/a";
-                    }
-                    values.add(metric + "=" + (v instanceof Double d
-                            ? String.format(Locale.ROOT, d == Math.rint(d) ? "%,.0f" : "%,.1f", d) : v));
-                }
-                producers.add(name.getKeyProperty("client-id") + ": " + String.join(", ", values));
-            }
-        } catch (JMException e) {
-            return "n/a: " + e;
-        }
-        return producers.isEmpty() ? "no producer yet" : String.join("; ", producers);
     }
 }

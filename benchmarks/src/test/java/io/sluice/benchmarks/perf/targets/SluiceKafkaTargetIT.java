@@ -81,6 +81,9 @@ class SluiceKafkaTargetIT {
         assertThat(r.details().get("kafka producer")).matches("sluice-perf-\\d+-\\d+-\\d+-producer-\\d+: batch-size-avg=[\\d,.]+,"
                 + " records-per-request-avg=[\\d,.]+, record-queue-time-avg=[\\d,.]+, request-latency-avg=[\\d,.]+,"
                 + " record-retry-total=0, record-error-total=0");
+        // and its consumer how it fetched, as the kafka target's
+        assertThat(r.details().get("kafka consumer")).matches("sluice-perf-\\d+-\\d+-\\d+-consumer-[^:]+: fetch-rate=[\\d,.]+,"
+                + " records-per-request-avg=[\\d,.]+, fetch-size-avg=[\\d,.]+, fetch-latency-avg=[\\d,.]+, records-lag-max=[\\d,.]+");
         assertThat(r.details().get("batches")).contains("records per batch").contains("ms after closing on average");
     }
 

@@ -12,7 +12,6 @@ import io.sluice.kafka.cluster.KafkaCluster;
 import io.sluice.producer.Acks;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -21,8 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RoundRobinPartitioner;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -76,14 +73,6 @@ public final class KafkaTarget implements Target {
     public static final int DEFAULT_LINGER_MS = 5;
     /** Kafka's default {@code max.poll.records}. */
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
-    /**
-     * The Kafka producer metrics a result's details show, for this target and {@code sluice-kafka}: its batching
-     * (bytes per batch, records per produce request), how long a batch waited in its accumulator and a produce request
-     * took to be answered (with {@code max.in.flight.requests.per.connection} requests in flight, the latter bounds its
-     * rate), and retries and errors.
-     */
-    public static final List<String> PRODUCER_METRICS = List.of("batch-size-avg", "records-per-request-avg",
-            "record-queue-time-avg", "request-latency-avg", "record-retry-total", "record-error-total");
     /** How long admin calls and the wait for the consumer's partitions may take. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** How long closing a client may take. */
@@ -201,25 +190,10 @@ public final class KafkaTarget implements Target {
                 new KafkaPublisher(producer, topic, probe, Keys.of(workload)));
         return () -> {
             sending.dispose();
-            probe.detail("kafka producer", producerMetrics(producer));
+            probe.detail("kafka producer", KafkaClientMetrics.PRODUCER.describe(topic + "-producer"));
+            probe.detail("kafka consumer", KafkaClientMetrics.CONSUMER.describe(topic + "-consumer"));
             reader.phase(null);
         };
-    }
-
-    /** What the producer's own metrics say so far (the run's producer): batching, retries, errors; for the details. */
-    private static String producerMetrics(KafkaProducer<byte[], byte[]> producer) {
-        Map<String, Object> wanted = new LinkedHashMap<>();
-        for (String name : PRODUCER_METRICS) {
-            wanted.put(name, "n/a");
-        }
-        for (Map.Entry<MetricName, ? extends Metric> m : producer.metrics().entrySet()) {
-            if (m.getKey().group().equals("producer-metrics") && wanted.containsKey(m.getKey().name())) {
-                Object v = m.getValue().metricValue();
-                wanted.put(m.getKey().name(), v instanceof Double d
-                        ? String.format(Locale.ROOT, d == Math.rint(d) ? "%,.0f" : "%,.1f", d) : v);
-            }
-        }
-        return settings(wanted);
     }
 
     /** The producer settings for {@code workload} (see the class comment); knobs left to the target are not set. */

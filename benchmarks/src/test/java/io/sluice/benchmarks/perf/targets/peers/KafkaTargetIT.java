@@ -101,6 +101,8 @@ class KafkaTargetIT {
         deliveredEveryRecordOnce(r, 2_000);
         assertThat(r.details().get("kafka")).contains("acks=0, enable.idempotence=false");
         assertThat(r.details().get("kafka producer")).contains("record-error-total=0");
+        assertThat(r.details().get("kafka consumer")).matches("sluice-perf-[\\w-]+-consumer: fetch-rate=[\\d,.]+, records-per-request-avg=[\\d,.]+,"
+                + " fetch-size-avg=[\\d,.]+, fetch-latency-avg=[\\d,.]+, records-lag-max=[\\d,.]+");
     }
 
     @Test
