@@ -6,6 +6,7 @@ import io.sluice.benchmarks.perf.measure.Target;
 import io.sluice.benchmarks.perf.report.JsonReport;
 import io.sluice.benchmarks.perf.targets.Peers;
 import io.sluice.benchmarks.perf.targets.Targets;
+import io.sluice.benchmarks.perf.workload.LoadProfile;
 import io.sluice.benchmarks.perf.workload.PartitionerKind;
 import io.sluice.benchmarks.perf.workload.Workload;
 import io.sluice.producer.Acks;
@@ -42,6 +43,13 @@ final class WorkloadOptions {
     @Option(names = "--rate", paramLabel = "MSGS_PER_S", defaultValue = "0",
             description = "Target send rate in records per second; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
     long rate;
+
+    @Option(names = "--profile", paramLabel = "SPEC",
+            description = "A rate that changes over the run, instead of --rate and --duration: step:10k,50k,100k/10s (each"
+                    + " rate for 10 s), ramp:0-200k/60s (linearly), spike:50k,250k@30s/5s (50k/s, 250k/s from 30 s for 5 s,"
+                    + " then 50k/s for 30 s more). Records keep their intended send times as with --rate; the JSON and the"
+                    + " report show the rate and latency second by second.")
+    String profile;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4", description = "Topic partitions (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -155,6 +163,20 @@ final class WorkloadOptions {
         if (count != null && duration != null) {
             throw error("--count and --duration are mutually exclusive; give one");
         }
+        LoadProfile loadProfile = null;
+        if (profile != null) {
+            try {
+                loadProfile = LoadProfile.parse(profile);
+            } catch (IllegalArgumentException e) {
+                throw error(e.getMessage());
+            }
+            for (String option : new String[] {"--count", "--duration", "--rate"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option) || WorkloadFile.supplies(spec.commandLine().getCommandSpec(), option)) {
+                    throw error("--profile sets the run's rate and length: it cannot be combined with " + option);
+                }
+            }
+            duration = null;
+        }
         if (count != null && count < 1) {
             throw error("Invalid value for option '--count': must be >= 1, was " + count);
         }
@@ -164,6 +186,7 @@ final class WorkloadOptions {
                     .count(count == null ? 0 : count)
                     .duration(duration == null ? Duration.ofSeconds(10) : duration)
                     .rate(rate)
+                    .profile(loadProfile)
                     .partitions(partitions)
                     .producers(producers)
                     .consumers(consumers)

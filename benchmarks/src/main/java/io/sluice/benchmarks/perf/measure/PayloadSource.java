@@ -1,5 +1,6 @@
 package io.sluice.benchmarks.perf.measure;
 
+import io.sluice.benchmarks.perf.workload.LoadProfile;
 import io.sluice.benchmarks.perf.workload.Payload;
 import io.sluice.benchmarks.perf.workload.Workload;
 import java.time.Duration;
@@ -32,7 +33,9 @@ import reactor.core.scheduler.Scheduler;
  * At an unlimited rate a full window parks the source until the consumers have taken a little under one in 64 of it
  * ({@link Probe#parkUntilRoom}); at a fixed rate the records held back wait for the next tick and keep their slots.
  * The source stops after {@link Workload#count()} records, or at the end of {@link Workload#duration()} (with a
- * rate: after the records whose slots fall within it), and reports to the {@link Probe}.
+ * rate: after the records whose slots fall within it), and reports to the {@link Probe}. With a
+ * {@linkplain Workload#profile() load profile} the slots are the profile's ({@link LoadProfile#dueNanos}), paced the
+ * same way.
  */
 public final class PayloadSource {
     private final Workload workload;
@@ -63,6 +66,8 @@ public final class PayloadSource {
         this.size = workload.recordSize();
         if (workload.countBased()) {
             limit = workload.count();
+        } else if (workload.profile() != null) {
+            limit = Math.min(Workload.MAX_RECORDS, workload.profile().records());
         } else if (workload.rate() > 0) {
             // the slots within the duration, capped at what the tally can index
             limit = (long) Math.min(Workload.MAX_RECORDS, Math.ceil(workload.duration().toNanos() / 1e9 * workload.rate()));
@@ -198,7 +203,8 @@ public final class PayloadSource {
             finish(sink, now);
             return;
         }
-        long slot = startNanos + (long) (s * nanosPerRecord);
+        LoadProfile profile = workload.profile();
+        long slot = startNanos + (profile != null ? profile.dueNanos(s) : (long) (s * nanosPerRecord));
         if (slot - now > 0) {
             sink.complete(); // nothing more due: wait for the next tick
             return;

@@ -69,6 +69,10 @@ public final class Probe {
     private long timelineReceived;
     private long previousNanos;
     private long previousReceived;
+    /** The latency of each interval of the timeline, and every latency recorded up to its last two samples. */
+    private final List<Latency> latencyTimeline = new ArrayList<>();
+    private Histogram latencySeen = Latency.newHistogram();
+    private Histogram previousLatencySeen = latencySeen;
 
     /**
      * A probe for a phase of {@code workload}.
@@ -300,6 +304,9 @@ public final class Probe {
             backlog.clear();
             timelineNanos = nanos;
             timelineReceived = distinctReceived();
+            latencyTimeline.clear();
+            latencySeen = latencySnapshot();
+            previousLatencySeen = latencySeen;
         }
     }
 
@@ -326,6 +333,10 @@ public final class Probe {
                 previousReceived = timelineReceived;
                 timelineNanos = nanos;
                 timelineReceived = received;
+                Histogram seen = latencySnapshot();
+                latencyTimeline.add(Latency.of(since(seen, latencySeen)));
+                previousLatencySeen = latencySeen;
+                latencySeen = seen;
             }
         }
     }
@@ -344,8 +355,10 @@ public final class Probe {
             }
             if (!timeline.isEmpty() && last - timelineNanos < 500_000_000L) {
                 timeline.remove(timeline.size() - 1);
+                latencyTimeline.remove(latencyTimeline.size() - 1);
                 timelineNanos = previousNanos;
                 timelineReceived = previousReceived;
+                latencySeen = previousLatencySeen;
             }
             sample(last);
         }
@@ -362,6 +375,38 @@ public final class Probe {
         synchronized (timeline) {
             return List.copyOf(timeline);
         }
+    }
+
+    /**
+     * The latency of the records received in each interval of the {@linkplain #throughputTimeline throughput timeline},
+     * one entry per entry there: how latency moved through the phase (under a {@linkplain Workload#profile() load
+     * profile}, as the rate changed). Read while the consumers record, so each second's percentiles are approximate
+     * at their edges, as {@link #p99SoFarNanos()} is.
+     */
+    public List<Latency> latencyTimeline() {
+        synchronized (timeline) {
+            return List.copyOf(latencyTimeline);
+        }
+    }
+
+    /** A copy of every latency recorded so far (each consumer thread's histogram only grows). */
+    private Histogram latencySnapshot() {
+        Histogram copy = Latency.newHistogram();
+        for (Receiver r : receivers) {
+            copy.add(r.latency);
+        }
+        return copy;
+    }
+
+    /** The latencies in {@code now} that were not yet in {@code before}, an earlier snapshot. */
+    private static Histogram since(Histogram now, Histogram before) {
+        Histogram delta = now.copy();
+        try {
+            delta.subtract(before);
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException racing) {
+            return Latency.newHistogram(); // a count read mid-update: this second shows no percentiles rather than wrong ones
+        }
+        return delta;
     }
 
     /**

@@ -35,14 +35,26 @@ import java.util.Map;
  * @param cannotSustain at a fixed rate, why the target could not sustain it ({@link Sustain}): its percentiles are
  *                   then schedule lag, not latency, and reports say so instead of printing them; null when it kept up
  *                   or the rate was unlimited
+ * @param latencyTimeline the latency of the records received in each second of {@code throughputTimeline} (one entry
+ *                   per entry there: {@link Probe#latencyTimeline()}); empty if unknown
  */
 public record RunResult(String target, Workload workload, long sent, long acked, long received, long lost, long duplicated,
                         long reordered, Duration elapsed, Duration sendTime, double msgsPerSec, double mbPerSec,
                         Latency latency, String error, Map<String, String> details,
-                        List<Long> throughputTimeline, String cannotSustain) {
+                        List<Long> throughputTimeline, String cannotSustain, List<Latency> latencyTimeline) {
 
     public RunResult {
         throughputTimeline = List.copyOf(throughputTimeline);
+        latencyTimeline = List.copyOf(latencyTimeline);
+    }
+
+    /** A result without a latency timeline. */
+    public RunResult(String target, Workload workload, long sent, long acked, long received, long lost, long duplicated,
+                     long reordered, Duration elapsed, Duration sendTime, double msgsPerSec, double mbPerSec,
+                     Latency latency, String error, Map<String, String> details,
+                     List<Long> throughputTimeline, String cannotSustain) {
+        this(target, workload, sent, acked, received, lost, duplicated, reordered, elapsed, sendTime, msgsPerSec, mbPerSec,
+                latency, error, details, throughputTimeline, cannotSustain, List.of());
     }
 
     /** A result of a target that kept up with its rate (or ran at an unlimited one). */
@@ -69,7 +81,7 @@ public record RunResult(String target, Workload workload, long sent, long acked,
     /** This result with {@code details} in place of its own. */
     public RunResult withDetails(Map<String, String> details) {
         return new RunResult(target, workload, sent, acked, received, lost, duplicated, reordered, elapsed, sendTime,
-                msgsPerSec, mbPerSec, latency, error, details, throughputTimeline, cannotSustain);
+                msgsPerSec, mbPerSec, latency, error, details, throughputTimeline, cannotSustain, latencyTimeline);
     }
 
     /** True when the run failed or was cut short. */
@@ -107,6 +119,8 @@ public record RunResult(String target, Workload workload, long sent, long acked,
         return new RunResult(target, workload, sent, probe.ackedCount(), received, lost, duplicated, reordered,
                 Duration.ofNanos(elapsedNanos), Duration.ofNanos(sendNanos), msgs, msgs * workload.recordSize() / 1e6,
                 Latency.of(probe.latencyHistogram()), error, probe.details(), probe.throughputTimeline(),
-                Sustain.judge(workload.rate(), perGroup, probe.backlogTimeline()));
+                // a profile changes its rate, and the backlog with it, by design: only its delivered share judges it
+                Sustain.judge(workload.rate(), perGroup, workload.profile() == null ? probe.backlogTimeline() : List.of()),
+                probe.latencyTimeline());
     }
 }

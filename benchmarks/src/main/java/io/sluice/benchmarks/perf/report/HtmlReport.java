@@ -124,6 +124,7 @@ public final class HtmlReport {
         }
         List<String> labels = labels(f);
         ResultCharts.throughputChart(h, f, labels, "chart-throughput-" + n);
+        ResultCharts.latencyTimelineChart(h, f, labels, "chart-latency-timeline-" + n);
         ResultCharts.latencyChart(h, f, labels, "chart-latency-" + n);
         if (f.tune() != null) {
             ResultCharts.tuneChart(h, f, "chart-tune-" + n);

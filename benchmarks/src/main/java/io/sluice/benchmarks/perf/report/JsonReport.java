@@ -1,6 +1,7 @@
 package io.sluice.benchmarks.perf.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.benchmarks.perf.measure.Latency;
 import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.tune.Tune;
 import io.sluice.benchmarks.perf.workload.Workload;
@@ -16,7 +17,9 @@ import java.util.Map;
  * Results as JSON, for scripts and for the HTML report:
  * {@code {"workload": {...}, "results": [{"target", "throughput_msgs", "throughput_mb", "latency_us": {"p50",
  * "p90", "p99", "p999", "max"}, "sent", "acked", "received", "lost", "duplicated", "reordered", ...,
- * "throughput_timeline": [records/s in each second, ...]}]}}.
+ * "throughput_timeline": [records/s in each second, ...], "latency_timeline": [{"count", "p50", "p99", "max"} of the
+ * records received in each of those seconds, in microseconds, ...]}]}}; the workload's {@code "profile"} is the
+ * {@code --profile} given (its {@code "rate"} then the profile's mean), or null.
  * {@code acked} is null for targets without acknowledgements; {@code error} is null for a run that finished;
  * {@code cannot_sustain} says why a target could not keep up with a fixed rate (null when it did); with
  * {@code --repeat} every run is there, each with its {@code round} (from 1).
@@ -135,6 +138,7 @@ public final class JsonReport {
             json.writeNumber(w.duration().toMillis());
         }
         json.writeNumberField("rate", w.rate());
+        json.writeStringField("profile", w.profile() == null ? null : w.profile().spec());
         json.writeNumberField("partitions", w.partitions());
         json.writeNumberField("producers", w.producers());
         json.writeNumberField("consumers", w.consumers());
@@ -196,6 +200,16 @@ public final class JsonReport {
         json.writeArrayFieldStart("throughput_timeline");
         for (Long perSecond : r.throughputTimeline()) {
             json.writeNumber(perSecond.longValue());
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("latency_timeline");
+        for (Latency second : r.latencyTimeline()) {
+            json.writeStartObject();
+            json.writeNumberField("count", second.count());
+            number(json, "p50", second.p50());
+            number(json, "p99", second.p99());
+            number(json, "max", second.max());
+            json.writeEndObject();
         }
         json.writeEndArray();
         json.writeEndObject();

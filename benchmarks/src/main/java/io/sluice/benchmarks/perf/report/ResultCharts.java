@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The three charts of a results file on the report page, each an {@link SvgChart}: (a) throughput over time, (b)
- * latency percentiles per result, (c) the sweep of a tune file. The first two are drawn even when the file has
+ * The charts of a results file on the report page, each an {@link SvgChart}: (a) throughput over time, (a') latency
+ * over time, (b) latency percentiles per result, (c) the sweep of a tune file. The first two are drawn even when the file has
  * nothing for them, as a frame with a note, so that every results file gets the same charts in the same places.
  */
 final class ResultCharts {
@@ -94,6 +94,69 @@ final class ResultCharts {
                                 p[2][i], trim(p[0][i]), trim(p[1][i]))))
                         .append("</title></circle>\n");
             }
+        }
+        c.legend(legend);
+        c.end();
+    }
+
+    /**
+     * (a') the p99 of the records received in each second, a step line per result on a log scale, over the same
+     * seconds as (a): how latency moved as the rate did (under a {@code --profile}, as it ramped or spiked).
+     */
+    static void latencyTimelineChart(StringBuilder h, ResultsFile f, List<String> labels, String id) {
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        double xMax = 0;
+        List<String> notes = new ArrayList<>();
+        for (ResultsFile.Result r : f.results()) {
+            boolean any = false;
+            for (double[] second : r.latencyTimeline()) {
+                double p99 = second[1];
+                if (p99 > 0 && Double.isFinite(p99)) {
+                    lo = Math.min(lo, p99);
+                    hi = Math.max(hi, p99);
+                    any = true;
+                }
+            }
+            xMax = Math.max(xMax, r.latencyTimeline().size());
+            notes.add(any ? null : "no latency timeline in the file");
+        }
+        List<Legend> legend = SvgChart.legend(labels, notes);
+        SvgChart c = new SvgChart(h, id, "Latency over time", "p99 of the records received in each second; log scale", legend.size());
+        if (hi == 0) {
+            c.note("No latency timeline in this file (written before sluice-perf recorded one).");
+            c.legend(legend);
+            c.end();
+            return;
+        }
+        Scale x = Scale.linear(0, xMax, LEFT, RIGHT);
+        Scale y = Scale.log(lo, hi == lo ? lo * 2 : hi, c.bottom, TOP);
+        c.yAxis(y, HtmlText::micros, "p99 latency");
+        c.xAxis(x, v -> trim(v) + " s", "time since the phase began (s)");
+        for (int s = 0; s < f.results().size(); s++) {
+            if (notes.get(s) != null) {
+                continue;
+            }
+            List<double[]> seconds = f.results().get(s).latencyTimeline();
+            String colour = colour(s);
+            StringBuilder d = new StringBuilder();
+            StringBuilder points = new StringBuilder();
+            for (int i = 0; i < seconds.size(); i++) {
+                double[] p = seconds.get(i);
+                if (!(p[1] > 0) || !Double.isFinite(p[1])) {
+                    continue; // a second with no receipt: no point
+                }
+                d.append(d.length() == 0 ? "M" : "L").append(num(x.at(i))).append(',').append(num(y.at(p[1])))
+                        .append("L").append(num(x.at(i + 1))).append(',').append(num(y.at(p[1])));
+                points.append("<circle class=\"mark point\" cx=\"").append(num(x.at(i + 0.5))).append("\" cy=\"")
+                        .append(num(y.at(p[1]))).append("\" r=\"3\" fill=\"").append(colour).append("\"><title>")
+                        .append(esc(labels.get(s) + String.format(Locale.ROOT, " in %d-%d s: p50 %s, p99 %s, max %s", i, i + 1,
+                                micros(p[0]), micros(p[1]), micros(p[2]))))
+                        .append("</title></circle>\n");
+            }
+            h.append("<path class=\"mark series\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"")
+                    .append(dash(s)).append(" d=\"").append(d).append("\"><title>").append(esc(labels.get(s)))
+                    .append("</title></path>\n").append(points);
         }
         c.legend(legend);
         c.end();

@@ -33,10 +33,13 @@ public record ResultsFile(String name, Map<String, Object> workload, List<Result
      * @param acked    acknowledged sends, or null for a target without acknowledgements
      * @param error    why it failed, or null
      * @param timeline records/s second by second; empty when the file has none
+     * @param latencyTimeline p50, p99 and max (µs) of the records received in each of those seconds; empty when the
+     *                 file has none
      */
     record Result(String target, double msgsPerSec, double mbPerSec, double p50, double p90, double p99, double p999,
                   double max, long sent, Long acked, long received, long lost, long duplicated, long reordered,
-                  double elapsedMs, String error, Map<String, String> details, List<Double> timeline) {
+                  double elapsedMs, String error, Map<String, String> details, List<Double> timeline,
+                  List<double[]> latencyTimeline) {
 
         /** The latency percentiles in µs: p50, p90, p99, p99.9, max. */
         double[] percentiles() {
@@ -106,12 +109,19 @@ public record ResultsFile(String name, Map<String, Object> workload, List<Result
                 timeline.add(point.number());
             }
         }
+        List<double[]> latencies = new ArrayList<>();
+        Node lt = r.optionalField("latency_timeline");
+        if (lt != null && lt.value != null) {
+            for (Node second : lt.array()) {
+                latencies.add(new double[] {second.field("p50").number(), second.field("p99").number(), second.field("max").number()});
+            }
+        }
         return new Result(r.field("target").string(), r.field("throughput_msgs").number(), r.field("throughput_mb").number(),
                 latency.field("p50").number(), latency.field("p90").number(), latency.field("p99").number(),
                 latency.field("p999").number(), latency.field("max").number(),
                 r.field("sent").count(), r.field("acked").countOrNull(), r.field("received").count(), r.field("lost").count(),
                 r.field("duplicated").count(), r.field("reordered").count(), r.field("elapsed_ms").number(),
-                r.field("error").stringOrNull(), Collections.unmodifiableMap(details), List.copyOf(timeline));
+                r.field("error").stringOrNull(), Collections.unmodifiableMap(details), List.copyOf(timeline), List.copyOf(latencies));
     }
 
     private static Tune tune(Node t, int results) {

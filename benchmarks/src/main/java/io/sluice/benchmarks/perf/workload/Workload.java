@@ -34,11 +34,13 @@ import java.util.Set;
  *                    {@code linger.ms=5}, {@code batch.size=16384}, {@code max.poll.records=500}; nats bench's batches
  *                    of 500; ...), and {@link #batchSize}, {@link #linger}, {@link #prefetch} hold Sluice's own
  *                    defaults. Each target says in its result's details what it ran with.
+ * @param profile     a rate that changes over the run ({@code --profile}), or null for {@code rate} throughout: with one,
+ *                    {@code duration} is the profile's and {@code rate} its mean rate
  */
 public record Workload(int recordSize, long count, Duration duration, long rate, int partitions, int producers,
                        int consumers, int prefetch, int concurrency, int batchSize, Duration linger,
                        PartitionerKind partitioner, Acks acks, long maxBacklog, int keys,
-                       int groups, Set<Knob> ownDefaults) {
+                       int groups, Set<Knob> ownDefaults, LoadProfile profile) {
 
     /** The knobs that each target may leave at its own default when the user does not set them. */
     public enum Knob {
@@ -98,6 +100,10 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
             throw new IllegalArgumentException("--groups must be between 1 and " + MAX_GROUPS + ", was " + groups);
         }
         ownDefaults = ownDefaults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(ownDefaults));
+        if (profile != null && (count != 0 || !duration.equals(profile.duration()) || rate != profile.meanRate())) {
+            throw new IllegalArgumentException("--profile " + profile.spec() + " sets the run's rate and length: it cannot be"
+                    + " combined with --count, --duration or --rate");
+        }
     }
 
     /** True when the user left {@code knob} unset, so that each target runs its own default there. */
@@ -137,13 +143,17 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
 
     /** This workload sending for {@code time} instead (the warm-up phase). */
     public Workload forDuration(Duration time) {
-        return toBuilder().count(0).duration(time).build();
+        return toBuilder().profile(null).count(0).duration(time).build(); // a profile's mean rate, throughout
     }
 
     /** One line for humans, e.g. {@code 100 B x 2,000,000 records, unlimited rate, 4 partitions, ...}. */
     public String describe() {
         String amount = countBased() ? String.format(java.util.Locale.ROOT, "%,d records", count) : "for " + Durations.format(duration);
         String r = rate == 0 ? "unlimited rate" : String.format(java.util.Locale.ROOT, "%,d msgs/s", rate);
+        if (profile != null) {
+            amount = profile.describe();
+            r = "paced by the profile";
+        }
         return String.format(java.util.Locale.ROOT,
                 "%d B records %s, %s, %d partitions, %d producer(s), %d consumer(s), prefetch %s, concurrency %d,"
                         + " batch %s, linger %s, partitioner %s, acks %s, max backlog %,d (at most %,d records in flight),"
@@ -175,6 +185,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
         private int keys = 0;
         private int groups = 1;
         private final EnumSet<Knob> ownDefaults = EnumSet.noneOf(Knob.class);
+        private LoadProfile profile;
 
         private Builder() {
         }
@@ -197,6 +208,7 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
             keys = w.keys;
             groups = w.groups;
             ownDefaults.addAll(w.ownDefaults);
+            profile = w.profile;
         }
 
         public Builder recordSize(int bytes) {
@@ -294,9 +306,26 @@ public record Workload(int recordSize, long count, Duration duration, long rate,
             return this;
         }
 
+        /**
+         * A rate that changes over the run: it sets the duration and the (mean) rate, so it cannot be combined with a
+         * count; null for none.
+         */
+        public Builder profile(LoadProfile profile) {
+            this.profile = profile;
+            return this;
+        }
+
         public Workload build() {
+            if (profile != null) {
+                if (count != 0) {
+                    throw new IllegalArgumentException("--profile and --count are mutually exclusive: the profile sets how"
+                            + " many records are sent");
+                }
+                duration = profile.duration();
+                rate = profile.meanRate();
+            }
             return new Workload(recordSize, count, duration, rate, partitions, producers, consumers, prefetch, concurrency,
-                    batchSize, linger, partitioner, acks, maxBacklog, keys, groups, ownDefaults);
+                    batchSize, linger, partitioner, acks, maxBacklog, keys, groups, ownDefaults, profile);
         }
     }
 }

@@ -48,10 +48,11 @@ class HtmlReportChromiumIT {
 
         Map<String, Rendered> charts = render(page);
 
-        assertThat(charts).containsOnlyKeys("chart-throughput-1", "chart-latency-1", "chart-throughput-2", "chart-latency-2",
-                "chart-tune-2");
+        assertThat(charts).containsOnlyKeys("chart-throughput-1", "chart-latency-timeline-1", "chart-latency-1", "chart-throughput-2",
+                "chart-latency-timeline-2", "chart-latency-2", "chart-tune-2");
         charts.forEach(HtmlReportChromiumIT::assertDrawn);
         assertThat(charts.get("chart-throughput-1").marks()).isEqualTo(2 + 8); // two step lines, 3 + 5 points
+        assertThat(charts.get("chart-latency-timeline-1").marks()).isEqualTo(2 + 8); // the same seconds' p99s
         assertThat(charts.get("chart-latency-1").marks()).isEqualTo(2 + 10);
         assertThat(charts.get("chart-tune-2").marks()).isEqualTo(8);
     }
@@ -67,7 +68,7 @@ class HtmlReportChromiumIT {
 
         Map<String, Rendered> charts = render(dir.resolve("run.html"));
 
-        assertThat(charts).containsOnlyKeys("chart-throughput-1", "chart-latency-1");
+        assertThat(charts).containsOnlyKeys("chart-throughput-1", "chart-latency-timeline-1", "chart-latency-1");
         charts.forEach(HtmlReportChromiumIT::assertDrawn);
         assertThat(charts.get("chart-latency-1").marks()).isEqualTo(2 + 10);
     }

@@ -36,7 +36,7 @@ class JsonReportTest {
 
         assertThat(json).isEqualTo("""
                 {
-                  "workload": {"record_size": 100, "count": 1000, "duration_ms": null, "rate": 0, "partitions": 4, \
+                  "workload": {"record_size": 100, "count": 1000, "duration_ms": null, "rate": 0, "profile": null, "partitions": 4, \
                 "producers": 1, "consumers": 1, "prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 2.000, \
                 "partitioner": "key-hash", "acks": "appended", "max_backlog": 100000, "keys": 0, "groups": 1, \
                 "in_flight_limit": 400000, "own_defaults": []},
@@ -45,11 +45,11 @@ class JsonReportTest {
                 {"p50": 1.000, "p90": 2.000, "p99": 3.000, "p999": 4.000, "max": 5.000}, "sent": 1000, "acked": null, \
                 "received": 1000, "lost": 0, "duplicated": 0, "reordered": 0, "elapsed_ms": 250.000, "error": null, "cannot_sustain": null, \
                 "details": {}, \
-                "throughput_timeline": []},
+                "throughput_timeline": [], "latency_timeline": []},
                     {"target": "sluice-embedded", "throughput_msgs": 2000.000, "throughput_mb": 0.200, "latency_us": \
                 {"p50": 10.500, "p90": 20.000, "p99": 30.000, "p999": 40.000, "max": 50.000}, "sent": 1000, "acked": 1000, \
                 "received": 1001, "lost": 0, "duplicated": 1, "reordered": 2, "elapsed_ms": 500.000, "error": null, \
-                "cannot_sustain": null, "details": {"gc": "1 collection"}, "throughput_timeline": [1800, 2200]}
+                "cannot_sustain": null, "details": {"gc": "1 collection"}, "throughput_timeline": [1800, 2200], "latency_timeline": []}
                   ]
                 }
                 """);
@@ -87,6 +87,6 @@ class JsonReportTest {
                 .startsWith("{\n  \"workload\": {\"record_size\": 100, \"count\": 20000,")
                 .contains("\"target\": \"reactor-raw\"")
                 .contains("\"sent\": 20000, \"acked\": null, \"received\": 20000, \"lost\": 0, \"duplicated\": 0, \"reordered\": 0")
-                .containsPattern("\"throughput_timeline\": \\[[1-9][0-9]*(, [0-9]+)*\\]\\}\n");
+                .containsPattern("\"throughput_timeline\": \\[[1-9][0-9]*(, [0-9]+)*\\], \"latency_timeline\": \\[\\{\"count\": [1-9]");
     }
 }

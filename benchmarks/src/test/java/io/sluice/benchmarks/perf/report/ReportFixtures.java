@@ -25,10 +25,10 @@ public final class ReportFixtures {
         details.put("batches", "<b>1,234</b> & \"quoted\" (243.1 records/batch)");
         RunResult raw = new RunResult("reactor-raw", WORKLOAD, 300_000, -1, 300_000, 0, 0, 0, Duration.ofMillis(2900),
                 Duration.ofMillis(2800), 103_000, 10.3, new Latency(300_000, 3.2, 8.5, 41, 180, 2_400, 6), null,
-                Map.of("gc", "1 collection"), List.of(98_000L, 110_000L, 101_000L));
+                Map.of("gc", "1 collection"), List.of(98_000L, 110_000L, 101_000L), null, seconds(40, 38, 45));
         RunResult sluice = new RunResult("sluice-embedded", WORKLOAD, 300_000, 300_000, 300_001, 0, 1, 0,
                 Duration.ofMillis(4600), Duration.ofMillis(4500), 65_000, 6.5, new Latency(300_000, 45, 120, 900, 4_100, 52_000, 80),
-                null, details, List.of(50_000L, 70_000L, 68_000L, 72_000L, 40_000L));
+                null, details, List.of(50_000L, 70_000L, 68_000L, 72_000L, 40_000L), null, seconds(700, 950, 880, 30_000, 900));
         return JsonReport.json(WORKLOAD, List.of(raw, sluice));
     }
 
@@ -41,7 +41,7 @@ public final class ReportFixtures {
             String error = i == 3 ? "cut short: nothing received for 10s" : null;
             results.add(new RunResult("sluice-embedded", WORKLOAD, 300_000, 300_000, 300_000, 0, 0, 0, Duration.ofSeconds(3),
                     Duration.ofSeconds(3), i == 3 ? 0 : 50_000 + 9_000 * i, 5, new Latency(300_000, 30 + i, 80, p99, p99 * 3,
-                    p99 * 20, 50), error, Map.of(), List.of(40_000L + 1000 * i, 52_000L + 1000 * i)));
+                    p99 * 20, 50), error, Map.of(), List.of(40_000L + 1000 * i, 52_000L + 1000 * i), null, seconds(p99, p99 * 1.1)));
             t.append(i == 0 ? "" : ", ").append("{\"prefetch\": ").append(64 << i).append(", \"concurrency\": 1, \"batch_size\": ")
                     .append(16384 << (i % 3)).append(", \"linger_ms\": ").append(i % 2 == 0 ? "0.0" : "1.5")
                     .append(", \"partitions\": 4, \"meets_p99\": ").append(p99 <= 600).append('}');
@@ -50,5 +50,14 @@ public final class ReportFixtures {
         String tune = ",\n  \"tune\": {\"target\": \"sluice-embedded\", \"p99_target_us\": 600, \"default\": 0, \"recommended\": 2,"
                 + " \"trials\": [" + t + "]}\n}\n";
         return json.substring(0, json.lastIndexOf("\n}")) + tune;
+    }
+
+    /** A latency timeline whose seconds have these p99s (µs), p50 a tenth and max twice each. */
+    private static List<Latency> seconds(double... p99s) {
+        List<Latency> seconds = new ArrayList<>();
+        for (double p99 : p99s) {
+            seconds.add(new Latency(1000, p99 / 10, p99 / 2, p99, p99 * 1.5, p99 * 2, p99 / 8));
+        }
+        return seconds;
     }
 }
