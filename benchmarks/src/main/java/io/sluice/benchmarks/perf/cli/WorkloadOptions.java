@@ -25,7 +25,8 @@ final class WorkloadOptions {
 
     @Option(names = WorkloadFile.OPTION, paramLabel = "FILE",
             description = "Read the workload from FILE (properties: size=100, duration=20s, partitions=8, ...: long option"
-                    + " names without dashes); options given on the command line override it.")
+                    + " names without dashes; or, named .yaml/.yml, an OpenMessaging Benchmark workload); options given on"
+                    + " the command line override it.")
     java.nio.file.Path workloadFile;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "100",
@@ -214,16 +215,34 @@ final class WorkloadOptions {
         return target;
     }
 
-    /** A message of the form "--option must ...", reworded as picocli words its own. */
+    /**
+     * A message of the form "--option must ...", reworded as picocli words its own, and naming the workload file's field
+     * when the value came from there.
+     */
     private ParameterException invalid(IllegalArgumentException e) {
         String m = e.getMessage();
         if (m != null && m.startsWith("--")) {
             int end = m.indexOf(' ');
             String option = m.substring(0, end < 0 ? m.length() : end).replaceAll(":$", "");
             String rest = end < 0 ? "" : m.substring(end + 1);
-            return error("Invalid value for option '" + option + "': " + rest);
+            String origin = spec.commandLine().getParseResult().hasMatchedOption(option) ? null
+                    : WorkloadFile.origin(spec.commandLine().getCommandSpec(), option);
+            return error("Invalid value for option '" + option + "'" + (origin == null ? "" : " (" + origin + ")") + ": " + rest);
         }
         return error(m);
+    }
+
+    /**
+     * Prints {@code workload} as the commands introduce it; an OMB workload's name first, and after it a note for each
+     * field sluice-perf runs differently from OMB.
+     */
+    void printWorkload(PrintWriter out, Workload workload) {
+        WorkloadFile file = WorkloadFile.of(spec.commandLine().getCommandSpec());
+        String title = file == null ? null : file.title();
+        out.println("workload: " + (title == null ? "" : title + ": ") + workload.describe());
+        for (String note : file == null ? List.<String>of() : file.notes()) {
+            out.println("  note: " + note);
+        }
     }
 
     /** Where the peers are. */
