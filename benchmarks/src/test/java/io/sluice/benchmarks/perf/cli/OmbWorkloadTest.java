@@ -140,6 +140,17 @@ class OmbWorkloadTest {
     }
 
     @Test
+    void tuneTakesTheOmbWorkloadAsItsDefaultAndRunsItsOwnTrialLengthInsteadOfTestDurationMinutes() {
+        int code = execute("tune", "--workload", OMB_1KB.toString(), "--target", "reactor-raw", "--count", "2000",
+                "--warmup", "0", "--max-trials", "1", "-q");
+
+        assertThat(code).as("%s%s", out, err).isZero();
+        assertThat(out.toString()).contains("default: 1024 B records 2,000 records, 50,000 msgs/s, 16 partitions");
+        assertThat(execute("tune", "--workload", OMB_1KB.toString(), "--duration", "5s")).isEqualTo(2);
+        assertThat(errLine()).contains("--duration does not apply");
+    }
+
+    @Test
     void whatCannotRunAsOmbWouldIsRefusedInOneLineNamingEveryField() throws IOException {
         Path file = omb("consumerBacklogSizeGB: 512", "useRandomizedPayloads: true", "randomBytesRatio: 0.5");
         Files.writeString(file, Files.readString(file).replace("topics: 1", "topics: 10")
