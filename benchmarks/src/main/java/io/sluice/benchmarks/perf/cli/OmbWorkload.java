@@ -161,7 +161,8 @@ final class OmbWorkload {
         } else if (minutes != null) {
             option("testDurationMinutes", "duration", minutes + "m");
         }
-        Long warmup = fields.containsKey("warmupDurationMinutes") ? whole("warmupDurationMinutes") : Long.valueOf(OMB_WARMUP_MINUTES);
+        Long warmup = fields.containsKey("warmupDurationMinutes") ? whole("warmupDurationMinutes")
+                : Long.valueOf(OMB_WARMUP_MINUTES);
         if (warmup != null && warmup < 0) {
             problem("warmupDurationMinutes", "must be 0 or more, was " + warmup);
         } else if (warmup != null) {
@@ -183,6 +184,7 @@ final class OmbWorkload {
         payloadFile(size);
     }
 
+    /** {@code keyDistributor}: keyless, or OMB's {@value #OMB_KEYS} keys. */
     private void keys() {
         if (!fields.containsKey("keyDistributor")) {
             option("keyDistributor", "keys", "0"); // OMB's default, NO_KEY
