@@ -49,7 +49,7 @@ final class CompareCommand implements Callable<Integer> {
             Target t = options.target(name, workload);
             out.println("  " + t.name() + ": " + t.description());
         }
-        out.println("workload: " + workload.describe());
+        options.printWorkload(out, workload);
         out.flush();
         PerfRunner runner = new PerfRunner(settings);
         List<List<RunResult>> rounds = Rounds.run(names, repeat, name -> runner.run(options.target(name, workload), workload),

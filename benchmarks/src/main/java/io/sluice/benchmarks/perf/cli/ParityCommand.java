@@ -147,7 +147,7 @@ final class ParityCommand implements Callable<Integer> {
             return 1;
         }
         out.println("sluice-perf parity: " + String.join(", ", peers) + " (driver first, then the peer's own tool)");
-        out.println("workload: " + workload.describe());
+        options.printWorkload(out, workload);
         out.println("tools: " + tools.lib());
         out.flush();
         PerfRunner runner = new PerfRunner(settings);

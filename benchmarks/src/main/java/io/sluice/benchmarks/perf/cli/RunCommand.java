@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
         Target t = options.target(target, workload);
         PrintWriter out = spec.commandLine().getOut();
         out.println("sluice-perf run: " + t.name() + " (" + t.description() + ")");
-        out.println("workload: " + workload.describe());
+        options.printWorkload(out, workload);
         out.flush();
         PerfRunner runner = new PerfRunner(settings);
         List<List<RunResult>> rounds = Rounds.run(List.of(target), repeat, name -> runner.run(options.target(name, workload), workload),

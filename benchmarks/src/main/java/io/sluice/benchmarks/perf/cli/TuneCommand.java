@@ -75,9 +75,10 @@ final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (options.duration != null) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--duration")) {
             throw error("tune runs trials of --trial-duration (or --count records each); --duration does not apply");
         }
+        options.duration = null; // a workload file's (an OMB file always has one): the trials have their own, as their warm-up
         if (trialDuration != null && options.count != null) {
             throw error("--count and --trial-duration are mutually exclusive; give one");
         }

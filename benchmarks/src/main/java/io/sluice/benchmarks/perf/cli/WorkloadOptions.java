@@ -26,7 +26,8 @@ final class WorkloadOptions {
 
     @Option(names = WorkloadFile.OPTION, paramLabel = "FILE",
             description = "Read the workload from FILE (properties: size=100, duration=20s, partitions=8, ...: long option"
-                    + " names without dashes); options given on the command line override it.")
+                    + " names without dashes; or, named .yaml/.yml, an OpenMessaging Benchmark workload); options given on"
+                    + " the command line override it.")
     java.nio.file.Path workloadFile;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "100",
@@ -163,20 +164,7 @@ final class WorkloadOptions {
         if (count != null && duration != null) {
             throw error("--count and --duration are mutually exclusive; give one");
         }
-        LoadProfile loadProfile = null;
-        if (profile != null) {
-            try {
-                loadProfile = LoadProfile.parse(profile);
-            } catch (IllegalArgumentException e) {
-                throw error(e.getMessage());
-            }
-            for (String option : new String[] {"--count", "--duration", "--rate"}) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(option) || WorkloadFile.supplies(spec.commandLine().getCommandSpec(), option)) {
-                    throw error("--profile sets the run's rate and length: it cannot be combined with " + option);
-                }
-            }
-            duration = null;
-        }
+        LoadProfile loadProfile = profile();
         if (count != null && count < 1) {
             throw error("Invalid value for option '--count': must be >= 1, was " + count);
         }
@@ -205,6 +193,38 @@ final class WorkloadOptions {
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw invalid(e);
+        }
+    }
+
+    /**
+     * The {@code --profile}, or null. It sets the rate and the length of the run, so {@code --rate}, {@code --duration}
+     * and {@code --count} beside it are an error when they come from the same place (both on the command line, or both
+     * in the workload file); from different places, the command line's wins, as everywhere.
+     */
+    private LoadProfile profile() {
+        if (profile == null) {
+            return null;
+        }
+        ParseResult given = spec.commandLine().getParseResult();
+        boolean profileOnCommandLine = given.hasMatchedOption("--profile");
+        for (String option : List.of("--count", "--duration", "--rate")) {
+            boolean onCommandLine = given.hasMatchedOption(option);
+            boolean inFile = WorkloadFile.supplies(spec.commandLine().getCommandSpec(), option);
+            if (onCommandLine == profileOnCommandLine && (onCommandLine || inFile)) {
+                throw error("--profile sets the run's rate and length: it cannot be combined with " + option);
+            }
+            if (onCommandLine) {
+                return null; // the workload file's profile, overridden on the command line
+            }
+        }
+        try {
+            LoadProfile p = LoadProfile.parse(profile);
+            count = null;
+            duration = null;
+            rate = 0;
+            return p;
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
         }
     }
 
@@ -237,16 +257,34 @@ final class WorkloadOptions {
         return target;
     }
 
-    /** A message of the form "--option must ...", reworded as picocli words its own. */
+    /**
+     * A message of the form "--option must ...", reworded as picocli words its own, and naming the workload file's field
+     * when the value came from there.
+     */
     private ParameterException invalid(IllegalArgumentException e) {
         String m = e.getMessage();
         if (m != null && m.startsWith("--")) {
             int end = m.indexOf(' ');
             String option = m.substring(0, end < 0 ? m.length() : end).replaceAll(":$", "");
             String rest = end < 0 ? "" : m.substring(end + 1);
-            return error("Invalid value for option '" + option + "': " + rest);
+            String origin = spec.commandLine().getParseResult().hasMatchedOption(option) ? null
+                    : WorkloadFile.origin(spec.commandLine().getCommandSpec(), option);
+            return error("Invalid value for option '" + option + "'" + (origin == null ? "" : " (" + origin + ")") + ": " + rest);
         }
         return error(m);
+    }
+
+    /**
+     * Prints {@code workload} as the commands introduce it; an OMB workload's name first, and after it a note for each
+     * field sluice-perf runs differently from OMB.
+     */
+    void printWorkload(PrintWriter out, Workload workload) {
+        WorkloadFile file = WorkloadFile.of(spec.commandLine().getCommandSpec());
+        String title = file == null ? null : file.title();
+        out.println("workload: " + (title == null ? "" : title + ": ") + workload.describe());
+        for (String note : file == null ? List.<String>of() : file.notes()) {
+            out.println("  note: " + note);
+        }
     }
 
     /** Where the peers are. */

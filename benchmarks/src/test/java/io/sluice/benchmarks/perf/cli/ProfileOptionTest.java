@@ -36,6 +36,18 @@ class ProfileOptionTest {
     }
 
     @Test
+    void theCommandLinesProfileOverridesAWorkloadFilesRateAndAFileMayNotHoldBoth(@TempDir Path dir) throws Exception {
+        Path rated = Files.writeString(dir.resolve("rated.properties"), "rate=500\nduration=30s\n");
+        assertThat(execute("run", "--target", "reactor-raw", "--workload", rated.toString(), "--profile", "step:2k/1s", "--warmup", "0",
+                "-q")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("profile step:2k/1s (1s, 2,000 records").contains("sent 2,000 records");
+
+        Path both = Files.writeString(dir.resolve("both.properties"), "rate=500\nprofile=step:2k/1s\n");
+        assertThat(execute("run", "--workload", both.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--profile sets the run's rate and length: it cannot be combined with --rate");
+    }
+
+    @Test
     void aRampRunWritesItsSecondsRatesAndLatenciesToTheJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("ramp.json");
         int code = execute("run", "--target", "reactor-raw", "--profile", "ramp:1k-3k/3s", "--warmup", "0", "-q", "--json", json.toString());
