@@ -17,7 +17,7 @@ import picocli.CommandLine;
  * <p>Exit codes: 0 success, 1 a run failed, 2 bad options (a one-line message naming the option).
  */
 @Command(name = "sluice-perf", mixinStandardHelpOptions = true, version = "sluice-perf 0",
-        subcommands = {RunCommand.class, CompareCommand.class, ParityCommand.class, TuneCommand.class, ReportCommand.class, KeyedCommand.class,
+        subcommands = {RunCommand.class, CompareCommand.class, MaxRateCommand.class, ParityCommand.class, TuneCommand.class, ReportCommand.class, KeyedCommand.class,
                 CommandLine.HelpCommand.class},
         description = "Measures message throughput, end-to-end latency and delivery reliability of Sluice and its peers, proves"
                 + " each peer is driven as fast as its own tool drives it (parity), and tunes their knobs;"

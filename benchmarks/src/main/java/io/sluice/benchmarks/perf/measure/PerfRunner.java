@@ -7,11 +7,13 @@ import java.io.StringWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -81,12 +83,24 @@ public final class PerfRunner {
 
     /** Runs {@code workload} against {@code target} (validated, opened and closed here). Never throws for a failed run. */
     public RunResult run(Target target, Workload workload) {
+        return runSteps(target, previous -> previous == null ? workload : null, Duration.ZERO).get(0);
+    }
+
+    /**
+     * Runs measured phases one after another on one opening of {@code target}, after one warm-up, as a search over
+     * rates needs ({@code max-rate}): the first phase runs {@code steps.apply(null)}, each next one what {@code steps}
+     * returns for the previous phase's result, until it returns null. Before every phase but the first an unmeasured
+     * phase of {@code settle} runs the same workload, so that each measured phase begins at its own rate. The warm-up
+     * runs the first phase's workload. Never throws for a failed run: a failed phase is the last result.
+     */
+    public List<RunResult> runSteps(Target target, Function<RunResult, Workload> steps, Duration settle) {
+        Workload first = steps.apply(null);
         try {
-            target.validate(workload);
-            target.open(workload);
+            target.validate(first);
+            target.open(first);
         } catch (RuntimeException e) {
             target.close();
-            return RunResult.failure(target.name(), workload, e instanceof TargetUnavailableException ? e.getMessage() : describe(e));
+            return List.of(RunResult.failure(target.name(), first, e instanceof TargetUnavailableException ? e.getMessage() : describe(e)));
         }
         try {
             lastWarmup = Duration.ZERO;
@@ -95,18 +109,34 @@ public final class PerfRunner {
                 say("[%s] warming up for at least %s, until the rate settles (at most %s)%n", target.name(),
                         Durations.format(settings.warmup()), Durations.format(most));
                 long began = System.nanoTime();
-                RunResult warm = phase(target, workload.forDuration(most), WARM_UP, null);
+                RunResult warm = phase(target, first.forDuration(most), WARM_UP, null);
                 if (warm.failed()) {
-                    return RunResult.failure(target.name(), workload, "warm-up failed: " + warm.error());
+                    return List.of(RunResult.failure(target.name(), first, "warm-up failed: " + warm.error()));
                 }
                 lastWarmup = Duration.ofNanos(System.nanoTime() - began);
             }
-            say("[%s] measuring: %s%n", target.name(), workload.describe());
             String warmNote = lastWarmup.isZero() ? null : String.format(Locale.ROOT, "%.1f s (at least %s, then until"
                     + " the last %d s received less than %.1fx the %d s before, at most %s; drain included)",
                     lastWarmup.toNanos() / 1e9, Durations.format(settings.warmup()), settleWindow(settings.warmup()),
                     SETTLE_RISE, settleWindow(settings.warmup()), Durations.format(settings.warmup().multipliedBy(WARMUP_CAP)));
-            return phase(target, workload, "measure", warmNote);
+            List<RunResult> results = new ArrayList<>();
+            for (Workload w = first; w != null; w = steps.apply(results.get(results.size() - 1))) {
+                if (!results.isEmpty() && !settle.isZero()) {
+                    say("[%s] settling for %s: %s%n", target.name(), Durations.format(settle), w.describe());
+                    RunResult settled = phase(target, w.forDuration(settle), "settle", null);
+                    if (settled.failed()) {
+                        results.add(RunResult.failure(target.name(), w, "settling failed: " + settled.error()));
+                        break;
+                    }
+                }
+                say("[%s] measuring: %s%n", target.name(), w.describe());
+                RunResult r = phase(target, w, "measure", results.isEmpty() ? warmNote : null);
+                results.add(r);
+                if (r.failed()) {
+                    break;
+                }
+            }
+            return List.copyOf(results);
         } finally {
             target.close();
         }

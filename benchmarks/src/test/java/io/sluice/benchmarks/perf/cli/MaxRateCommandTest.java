@@ -1,0 +1,44 @@
+package io.sluice.benchmarks.perf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** {@code max-rate} end to end on the in-process ceiling, and its refusals. */
+class MaxRateCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int execute(String... args) {
+        return SluicePerf.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void printsEveryStepAndEachTargetsMaxRate() {
+        int code = execute("max-rate", "--targets", "reactor-raw", "--p99", "500ms", "--window", "1s", "--settle", "200ms",
+                "--max-steps", "4", "--warmup", "0", "-q");
+        assertThat(code).as(err.toString()).isZero();
+        String o = out.toString();
+        assertThat(o).contains("sluice-perf max-rate: reactor-raw, p99 under 500ms, each step measured for 1s after 200ms at its rate")
+                .containsPattern("\\[reactor-raw\\] step 1: unlimited rate \\(the ceiling\\): delivered [\\d,]+ msgs/s")
+                .containsPattern("\\[reactor-raw\\] step 2: [\\d,]+ msgs/s: delivered [\\d,]+ msgs/s, p99 [\\d.]+ ms: (meets|misses)")
+                .contains("[reactor-raw] stopped: ")
+                .containsPattern("reactor-raw +([\\d,]+|none) ");
+    }
+
+    @Test
+    void theRateAndLengthAreTheSearchesAndAP99TargetIsRequired() {
+        assertThat(execute("max-rate", "--targets", "reactor-raw", "--p99", "10ms", "--rate", "1000")).isEqualTo(2);
+        assertThat(err.toString()).contains("--rate cannot be given to max-rate: the search sets each step's rate");
+        StringWriter e = new StringWriter();
+        assertThat(SluicePerf.execute(new PrintWriter(out, true), new PrintWriter(e, true), "max-rate", "--targets", "reactor-raw"))
+                .isEqualTo(2);
+        assertThat(e.toString()).contains("Missing required option: '--p99=TIME'");
+        StringWriter e2 = new StringWriter();
+        assertThat(SluicePerf.execute(new PrintWriter(out, true), new PrintWriter(e2, true), "max-rate", "--p99", "10ms",
+                "--max-steps", "2")).isEqualTo(2);
+        assertThat(e2.toString()).contains("--max-steps must be at least 3");
+    }
+}
