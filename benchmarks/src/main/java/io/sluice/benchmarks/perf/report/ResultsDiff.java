@@ -1,0 +1,345 @@
+package io.sluice.benchmarks.perf.report;
+
+import io.sluice.benchmarks.perf.measure.Stats;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/**
+ * What changed between two results files of the same workload ({@code sluice-perf diff OLD NEW}): per target found in
+ * both and per metric, the old and new median with the rounds' [min-max], the change of the medians, and a verdict.
+ *
+ * <p><b>The noise rule.</b> A file's rounds ({@code --repeat N}) show how far the same build moves on this machine, so
+ * a change counts only when <em>every</em> round of NEW is worse (or better) than <em>every</em> round of OLD by more
+ * than the threshold: for throughput, NEW's best round below OLD's worst by more than {@code --threshold}; for a
+ * latency percentile, NEW's lowest round above OLD's highest by more than {@code --latency-threshold}. That implies
+ * both that the medians moved beyond the threshold and that the [min-max] ranges do not overlap, and it is stricter
+ * than either: the machine moves unlimited-rate throughput by up to 2x between runs, and two runs that each happened
+ * to meet a quiet (or a busy) stretch have narrow ranges at different heights. With a single round in either file the
+ * range is that one value: its noise is unknown and the rule falls back to the threshold alone on the medians'
+ * change. Improvements mirror regressions by the same factor (throughput up by more than 1/(1 - threshold), latency
+ * down to less than 1/(1 + threshold)), so swapping the files swaps regressions and improvements.
+ *
+ * <p><b>Latency</b> is noisier than throughput: at a fixed rate below the target's ceiling, the tails (p99, p99.9)
+ * are mostly the machine's stalls (the {@code hiccups} detail), which two runs of the same build on this 2-core
+ * machine showed moving 2-3x between rounds. Hence its own threshold, 100% by default (every round's percentile
+ * doubled), and only rounds whose target kept up with a fixed rate count ({@code cannot_sustain} rounds are schedule
+ * lag, not latency, as in the report's tables). Throughput at a fixed rate is the rate itself as long as the target
+ * keeps up, which makes it the steady metric to gate on; a target that no longer keeps up is flagged by the
+ * "rate kept" row.
+ *
+ * <p><b>Counts.</b> Lost, duplicated and reordered records, and failed rounds, are totals over the rounds: any in
+ * NEW where OLD had none is a regression (none in NEW where OLD had some, an improvement); their sizes depend on
+ * what went wrong and are not compared. Metrics count only rounds that did not fail.
+ */
+public final class ResultsDiff {
+    /** Every metric's verdict, as the table prints it. */
+    public enum Verdict {
+        REGRESSION("regression"),
+        IMPROVEMENT("improvement"),
+        /** The medians moved beyond the threshold, but some rounds of OLD and NEW are closer than that. */
+        WITHIN_NOISE("within noise"),
+        /** The medians moved less than the threshold. */
+        WITHIN_THRESHOLD("within threshold"),
+        /** A count that is zero in both files, or non-zero in both. */
+        SAME("same"),
+        /** Nothing to compare: every round failed, or never kept its rate, in one of the files. */
+        NO_DATA("-");
+
+        private final String text;
+
+        Verdict(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /**
+     * The thresholds, as fractions (0.1 for 10%).
+     *
+     * @param throughput how far throughput may fall, below 1
+     * @param latency    how far a latency percentile may rise
+     */
+    public record Thresholds(double throughput, double latency) {
+        /** The defaults: 10% for throughput, 100% (doubled) for latency. */
+        public static final Thresholds DEFAULTS = new Thresholds(0.10, 1.00);
+
+        public Thresholds {
+            if (!(throughput > 0 && throughput < 1)) {
+                throw new IllegalArgumentException("the throughput threshold must be above 0% and below 100%, was "
+                        + percent(throughput));
+            }
+            if (!(latency > 0) || Double.isInfinite(latency)) {
+                throw new IllegalArgumentException("the latency threshold must be above 0%, was " + percent(latency));
+            }
+        }
+    }
+
+    /** One row of the diff: a metric of a target, and its verdict. */
+    public record Row(String target, String metric, String old, String now, String change, Verdict verdict) {
+    }
+
+    private final String oldName;
+    private final String newName;
+    private final List<Row> rows;
+    private final List<String> onlyInOld;
+    private final List<String> onlyInNew;
+    private final List<String> singleRound;
+
+    private ResultsDiff(String oldName, String newName, List<Row> rows, List<String> onlyInOld, List<String> onlyInNew,
+                        List<String> singleRound) {
+        this.oldName = oldName;
+        this.newName = newName;
+        this.rows = List.copyOf(rows);
+        this.onlyInOld = List.copyOf(onlyInOld);
+        this.onlyInNew = List.copyOf(onlyInNew);
+        this.singleRound = List.copyOf(singleRound);
+    }
+
+    /**
+     * Why {@code file} cannot be diffed, or null when it can: a tune sweep's results are different configurations of
+     * one target, not rounds of one workload.
+     */
+    public static String notDiffable(ResultsFile file) {
+        return file.tune() == null ? null
+                : "is a tune sweep (its results are different configurations, not rounds of one workload); diff compares"
+                + " the files of run and compare --json";
+    }
+
+    /**
+     * The workload fields whose values differ between the files, each as {@code name (OLD value vs NEW value)}; a field
+     * only one file has counts as differing. Empty when the workloads are the same.
+     */
+    public static List<String> workloadDifferences(ResultsFile old, ResultsFile now) {
+        Set<String> fields = new LinkedHashSet<>(old.workload().keySet());
+        fields.addAll(now.workload().keySet());
+        List<String> differences = new ArrayList<>();
+        for (String field : fields) {
+            Object a = old.workload().get(field);
+            Object b = now.workload().get(field);
+            if (old.workload().containsKey(field) != now.workload().containsKey(field) || !Objects.equals(a, b)) {
+                differences.add(field + " (" + value(old.workload(), field) + " vs " + value(now.workload(), field) + ")");
+            }
+        }
+        return differences;
+    }
+
+    private static String value(Map<String, Object> workload, String field) {
+        return workload.containsKey(field) ? String.valueOf(workload.get(field)) : "absent";
+    }
+
+    /**
+     * Compares the targets both files have, in OLD's order. The workloads must be the same
+     * ({@link #workloadDifferences}).
+     *
+     * @throws IllegalArgumentException when the workloads differ
+     */
+    public static ResultsDiff of(ResultsFile old, ResultsFile now, Thresholds thresholds) {
+        List<String> differences = workloadDifferences(old, now);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("different workloads: " + String.join(", ", differences));
+        }
+        Map<String, List<ResultsFile.Result>> oldRounds = byTarget(old);
+        Map<String, List<ResultsFile.Result>> newRounds = byTarget(now);
+        List<Row> rows = new ArrayList<>();
+        List<String> singleRound = new ArrayList<>();
+        for (Map.Entry<String, List<ResultsFile.Result>> e : oldRounds.entrySet()) {
+            List<ResultsFile.Result> n = newRounds.get(e.getKey());
+            if (n == null) {
+                continue;
+            }
+            if (e.getValue().size() == 1 || n.size() == 1) {
+                singleRound.add(e.getKey());
+            }
+            rows.addAll(new TargetDiff(e.getKey(), e.getValue(), n, thresholds).rows());
+        }
+        List<String> onlyInOld = oldRounds.keySet().stream().filter(t -> !newRounds.containsKey(t)).toList();
+        List<String> onlyInNew = newRounds.keySet().stream().filter(t -> !oldRounds.containsKey(t)).toList();
+        return new ResultsDiff(old.name(), now.name(), rows, onlyInOld, onlyInNew, singleRound);
+    }
+
+    /** Each target's results in file order: with {@code --repeat}, one per round. */
+    private static Map<String, List<ResultsFile.Result>> byTarget(ResultsFile file) {
+        Map<String, List<ResultsFile.Result>> byTarget = new LinkedHashMap<>();
+        for (ResultsFile.Result r : file.results()) {
+            byTarget.computeIfAbsent(r.target(), t -> new ArrayList<>()).add(r);
+        }
+        return byTarget;
+    }
+
+    /** Every row, target by target. */
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** True when any metric of any target regressed beyond its threshold. */
+    public boolean regressed() {
+        return rows.stream().anyMatch(r -> r.verdict() == Verdict.REGRESSION);
+    }
+
+    /** True when no target is in both files. */
+    public boolean nothingInCommon() {
+        return rows.isEmpty();
+    }
+
+    /** The rows as a table: target, metric, old, new, change of the medians, verdict. */
+    public Table table() {
+        Table t = new Table("target", "metric", "old: median [min-max]", "new: median [min-max]", "change", "verdict");
+        String previous = null;
+        for (Row r : rows) {
+            t.row(r.target().equals(previous) ? "" : r.target(), r.metric(), r.old(), r.now(), r.change(), r.verdict());
+            previous = r.target();
+        }
+        return t;
+    }
+
+    /**
+     * What the table does not show: targets in one file only, targets judged by the thresholds alone (one round), and
+     * the regressions found (or that there were none), one line each.
+     */
+    public List<String> notes(Thresholds thresholds) {
+        List<String> notes = new ArrayList<>();
+        if (!onlyInOld.isEmpty()) {
+            notes.add("only in " + oldName + " (not compared): " + String.join(", ", onlyInOld));
+        }
+        if (!onlyInNew.isEmpty()) {
+            notes.add("only in " + newName + " (not compared): " + String.join(", ", onlyInNew));
+        }
+        if (!singleRound.isEmpty()) {
+            notes.add("one round in a file, so its noise is unknown and changes are judged by the thresholds alone"
+                    + " (--repeat 3 or more shows the noise): " + String.join(", ", singleRound));
+        }
+        List<String> regressions = rows.stream().filter(r -> r.verdict() == Verdict.REGRESSION)
+                .map(r -> r.target() + " " + r.metric() + (r.change().equals("-") ? "" : " " + r.change())).toList();
+        String limits = "thresholds: throughput " + percent(thresholds.throughput()) + ", latency "
+                + percent(thresholds.latency());
+        notes.add(regressions.isEmpty() ? "no regression (" + limits + ")"
+                : regressions.size() + (regressions.size() == 1 ? " regression" : " regressions") + " (" + limits + "): "
+                + String.join("; ", regressions));
+        return notes;
+    }
+
+    static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.0f%%", fraction * 100);
+    }
+
+    /** The rows of one target. */
+    private static final class TargetDiff {
+        private final String target;
+        private final List<ResultsFile.Result> old;
+        private final List<ResultsFile.Result> now;
+        private final Thresholds thresholds;
+        private final List<Row> rows = new ArrayList<>();
+
+        TargetDiff(String target, List<ResultsFile.Result> old, List<ResultsFile.Result> now, Thresholds thresholds) {
+            this.target = target;
+            this.old = old;
+            this.now = now;
+            this.thresholds = thresholds;
+        }
+
+        List<Row> rows() {
+            Predicate<ResultsFile.Result> ran = r -> !r.failed();
+            Predicate<ResultsFile.Result> keptRate = r -> !r.failed() && r.sustained();
+            metric("throughput (msgs/s)", ResultsFile.Result::msgsPerSec, ran, "%,.0f", true, thresholds.throughput());
+            metric("throughput (MB/s)", ResultsFile.Result::mbPerSec, ran, "%,.1f", true, thresholds.throughput());
+            metric("latency p50 (us)", ResultsFile.Result::p50, keptRate, "%,.1f", false, thresholds.latency());
+            metric("latency p90 (us)", ResultsFile.Result::p90, keptRate, "%,.1f", false, thresholds.latency());
+            metric("latency p99 (us)", ResultsFile.Result::p99, keptRate, "%,.1f", false, thresholds.latency());
+            metric("latency p99.9 (us)", ResultsFile.Result::p999, keptRate, "%,.1f", false, thresholds.latency());
+            count("lost (all rounds)", ResultsFile.Result::lost);
+            count("duplicated (all rounds)", ResultsFile.Result::duplicated);
+            count("reordered (all rounds)", ResultsFile.Result::reordered);
+            rounds("failed (rounds)", ResultsFile.Result::failed);
+            if (!old.stream().allMatch(ResultsFile.Result::sustained) || !now.stream().allMatch(ResultsFile.Result::sustained)) {
+                rounds("rate not kept (rounds)", r -> !r.sustained());
+            }
+            return rows;
+        }
+
+        private void metric(String name, ToDoubleFunction<ResultsFile.Result> metric, Predicate<ResultsFile.Result> counts,
+                            String format, boolean higherIsBetter, double threshold) {
+            List<Double> a = values(old, metric, counts);
+            List<Double> b = values(now, metric, counts);
+            if (a.isEmpty() || b.isEmpty()) {
+                rows.add(new Row(target, name, a.isEmpty() ? "-" : Stats.spread(a, format),
+                        b.isEmpty() ? "-" : Stats.spread(b, format), "-", Verdict.NO_DATA));
+                return;
+            }
+            double medianOld = Stats.median(a);
+            double medianNew = Stats.median(b);
+            String change = medianOld == 0 ? "-" : String.format(Locale.ROOT, "%+.1f%%", (medianNew / medianOld - 1) * 100);
+            rows.add(new Row(target, name, Stats.spread(a, format), Stats.spread(b, format), change,
+                    judge(a, b, higherIsBetter, threshold)));
+        }
+
+        private static List<Double> values(List<ResultsFile.Result> rounds, ToDoubleFunction<ResultsFile.Result> metric,
+                                           Predicate<ResultsFile.Result> counts) {
+            return rounds.stream().filter(counts).mapToDouble(metric).filter(Double::isFinite).boxed().toList();
+        }
+
+        private void count(String name, ToLongFunction<ResultsFile.Result> count) {
+            long a = old.stream().mapToLong(count).sum();
+            long b = now.stream().mapToLong(count).sum();
+            rows.add(new Row(target, name, String.format(Locale.ROOT, "%,d", a), String.format(Locale.ROOT, "%,d", b),
+                    "-", appeared(a, b)));
+        }
+
+        private void rounds(String name, Predicate<ResultsFile.Result> which) {
+            long a = old.stream().filter(which).count();
+            long b = now.stream().filter(which).count();
+            rows.add(new Row(target, name, a + " of " + old.size(), b + " of " + now.size(), "-", appeared(a, b)));
+        }
+    }
+
+    /** A count's verdict: appearing is a regression, disappearing an improvement; sizes are not compared. */
+    static Verdict appeared(long old, long now) {
+        if (old == 0 && now > 0) {
+            return Verdict.REGRESSION;
+        }
+        if (old > 0 && now == 0) {
+            return Verdict.IMPROVEMENT;
+        }
+        return Verdict.SAME;
+    }
+
+    /**
+     * The noise rule (see the class comment): significant only when the closest rounds of OLD and NEW differ by more
+     * than the threshold; otherwise within noise when the medians did, else within the threshold.
+     */
+    static Verdict judge(List<Double> old, List<Double> now, boolean higherIsBetter, double threshold) {
+        double oldMin = Collections.min(old);
+        double oldMax = Collections.max(old);
+        double newMin = Collections.min(now);
+        double newMax = Collections.max(now);
+        // a worse value exceeds the factor; products, not quotients, so that a 0 needs no special case
+        double worse = higherIsBetter ? 1 - threshold : 1 + threshold;
+        boolean regression = higherIsBetter ? newMax < oldMin * worse : newMin > oldMax * worse;
+        boolean improvement = higherIsBetter ? newMin * worse > oldMax : newMax * worse < oldMin;
+        if (regression) {
+            return Verdict.REGRESSION;
+        }
+        if (improvement) {
+            return Verdict.IMPROVEMENT;
+        }
+        double medianOld = Stats.median(old);
+        double medianNew = Stats.median(now);
+        boolean mediansMoved = higherIsBetter
+                ? medianNew < medianOld * worse || medianNew * worse > medianOld
+                : medianNew > medianOld * worse || medianNew * worse < medianOld;
+        return mediansMoved ? Verdict.WITHIN_NOISE : Verdict.WITHIN_THRESHOLD;
+    }
+}
