@@ -41,10 +41,18 @@ class DiffCommandTest {
         return e.strip();
     }
 
-    /** The table's row of {@code metric} (of the only target, or the first target's when it is named on it). */
-    private String row(String metric) {
-        return out.toString().lines().filter(l -> l.contains(metric)).findFirst()
-                .orElseThrow(() -> new AssertionError("no row " + metric + " in:\n" + out));
+    /** The table's rows under {@code target}'s line, stripped. */
+    private List<String> section(String target) {
+        List<String> lines = out.toString().lines().toList();
+        int from = lines.indexOf(target);
+        assertThat(from).as("a line %s in:%n%s", target, out).isNotNegative();
+        return lines.subList(from + 1, lines.size()).stream().takeWhile(l -> l.startsWith("  ")).map(String::strip).toList();
+    }
+
+    /** The table's row of {@code metric} under {@code target}'s line, stripped. */
+    private String row(String target, String metric) {
+        return section(target).stream().filter(l -> l.startsWith(metric)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + metric + " under " + target + " in:\n" + out));
     }
 
     private static RunResult result(String target, Workload workload, double msgsPerSec, double p99, long lost) {
@@ -80,9 +88,8 @@ class DiffCommandTest {
 
         assertThat(execute("diff", old.toString(), now.toString())).as(err.toString()).isEqualTo(1);
 
-        assertThat(row("throughput (msgs/s)")).startsWith("reactor-raw").contains("+0.0%").endsWith("within threshold");
-        String drop = out.toString().lines().filter(l -> l.contains("throughput (msgs/s)")).skip(1).findFirst().orElseThrow();
-        assertThat(drop).startsWith("sluice-embedded").contains("100,000 [96,000-104,000]")
+        assertThat(row("reactor-raw", "throughput (msgs/s)")).contains("+0.0%").endsWith("within threshold");
+        assertThat(row("sluice-embedded", "throughput (msgs/s)")).contains("100,000 [96,000-104,000]")
                 .contains("70,000 [67,200-72,800]").contains("-30.0%").endsWith("regression");
         assertThat(out.toString()).contains("2 regressions").contains("sluice-embedded throughput (msgs/s) -30.0%")
                 .contains("sluice-embedded throughput (MB/s) -30.0%");
@@ -97,7 +104,7 @@ class DiffCommandTest {
 
         assertThat(out.toString().lines().filter(l -> l.endsWith("regression") || l.endsWith("improvement"))).isEmpty();
         assertThat(out.toString()).contains("no regression (thresholds: throughput 10%, latency 100%)");
-        assertThat(row("latency p99 (us)")).contains("+0.0%").endsWith("within threshold");
+        assertThat(row("reactor-raw", "latency p99 (us)")).contains("+0.0%").endsWith("within threshold");
     }
 
     @Test
@@ -118,11 +125,11 @@ class DiffCommandTest {
 
         assertThat(execute("diff", old.toString(), now.toString())).isEqualTo(1);
 
-        assertThat(row("throughput (msgs/s)")).contains("-15.0%").endsWith("regression");
+        assertThat(row("reactor-raw", "throughput (msgs/s)")).contains("-15.0%").endsWith("regression");
         assertThat(out.toString()).contains("noise is unknown").contains("thresholds alone");
         out.getBuffer().setLength(0);
         assertThat(execute("diff", "--threshold", "20%", old.toString(), now.toString())).isZero();
-        assertThat(row("throughput (msgs/s)")).endsWith("within threshold");
+        assertThat(row("reactor-raw", "throughput (msgs/s)")).endsWith("within threshold");
     }
 
     @Test
@@ -131,17 +138,17 @@ class DiffCommandTest {
         Path now = file("new.json", r -> result(r.target(), r.workload(), r.msgsPerSec(), r.latency().p99() * 2.5, 0));
 
         assertThat(execute("diff", old.toString(), now.toString())).isEqualTo(1);
-        assertThat(row("latency p99 (us)")).contains("1,500.0").contains("3,750.0").contains("+150.0%").endsWith("regression");
-        assertThat(row("latency p50 (us)")).endsWith("within threshold");
+        assertThat(row("reactor-raw", "latency p99 (us)")).contains("1,500.0").contains("3,750.0").contains("+150.0%").endsWith("regression");
+        assertThat(row("reactor-raw", "latency p50 (us)")).endsWith("within threshold");
 
         out.getBuffer().setLength(0);
         assertThat(execute("diff", now.toString(), old.toString())).isZero();
-        assertThat(row("latency p99 (us)")).contains("-60.0%").endsWith("improvement");
+        assertThat(row("reactor-raw", "latency p99 (us)")).contains("-60.0%").endsWith("improvement");
         assertThat(out.toString()).contains("no regression");
 
         out.getBuffer().setLength(0);
         assertThat(execute("diff", "--latency-threshold", "200%", old.toString(), now.toString())).isZero();
-        assertThat(row("latency p99 (us)")).endsWith("within threshold");
+        assertThat(row("reactor-raw", "latency p99 (us)")).endsWith("within threshold");
     }
 
     @Test
@@ -152,9 +159,50 @@ class DiffCommandTest {
 
         assertThat(execute("diff", old.toString(), now.toString())).isEqualTo(1);
 
-        String lost = out.toString().lines().filter(l -> l.contains("lost (all rounds)")).skip(1).findFirst().orElseThrow();
-        assertThat(lost).contains("  0  ").contains("  3  ").endsWith("regression");
+        assertThat(row("reactor-raw", "lost (all rounds)")).endsWith("same");
+        assertThat(row("sluice-embedded", "lost (all rounds)")).matches("lost \\(all rounds\\) +0 +3 +- +regression");
         assertThat(out.toString()).contains("1 regression (").contains("sluice-embedded lost (all rounds)");
+    }
+
+    /** {@code r} as a round that fell behind its fixed rate: its percentiles are schedule lag. */
+    private static RunResult fellBehind(RunResult r) {
+        return new RunResult(r.target(), r.workload(), r.sent(), r.acked(), r.received(), r.lost(), r.duplicated(),
+                r.reordered(), r.elapsed(), r.sendTime(), r.msgsPerSec(), r.mbPerSec(),
+                new Latency(200_000, 900_000, 1_500_000, 1_900_000, 2_000_000, 2_000_000, 950_000), null, Map.of(),
+                List.of(), "delivered 80% of the rate");
+    }
+
+    @Test
+    void aTargetThatNoLongerKeepsItsRateIsARegressionAndItsLagIsNotComparedAsLatency() throws IOException {
+        Workload fixed = WORKLOAD.toBuilder().rate(100_000).build();
+        Path old = file("old.json", fixed, ROUNDS, r -> r);
+        Path now = file("new.json", fixed, ROUNDS, r -> r.target().equals("sluice-embedded") ? fellBehind(r) : r);
+
+        assertThat(execute("diff", old.toString(), now.toString())).isEqualTo(1);
+
+        assertThat(row("sluice-embedded", "rate not kept (rounds)")).matches("rate not kept \\(rounds\\) +0 of 3 +3 of 3 +- +regression");
+        assertThat(row("sluice-embedded", "latency p99 (us)"))
+                .matches("latency p99 \\(us\\) +2,000.0 \\[2,000.0-2,000.0\\] +cannot sustain +- +-");
+        assertThat(section("reactor-raw")).noneMatch(l -> l.startsWith("rate not kept")).hasSize(10);
+        assertThat(out.toString()).contains("1 regression (");
+    }
+
+    @Test
+    void oneRoundBehindTheRateIsWithinNoise() throws IOException {
+        Workload fixed = WORKLOAD.toBuilder().rate(100_000).build();
+        Path old = file("old.json", fixed, ROUNDS, r -> r);
+        List<List<RunResult>> rounds = new ArrayList<>();
+        for (int i = 0; i < ROUNDS.length; i++) {
+            RunResult r = result("sluice-embedded", fixed, ROUNDS[i], 2_000, 0);
+            rounds.add(List.of(i == 1 ? fellBehind(r) : r));
+        }
+        Path now = dir.resolve("new.json");
+        JsonReport.writeRounds(now, fixed, rounds);
+
+        assertThat(execute("diff", old.toString(), now.toString())).as(out.toString()).isZero();
+
+        assertThat(row("sluice-embedded", "rate not kept (rounds)")).matches("rate not kept \\(rounds\\) +0 of 3 +1 of 3 +- +within noise");
+        assertThat(row("sluice-embedded", "latency p99 (us)")).contains("2,000.0 [2,000.0-2,000.0]").endsWith("within threshold");
     }
 
     @Test
@@ -171,7 +219,9 @@ class DiffCommandTest {
 
         assertThat(out.toString()).contains("only in " + old + " (not compared): reactor-raw")
                 .contains("only in " + now + " (not compared): sluice-tcp");
-        assertThat(out.toString().lines().filter(l -> l.startsWith("reactor-raw") || l.startsWith("sluice-tcp"))).isEmpty();
+        assertThat(out.toString().lines().map(String::strip).filter(l -> l.equals("reactor-raw") || l.equals("sluice-tcp")))
+                .isEmpty();
+        assertThat(row("sluice-embedded", "throughput (msgs/s)")).endsWith("within threshold");
     }
 
     @Test
@@ -237,7 +287,7 @@ class DiffCommandTest {
 
         assertThat(execute("diff", first.toString(), second.toString())).as(out.toString()).isZero();
 
-        assertThat(row("throughput (msgs/s)")).endsWith("within threshold");
+        assertThat(row("reactor-raw", "throughput (msgs/s)")).endsWith("within threshold");
         assertThat(out.toString()).contains("no regression");
     }
 
