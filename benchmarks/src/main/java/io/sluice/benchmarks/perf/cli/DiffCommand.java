@@ -80,7 +80,7 @@ final class DiffCommand implements Callable<Integer> {
         out.println();
         out.print(diff.table().render());
         out.println();
-        diff.notes(thresholds).forEach(out::println);
+        diff.notes().forEach(out::println);
         out.flush();
         return diff.regressed() ? 1 : 0;
     }

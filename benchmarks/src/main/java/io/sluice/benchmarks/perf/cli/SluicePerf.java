@@ -15,7 +15,8 @@ import picocli.CommandLine;
  * regressions. Without a subcommand it runs a short demo,
  * {@code compare --targets reactor-raw,sluice-embedded --size 100 --duration 5s --warmup 2s --partitions 4}.
  *
- * <p>Exit codes: 0 success, 1 a run failed, 2 bad options (a one-line message naming the option).
+ * <p>Exit codes: 0 success, 1 a run failed (for {@code diff}: a regression), 2 bad options or input (a one-line message
+ * naming the option or the file).
  */
 @Command(name = "sluice-perf", mixinStandardHelpOptions = true, version = "sluice-perf 0",
         subcommands = {RunCommand.class, CompareCommand.class, ParityCommand.class, TuneCommand.class, ReportCommand.class, DiffCommand.class, KeyedCommand.class,

@@ -1,6 +1,8 @@
 package io.sluice.benchmarks.perf.report;
 
 import io.sluice.benchmarks.perf.measure.Stats;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -101,9 +103,11 @@ public final class ResultsDiff {
     private final List<String> onlyInOld;
     private final List<String> onlyInNew;
     private final List<String> singleRound;
+    private final Thresholds thresholds;
 
     private ResultsDiff(String oldName, String newName, List<Row> rows, List<String> onlyInOld, List<String> onlyInNew,
-                        List<String> singleRound) {
+                        List<String> singleRound, Thresholds thresholds) {
+        this.thresholds = thresholds;
         this.oldName = oldName;
         this.newName = newName;
         this.rows = List.copyOf(rows);
@@ -171,7 +175,7 @@ public final class ResultsDiff {
         }
         List<String> onlyInOld = oldRounds.keySet().stream().filter(t -> !newRounds.containsKey(t)).toList();
         List<String> onlyInNew = newRounds.keySet().stream().filter(t -> !oldRounds.containsKey(t)).toList();
-        return new ResultsDiff(old.name(), now.name(), rows, onlyInOld, onlyInNew, singleRound);
+        return new ResultsDiff(old.name(), now.name(), rows, onlyInOld, onlyInNew, singleRound, thresholds);
     }
 
     /** Each target's results in file order: with {@code --repeat}, one per round. */
@@ -219,7 +223,7 @@ public final class ResultsDiff {
      * What the table does not show: targets in one file only, targets judged by the thresholds alone (one round), and
      * the regressions found (or that there were none), one line each.
      */
-    public List<String> notes(Thresholds thresholds) {
+    public List<String> notes() {
         List<String> notes = new ArrayList<>();
         if (!onlyInOld.isEmpty()) {
             notes.add("only in " + oldName + " (not compared): " + String.join(", ", onlyInOld));
@@ -241,8 +245,9 @@ public final class ResultsDiff {
         return notes;
     }
 
+    /** {@code 0.1} as {@code 10%}, {@code 0.025} as {@code 2.5%}. */
     static String percent(double fraction) {
-        return String.format(Locale.ROOT, "%.0f%%", fraction * 100);
+        return BigDecimal.valueOf(fraction * 100).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "%";
     }
 
     /** The rows of one target. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.benchmarks.perf.measure.Latency;
 import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.report.JsonReport;
+import io.sluice.benchmarks.perf.report.ReportFixtures;
 import io.sluice.benchmarks.perf.workload.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -250,6 +251,30 @@ class DiffCommandTest {
         assertThat(execute("diff", broken.toString(), old.toString())).isEqualTo(2);
         assertThat(errLine()).startsWith("sluice-perf diff: " + broken + ": results[0]");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aTuneSweepOrFilesWithoutACommonTargetCannotBeCompared() throws IOException {
+        Path old = file("old.json", r -> r);
+        Path tune = dir.resolve("tune.json");
+        Files.writeString(tune, ReportFixtures.tuneJson(4));
+        assertThat(execute("diff", tune.toString(), old.toString())).isEqualTo(2);
+        assertThat(errLine()).startsWith("sluice-perf diff: " + tune + ": is a tune sweep");
+
+        err.getBuffer().setLength(0);
+        List<List<RunResult>> rounds = List.of(List.of(result("kafka", WORKLOAD, 100_000, 2_000, 0)));
+        Path kafka = dir.resolve("kafka.json");
+        JsonReport.writeRounds(kafka, WORKLOAD, rounds);
+        assertThat(execute("diff", old.toString(), kafka.toString())).isEqualTo(2);
+        assertThat(errLine()).isEqualTo("sluice-perf diff: " + old + " and " + kafka + " have no target in common");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void thresholdsAreShownAsGiven() throws IOException {
+        Path old = file("old.json", r -> r);
+        assertThat(execute("diff", "--threshold", "2.5", "--latency-threshold", "50%", old.toString(), old.toString())).isZero();
+        assertThat(out.toString()).contains("no regression (thresholds: throughput 2.5%, latency 50%)");
     }
 
     @Test
