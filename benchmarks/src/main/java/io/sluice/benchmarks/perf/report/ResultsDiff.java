@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /**
  * What changed between two results files of the same workload ({@code sluice-perf diff OLD NEW}): per target found in
@@ -32,9 +33,14 @@ import java.util.function.ToLongFunction;
  * down to less than 1/(1 + threshold)), so swapping the files swaps regressions and improvements.
  *
  * <p><b>Latency</b> is noisier than throughput: at a fixed rate below the target's ceiling, the tails (p99, p99.9)
- * are mostly the machine's stalls (the {@code hiccups} detail): four runs of the same build at 20,000/s on this 2-core
- * machine gave p99 from 1.0 to 19 ms over twelve rounds, while p50 and p90 stayed within 10%. Hence its own
- * threshold, 100% by default (every round's percentile doubled), applied by the same rule, and only rounds whose
+ * are mostly the machine's stalls (the {@code hiccups} detail): seven runs of {@code reactor-raw} at 20,000/s with
+ * {@code --repeat 3} on this 2-core machine gave p99 from 1.0 to 19 ms over 21 rounds, while p50 and p90 stayed within
+ * 10%, and an eighth, while other work loaded the machine, gave p90 10-32 ms and p99 46-66 ms in all three rounds.
+ * Hence its own threshold, 100% by default (every round's percentile doubled), applied by the same rule, and a floor:
+ * the closest rounds must also differ by more than the longest stall the runner's idle-thread meter met in any round
+ * of either file (the {@code hiccups} detail, shown as the "worst machine stall" row: 47-96 ms in that eighth run,
+ * 2-15 ms in the others), because one stall can delay every record sent during it by up to its length, so a rise
+ * smaller than that may be the machine's. Only rounds whose
  * target kept up with a fixed rate count ({@code cannot_sustain} rounds are schedule lag, not latency, as in the
  * report's tables). Throughput at a fixed rate is the rate itself as long as the target keeps up, which makes it the
  * steady metric to gate on; a target that no longer keeps up shows in it and in the "rate not kept" row.
@@ -51,14 +57,20 @@ public final class ResultsDiff {
     public enum Verdict {
         REGRESSION("regression"),
         IMPROVEMENT("improvement"),
-        /** The medians moved beyond the threshold, but some rounds of OLD and NEW are closer than that. */
+        /**
+         * The medians moved beyond the threshold, but some rounds of OLD and NEW are closer than that (or, for latency,
+         * closer than the machine's worst stall).
+         */
         WITHIN_NOISE("within noise"),
         /** The medians moved less than the threshold. */
         WITHIN_THRESHOLD("within threshold"),
         /** A count that is zero in both files, or non-zero in both (or the same number of rounds). */
         SAME("same"),
-        /** Nothing to compare: every round failed, or never kept its rate, in one of the files. */
-        NO_DATA("-");
+        /**
+         * Not judged: a row shown for context (the machine's stalls), or nothing to compare (every round failed, or
+         * never kept its rate, in one of the files).
+         */
+        NOT_JUDGED("-");
 
         private final String text;
 
@@ -268,12 +280,20 @@ public final class ResultsDiff {
         List<Row> rows() {
             Predicate<ResultsFile.Result> ran = r -> !r.failed();
             Predicate<ResultsFile.Result> keptRate = r -> !r.failed() && r.sustained();
-            metric("throughput (msgs/s)", ResultsFile.Result::msgsPerSec, ran, "%,.0f", true, thresholds.throughput());
-            metric("throughput (MB/s)", ResultsFile.Result::mbPerSec, ran, "%,.1f", true, thresholds.throughput());
-            metric("latency p50 (us)", ResultsFile.Result::p50, keptRate, "%,.1f", false, thresholds.latency());
-            metric("latency p90 (us)", ResultsFile.Result::p90, keptRate, "%,.1f", false, thresholds.latency());
-            metric("latency p99 (us)", ResultsFile.Result::p99, keptRate, "%,.1f", false, thresholds.latency());
-            metric("latency p99.9 (us)", ResultsFile.Result::p999, keptRate, "%,.1f", false, thresholds.latency());
+            List<Double> oldStalls = values(old, ResultsFile.Result::worstStallMs, r -> true);
+            List<Double> newStalls = values(now, ResultsFile.Result::worstStallMs, r -> true);
+            double stallUs = 1000 * Stream.of(oldStalls, newStalls).flatMap(List::stream).mapToDouble(Double::doubleValue)
+                    .max().orElse(0);
+            metric("throughput (msgs/s)", ResultsFile.Result::msgsPerSec, ran, "%,.0f", true, thresholds.throughput(), 0);
+            metric("throughput (MB/s)", ResultsFile.Result::mbPerSec, ran, "%,.1f", true, thresholds.throughput(), 0);
+            metric("latency p50 (us)", ResultsFile.Result::p50, keptRate, "%,.1f", false, thresholds.latency(), stallUs);
+            metric("latency p90 (us)", ResultsFile.Result::p90, keptRate, "%,.1f", false, thresholds.latency(), stallUs);
+            metric("latency p99 (us)", ResultsFile.Result::p99, keptRate, "%,.1f", false, thresholds.latency(), stallUs);
+            metric("latency p99.9 (us)", ResultsFile.Result::p999, keptRate, "%,.1f", false, thresholds.latency(), stallUs);
+            if (!oldStalls.isEmpty() || !newStalls.isEmpty()) {
+                rows.add(new Row(target, "worst machine stall (ms)", oldStalls.isEmpty() ? "-" : Stats.spread(oldStalls, "%,.1f"),
+                        newStalls.isEmpty() ? "-" : Stats.spread(newStalls, "%,.1f"), "-", Verdict.NOT_JUDGED));
+            }
             count("lost (all rounds)", ResultsFile.Result::lost);
             count("duplicated (all rounds)", ResultsFile.Result::duplicated);
             count("reordered (all rounds)", ResultsFile.Result::reordered);
@@ -285,19 +305,19 @@ public final class ResultsDiff {
         }
 
         private void metric(String name, ToDoubleFunction<ResultsFile.Result> metric, Predicate<ResultsFile.Result> counts,
-                            String format, boolean higherIsBetter, double threshold) {
+                            String format, boolean higherIsBetter, double threshold, double floor) {
             List<Double> a = values(old, metric, counts);
             List<Double> b = values(now, metric, counts);
             if (a.isEmpty() || b.isEmpty()) {
                 rows.add(new Row(target, name, a.isEmpty() ? noValue(old) : Stats.spread(a, format),
-                        b.isEmpty() ? noValue(now) : Stats.spread(b, format), "-", Verdict.NO_DATA));
+                        b.isEmpty() ? noValue(now) : Stats.spread(b, format), "-", Verdict.NOT_JUDGED));
                 return;
             }
             double medianOld = Stats.median(a);
             double medianNew = Stats.median(b);
             String change = medianOld == 0 ? "-" : String.format(Locale.ROOT, "%+.1f%%", (medianNew / medianOld - 1) * 100);
             rows.add(new Row(target, name, Stats.spread(a, format), Stats.spread(b, format), change,
-                    judge(a, b, higherIsBetter, threshold)));
+                    judge(a, b, higherIsBetter, threshold, floor)));
         }
 
         /** What a cell without values says: every round failed, or (latency) none kept the rate. */
@@ -352,17 +372,20 @@ public final class ResultsDiff {
 
     /**
      * The noise rule (see the class comment): significant only when the closest rounds of OLD and NEW differ by more
-     * than the threshold; otherwise within noise when the medians did, else within the threshold.
+     * than the threshold and by more than {@code floor} (in the metric's unit); otherwise within noise when the
+     * medians moved beyond the threshold, else within the threshold.
      */
-    static Verdict judge(List<Double> old, List<Double> now, boolean higherIsBetter, double threshold) {
+    static Verdict judge(List<Double> old, List<Double> now, boolean higherIsBetter, double threshold, double floor) {
         double oldMin = Collections.min(old);
         double oldMax = Collections.max(old);
         double newMin = Collections.min(now);
         double newMax = Collections.max(now);
         // a worse value exceeds the factor; products, not quotients, so that a 0 needs no special case
         double worse = higherIsBetter ? 1 - threshold : 1 + threshold;
-        boolean regression = higherIsBetter ? newMax < oldMin * worse : newMin > oldMax * worse;
-        boolean improvement = higherIsBetter ? newMin * worse > oldMax : newMax * worse < oldMin;
+        boolean regression = higherIsBetter ? newMax < oldMin * worse && oldMin - newMax > floor
+                : newMin > oldMax * worse && newMin - oldMax > floor;
+        boolean improvement = higherIsBetter ? newMin * worse > oldMax && newMin - oldMax > floor
+                : newMax * worse < oldMin && oldMin - newMax > floor;
         if (regression) {
             return Verdict.REGRESSION;
         }

@@ -13,6 +13,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A results file as {@code report} reads it back: what {@code --json} writes ({@link JsonReport}), plus the optional
@@ -26,6 +28,7 @@ import java.util.Map;
  * @param tune     the tune sweep, or null
  */
 public record ResultsFile(String name, Map<String, Object> workload, List<Result> results, Tune tune) {
+    private static final Pattern WORST_STALL = Pattern.compile("at worst ([0-9]+(?:\\.[0-9]+)?) ms");
 
     /**
      * One result. Numbers written as null (not finite) read as NaN.
@@ -50,6 +53,16 @@ public record ResultsFile(String name, Map<String, Object> workload, List<Result
 
         boolean failed() {
             return error != null;
+        }
+
+        /**
+         * The longest stall the idle-thread meter met during the phase, in ms: the {@code hiccups} detail, which the
+         * runner's {@code Hiccups} writes as {@code "... at worst 14.5 ms (...)"}; NaN when the result has none.
+         */
+        double worstStallMs() {
+            String hiccups = details.get("hiccups");
+            Matcher m = hiccups == null ? null : WORST_STALL.matcher(hiccups);
+            return m != null && m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         }
 
         /** True when the percentiles measure latency: the target kept up with its rate (or the rate was unlimited). */

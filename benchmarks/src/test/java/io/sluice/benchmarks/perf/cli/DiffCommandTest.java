@@ -133,14 +133,23 @@ class DiffCommandTest {
         assertThat(row("reactor-raw", "throughput (msgs/s)")).endsWith("within threshold");
     }
 
+    /** {@code r} with the runner's {@code hiccups} detail, its worst stall {@code worstMs}. */
+    private static RunResult stalled(RunResult r, double worstMs) {
+        return r.withDetails(Map.of("hiccups", String.format(java.util.Locale.ROOT, "an idle thread woke >= 1 ms late 3 times"
+                + " (9 ms in all), >= 10 ms late 0 times, at worst %.1f ms (GC pauses and machine stalls, whatever the target)",
+                worstMs)));
+    }
+
     @Test
-    void latencyDoubledOnEveryRoundIsARegressionAndTheReverseAnImprovement() throws IOException {
-        Path old = file("old.json", r -> r);
-        Path now = file("new.json", r -> result(r.target(), r.workload(), r.msgsPerSec(), r.latency().p99() * 2.5, 0));
+    void latencyMoreThanDoubledOnEveryRoundAndBeyondTheMachinesStallsIsARegressionAndTheReverseAnImprovement()
+            throws IOException {
+        Path old = file("old.json", r -> stalled(r, 1.0));
+        Path now = file("new.json", r -> stalled(result(r.target(), r.workload(), r.msgsPerSec(), r.latency().p99() * 2.5, 0), 1.2));
 
         assertThat(execute("diff", old.toString(), now.toString())).isEqualTo(1);
         assertThat(row("reactor-raw", "latency p99 (us)")).contains("1,500.0").contains("3,750.0").contains("+150.0%").endsWith("regression");
         assertThat(row("reactor-raw", "latency p50 (us)")).endsWith("within threshold");
+        assertThat(row("reactor-raw", "worst machine stall (ms)")).matches("worst machine stall \\(ms\\) +1.0 \\[1.0-1.0\\] +1.2 \\[1.2-1.2\\] +- +-");
 
         out.getBuffer().setLength(0);
         assertThat(execute("diff", now.toString(), old.toString())).isZero();
@@ -150,6 +159,18 @@ class DiffCommandTest {
         out.getBuffer().setLength(0);
         assertThat(execute("diff", "--latency-threshold", "200%", old.toString(), now.toString())).isZero();
         assertThat(row("reactor-raw", "latency p99 (us)")).endsWith("within threshold");
+    }
+
+    @Test
+    void aLatencyRiseSmallerThanTheMachinesWorstStallIsWithinNoise() throws IOException {
+        Path old = file("old.json", r -> stalled(r, 3.0));
+        Path now = file("new.json", r -> stalled(result(r.target(), r.workload(), r.msgsPerSec(), r.latency().p99() * 10, 0), 47.0));
+
+        assertThat(execute("diff", old.toString(), now.toString())).as(out.toString()).isZero();
+
+        assertThat(row("reactor-raw", "latency p99 (us)")).contains("+900.0%").endsWith("within noise");
+        assertThat(row("sluice-embedded", "latency p99 (us)")).contains("2,000.0").contains("20,000.0").endsWith("within noise");
+        assertThat(row("sluice-embedded", "worst machine stall (ms)")).contains("47.0");
     }
 
     @Test
@@ -313,6 +334,8 @@ class DiffCommandTest {
         assertThat(execute("diff", first.toString(), second.toString())).as(out.toString()).isZero();
 
         assertThat(row("reactor-raw", "throughput (msgs/s)")).endsWith("within threshold");
+        assertThat(row("reactor-raw", "worst machine stall (ms)")).as("the runner's hiccups detail is read")
+                .matches("worst machine stall \\(ms\\) +[0-9.,]+ \\[[0-9.,]+-[0-9.,]+\\] +[0-9.,]+ \\[[0-9.,]+-[0-9.,]+\\] +- +-");
         assertThat(out.toString()).contains("no regression");
     }
 
