@@ -315,7 +315,7 @@ public final class ResultsDiff {
             }
             double medianOld = Stats.median(a);
             double medianNew = Stats.median(b);
-            String change = medianOld == 0 ? "-" : String.format(Locale.ROOT, "%+.1f%%", (medianNew / medianOld - 1) * 100);
+            String change = medianOld == 0 ? "-" : String.format(Locale.ROOT, "%+,.1f%%", (medianNew / medianOld - 1) * 100);
             rows.add(new Row(target, name, Stats.spread(a, format), Stats.spread(b, format), change,
                     judge(a, b, higherIsBetter, threshold, floor)));
         }
