@@ -62,6 +62,25 @@ final class Converters {
         }
     }
 
+    /** Converts a percentage, {@code 10%} or {@code 10}, to a fraction (0.1); it must be a finite number above 0. */
+    static final class PercentConverter extends Parsing<Double> {
+        @Override
+        Double parse(String value) {
+            String s = value.trim();
+            String number = s.endsWith("%") ? s.substring(0, s.length() - 1).trim() : s;
+            double percent;
+            try {
+                percent = Double.parseDouble(number);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a percentage such as 10%, was '" + value + "'");
+            }
+            if (!(percent > 0) || Double.isInfinite(percent)) {
+                throw new IllegalArgumentException("expected a percentage above 0%, was '" + value + "'");
+            }
+            return percent / 100;
+        }
+    }
+
     /** Accepts only registered target names ({@link Targets}). */
     static final class TargetConverter extends Parsing<String> {
         @Override

@@ -11,17 +11,21 @@ import picocli.CommandLine;
  * {@code sluice-perf}, the perf lab's command line: {@code run} one workload against one target, or
  * {@code compare} several targets on the same workload (both {@code --repeat}-able in alternating rounds), check with
  * {@code parity} that each peer is driven as fast as its own benchmark tool drives it, {@code tune} the knobs of one
- * target, or {@code report} JSON results as an HTML page with charts. Without a subcommand it runs a short demo,
+ * target, {@code report} JSON results as an HTML page with charts, or {@code diff} two JSON results to flag
+ * regressions. Without a subcommand it runs a short demo,
  * {@code compare --targets reactor-raw,sluice-embedded --size 100 --duration 5s --warmup 2s --partitions 4}.
  *
- * <p>Exit codes: 0 success, 1 a run failed, 2 bad options (a one-line message naming the option).
+ * <p>Exit codes: 0 success, 1 a run failed (for {@code diff}: a regression), 2 bad options or input (a one-line message
+ * naming the option or the file).
  */
 @Command(name = "sluice-perf", mixinStandardHelpOptions = true, version = "sluice-perf 0",
-        subcommands = {RunCommand.class, CompareCommand.class, MaxRateCommand.class, ParityCommand.class, TuneCommand.class, ReportCommand.class, KeyedCommand.class,
+        subcommands = {RunCommand.class, CompareCommand.class, MaxRateCommand.class, ParityCommand.class, TuneCommand.class,
+                ReportCommand.class, DiffCommand.class, KeyedCommand.class,
                 CommandLine.HelpCommand.class},
         description = "Measures message throughput, end-to-end latency and delivery reliability of Sluice and its peers, proves"
                 + " each peer is driven as fast as its own tool drives it (parity), and tunes their knobs;"
-                + " report turns JSON results into an HTML page with charts."
+                + " max-rate finds the highest rate within a p99 target; report turns JSON results into an HTML page with charts,"
+                + " and diff flags what regressed between two of them."
                 + " Without a command: a 5-second demo comparing reactor-raw and sluice-embedded.")
 public final class SluicePerf implements Callable<Integer> {
     /** The arguments of the demo run when no subcommand is given. */

@@ -13,6 +13,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A results file as {@code report} reads it back: what {@code --json} writes ({@link JsonReport}), plus the optional
@@ -26,6 +28,7 @@ import java.util.Map;
  * @param tune     the tune sweep, or null
  */
 public record ResultsFile(String name, Map<String, Object> workload, List<Result> results, Tune tune) {
+    private static final Pattern WORST_STALL = Pattern.compile("at worst ([0-9]+(?:\\.[0-9]+)?) ms");
 
     /**
      * One result. Numbers written as null (not finite) read as NaN.
@@ -35,11 +38,13 @@ public record ResultsFile(String name, Map<String, Object> workload, List<Result
      * @param timeline records/s second by second; empty when the file has none
      * @param latencyTimeline p50, p99 and max (µs) of the records received in each of those seconds; empty when the
      *                 file has none
+     * @param cannotSustain why the target could not keep up with a fixed rate (its percentiles are then schedule lag),
+     *                 or null when it did, the rate was unlimited or the file predates the field
      */
     record Result(String target, double msgsPerSec, double mbPerSec, double p50, double p90, double p99, double p999,
                   double max, long sent, Long acked, long received, long lost, long duplicated, long reordered,
                   double elapsedMs, String error, Map<String, String> details, List<Double> timeline,
-                  List<double[]> latencyTimeline) {
+                  List<double[]> latencyTimeline, String cannotSustain) {
 
         /** The latency percentiles in µs: p50, p90, p99, p99.9, max. */
         double[] percentiles() {
@@ -48,6 +53,21 @@ public record ResultsFile(String name, Map<String, Object> workload, List<Result
 
         boolean failed() {
             return error != null;
+        }
+
+        /**
+         * The longest stall the idle-thread meter met during the phase, in ms: the {@code hiccups} detail, which the
+         * runner's {@code Hiccups} writes as {@code "... at worst 14.5 ms (...)"}; NaN when the result has none.
+         */
+        double worstStallMs() {
+            String hiccups = details.get("hiccups");
+            Matcher m = hiccups == null ? null : WORST_STALL.matcher(hiccups);
+            return m != null && m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        }
+
+        /** True when the percentiles measure latency: the target kept up with its rate (or the rate was unlimited). */
+        boolean sustained() {
+            return cannotSustain == null;
         }
     }
 
@@ -116,12 +136,14 @@ public record ResultsFile(String name, Map<String, Object> workload, List<Result
                 latencies.add(new double[] {second.field("p50").number(), second.field("p99").number(), second.field("max").number()});
             }
         }
+        Node cannotSustain = r.optionalField("cannot_sustain");
         return new Result(r.field("target").string(), r.field("throughput_msgs").number(), r.field("throughput_mb").number(),
                 latency.field("p50").number(), latency.field("p90").number(), latency.field("p99").number(),
                 latency.field("p999").number(), latency.field("max").number(),
                 r.field("sent").count(), r.field("acked").countOrNull(), r.field("received").count(), r.field("lost").count(),
                 r.field("duplicated").count(), r.field("reordered").count(), r.field("elapsed_ms").number(),
-                r.field("error").stringOrNull(), Collections.unmodifiableMap(details), List.copyOf(timeline), List.copyOf(latencies));
+                r.field("error").stringOrNull(), Collections.unmodifiableMap(details), List.copyOf(timeline), List.copyOf(latencies),
+                cannotSustain == null ? null : cannotSustain.stringOrNull());
     }
 
     private static Tune tune(Node t, int results) {
