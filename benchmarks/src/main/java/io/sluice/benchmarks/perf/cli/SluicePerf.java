@@ -19,12 +19,12 @@ import picocli.CommandLine;
  * naming the option or the file).
  */
 @Command(name = "sluice-perf", mixinStandardHelpOptions = true, version = "sluice-perf 0",
-        subcommands = {RunCommand.class, CompareCommand.class, MaxRateCommand.class, ParityCommand.class, TuneCommand.class,
+        subcommands = {RunCommand.class, CompareCommand.class, MaxRateCommand.class, CurveCommand.class, ParityCommand.class, TuneCommand.class,
                 ReportCommand.class, DiffCommand.class, KeyedCommand.class,
                 CommandLine.HelpCommand.class},
         description = "Measures message throughput, end-to-end latency and delivery reliability of Sluice and its peers, proves"
                 + " each peer is driven as fast as its own tool drives it (parity), and tunes their knobs;"
-                + " max-rate finds the highest rate within a p99 target; report turns JSON results into an HTML page with charts,"
+                + " max-rate finds the highest rate within a p99 target and curve the latency at rates up to it; report turns JSON results into an HTML page with charts,"
                 + " and diff flags what regressed between two of them."
                 + " Without a command: a 5-second demo comparing reactor-raw and sluice-embedded.")
 public final class SluicePerf implements Callable<Integer> {

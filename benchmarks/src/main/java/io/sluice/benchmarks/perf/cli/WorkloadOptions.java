@@ -287,6 +287,11 @@ final class WorkloadOptions {
         }
     }
 
+    /** The {@code --json} file, or null. */
+    java.nio.file.Path json() {
+        return json;
+    }
+
     /** Where the peers are. */
     Peers peers() {
         return new Peers(amqp, nats, bootstrap, postgres, node);

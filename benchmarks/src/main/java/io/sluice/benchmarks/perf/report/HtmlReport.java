@@ -129,6 +129,9 @@ public final class HtmlReport {
         if (f.tune() != null) {
             ResultCharts.tuneChart(h, f, "chart-tune-" + n);
         }
+        if (f.curve() != null) {
+            ResultCharts.curveChart(h, f, "chart-curve-" + n);
+        }
         resultsTable(h, f, labels);
         if (f.tune() != null) {
             trialsTable(h, f);

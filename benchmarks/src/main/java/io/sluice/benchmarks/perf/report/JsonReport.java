@@ -63,6 +63,47 @@ public final class JsonReport {
         return json(workload, results, null);
     }
 
+    /**
+     * The JSON of {@code sluice-perf curve}: every measured point's result, then a {@code "curve"} section
+     * {@code {"p99_target_us", "points": [{"result" (an index into "results"), "target", "percent" (of the target's
+     * max rate), "rate"}]}}.
+     */
+    public static void writeCurve(Path file, Workload workload, List<RunResult> results, double p99TargetUs,
+                                  List<CurvePoint> points) throws IOException {
+        writeFile(file, curveJson(workload, results, p99TargetUs, points));
+    }
+
+    /** A point of a latency-throughput curve: {@code results[result]} ran {@code target} at {@code percent}% of its max rate. */
+    public record CurvePoint(int result, String target, int percent, long rate) {
+    }
+
+    static String curveJson(Workload workload, List<RunResult> results, double p99TargetUs, List<CurvePoint> points) {
+        return Json.write(json -> {
+            json.writeStartObject();
+            json.writeFieldName("workload");
+            workload(json, workload);
+            json.writeArrayFieldStart("results");
+            for (RunResult r : results) {
+                result(json, r, 0);
+            }
+            json.writeEndArray();
+            json.writeObjectFieldStart("curve");
+            number(json, "p99_target_us", p99TargetUs);
+            json.writeArrayFieldStart("points");
+            for (CurvePoint p : points) {
+                json.writeStartObject();
+                json.writeNumberField("result", p.result());
+                json.writeStringField("target", p.target());
+                json.writeNumberField("percent", p.percent());
+                json.writeNumberField("rate", p.rate());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeEndObject();
+        });
+    }
+
     /** The JSON of every round's results, each with its {@code "round"} (from 1) when there are several rounds. */
     static String jsonRounds(Workload workload, List<List<RunResult>> rounds) {
         return document(workload, rounds, null);

@@ -17,7 +17,9 @@ import io.sluice.benchmarks.perf.report.SvgChart.Legend;
 import io.sluice.benchmarks.perf.report.SvgChart.Scale;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The charts of a results file on the report page, each an {@link SvgChart}: (a) throughput over time, (a') latency
@@ -157,6 +159,72 @@ final class ResultCharts {
             h.append("<path class=\"mark series\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"")
                     .append(dash(s)).append(" d=\"").append(d).append("\"><title>").append(esc(labels.get(s)))
                     .append("</title></path>\n").append(points);
+        }
+        c.legend(legend);
+        c.end();
+    }
+
+    /**
+     * (d) the latency-throughput curve of a {@code curve} file: p99 against the rate asked, a line per target, both on
+     * log scales, so that a peer at 20,000 msgs/s and Sluice at 3,000,000 are both readable; the p99 target dashed.
+     */
+    static void curveChart(StringBuilder h, ResultsFile f, String id) {
+        ResultsFile.Curve curve = f.curve();
+        Map<String, List<double[]>> byTarget = new LinkedHashMap<>(); // target -> {rate, p99, percent}
+        double xLo = Double.MAX_VALUE;
+        double xHi = 0;
+        double yLo = curve.p99TargetUs() > 0 ? curve.p99TargetUs() : Double.MAX_VALUE;
+        double yHi = Math.max(0, curve.p99TargetUs());
+        for (ResultsFile.CurvePoint p : curve.points()) {
+            double p99 = f.results().get(p.result()).p99();
+            if (p.rate() <= 0 || !(p99 > 0) || !Double.isFinite(p99)) {
+                continue;
+            }
+            byTarget.computeIfAbsent(p.target(), t -> new ArrayList<>()).add(new double[] {p.rate(), p99, p.percent()});
+            xLo = Math.min(xLo, p.rate());
+            xHi = Math.max(xHi, p.rate());
+            yLo = Math.min(yLo, p99);
+            yHi = Math.max(yHi, p99);
+        }
+        List<String> targets = List.copyOf(byTarget.keySet());
+        List<Legend> legend = SvgChart.legend(targets, targets.stream().map(t -> (String) null).toList());
+        SvgChart c = new SvgChart(h, id, "Latency against throughput",
+                "p99 at fixed rates from 10% to 100% of each target's max rate; log scales", legend.size());
+        if (byTarget.isEmpty()) {
+            c.note("No point of the curve has a latency.");
+            c.legend(legend);
+            c.end();
+            return;
+        }
+        Scale x = Scale.log(xLo, xHi == xLo ? xLo * 2 : xHi, LEFT, RIGHT);
+        Scale y = Scale.log(yLo, yHi == yLo ? yLo * 2 : yHi, c.bottom, TOP);
+        c.yAxis(y, HtmlText::micros, "p99 latency");
+        c.xAxis(x, HtmlText::si, "rate asked (records/s, log scale)");
+        int s = 0;
+        for (Map.Entry<String, List<double[]>> e : byTarget.entrySet()) {
+            String colour = colour(s);
+            StringBuilder d = new StringBuilder();
+            StringBuilder points = new StringBuilder();
+            for (double[] p : e.getValue()) {
+                d.append(d.length() == 0 ? "M" : "L").append(num(x.at(p[0]))).append(',').append(num(y.at(p[1])));
+                points.append("<circle class=\"mark point\" cx=\"").append(num(x.at(p[0]))).append("\" cy=\"")
+                        .append(num(y.at(p[1]))).append("\" r=\"3.5\" fill=\"").append(colour).append("\"><title>")
+                        .append(esc(String.format(Locale.ROOT, "%s at %.0f%% of its max rate, %,.0f records/s: p99 %s", e.getKey(),
+                                p[2], p[0], micros(p[1]))))
+                        .append("</title></circle>\n");
+            }
+            h.append("<path class=\"mark series\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"")
+                    .append(dash(s)).append(" d=\"").append(d).append("\"><title>").append(esc(e.getKey()))
+                    .append("</title></path>\n").append(points);
+            s++;
+        }
+        if (curve.p99TargetUs() > 0) {
+            double ty = y.at(curve.p99TargetUs());
+            h.append("<line class=\"target\" x1=\"").append(LEFT).append("\" x2=\"").append(RIGHT)
+                    .append("\" y1=\"").append(num(ty)).append("\" y2=\"").append(num(ty))
+                    .append("\" stroke=\"#111\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>\n")
+                    .append("<text class=\"halo\" x=\"").append(LEFT + 6).append("\" y=\"").append(num(ty - 6)).append("\">")
+                    .append(esc("p99 target " + micros(curve.p99TargetUs()))).append("</text>\n");
         }
         c.legend(legend);
         c.end();

@@ -27,7 +27,18 @@ import java.util.regex.Pattern;
  * @param results  the results, in order
  * @param tune     the tune sweep, or null
  */
-public record ResultsFile(String name, Map<String, Object> workload, List<Result> results, Tune tune) {
+public record ResultsFile(String name, Map<String, Object> workload, List<Result> results, Tune tune, Curve curve) {
+
+    /**
+     * The latency-throughput curve of {@code sluice-perf curve}: point i ran {@code target} at {@code percent}% of its
+     * max rate, {@code rate} msgs/s, and gave {@code results[result]}.
+     */
+    record Curve(double p99TargetUs, List<CurvePoint> points) {
+    }
+
+    record CurvePoint(int result, String target, int percent, long rate) {
+    }
+
     private static final Pattern WORST_STALL = Pattern.compile("at worst ([0-9]+(?:\\.[0-9]+)?) ms");
 
     /**
@@ -110,7 +121,19 @@ public record ResultsFile(String name, Map<String, Object> workload, List<Result
         }
         Node t = root.optionalField("tune");
         Tune tune = t == null || t.value == null ? null : tune(t, results.size());
-        return new ResultsFile(name, workload, List.copyOf(results), tune);
+        Node c = root.optionalField("curve");
+        Curve curve = c == null || c.value == null ? null : curve(c, results.size());
+        return new ResultsFile(name, workload, List.copyOf(results), tune, curve);
+    }
+
+    private static Curve curve(Node c, int results) {
+        List<CurvePoint> points = new ArrayList<>();
+        for (Node p : c.field("points").array()) {
+            long result = p.field("result").count();
+            p.field("result").index(result, results);
+            points.add(new CurvePoint((int) result, p.field("target").string(), (int) p.field("percent").count(), p.field("rate").count()));
+        }
+        return new Curve(c.field("p99_target_us").number(), List.copyOf(points));
     }
 
     private static Result result(Node r) {

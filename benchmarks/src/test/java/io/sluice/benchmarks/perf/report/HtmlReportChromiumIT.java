@@ -73,6 +73,34 @@ class HtmlReportChromiumIT {
         assertThat(charts.get("chart-latency-1").marks()).isEqualTo(2 + 10);
     }
 
+    /** A curve file: three targets whose rates are two orders of magnitude apart, on log scales. */
+    @Test
+    void theLatencyThroughputCurveRenders() throws Exception {
+        java.util.List<io.sluice.benchmarks.perf.measure.RunResult> results = new java.util.ArrayList<>();
+        java.util.List<JsonReport.CurvePoint> points = new java.util.ArrayList<>();
+        String[] targets = {"sluice-tcp", "kafka", "rabbitmq"};
+        long[] max = {1_300_000, 900_000, 20_000};
+        for (int t = 0; t < targets.length; t++) {
+            for (int percent = 25; percent <= 100; percent += 25) {
+                long rate = max[t] * percent / 100;
+                double p99 = 200 * (t + 1) * Math.pow(2, percent / 25.0);
+                points.add(new JsonReport.CurvePoint(results.size(), targets[t], percent, rate));
+                results.add(new io.sluice.benchmarks.perf.measure.RunResult(targets[t], ReportFixtures.WORKLOAD, 1000, 1000, 1000, 0, 0, 0,
+                        java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10), rate, rate / 1e4,
+                        new io.sluice.benchmarks.perf.measure.Latency(1000, p99 / 4, p99 / 2, p99, p99 * 2, p99 * 3, p99 / 3), null,
+                        Map.of(), java.util.List.of(rate), null));
+            }
+        }
+        Path curve = Files.writeString(dir.resolve("curve.json"), JsonReport.curveJson(ReportFixtures.WORKLOAD, results, 10_000, points));
+        report(curve.toString());
+
+        Map<String, Rendered> charts = render(dir.resolve("curve.html"));
+
+        assertThat(charts).containsKey("chart-curve-1");
+        assertDrawn("chart-curve-1", charts.get("chart-curve-1"));
+        assertThat(charts.get("chart-curve-1").marks()).isEqualTo(3 + 12); // a line per target, four points each
+    }
+
     private static void assertDrawn(String id, Rendered r) {
         assertThat(r.width()).as("%s width", id).isGreaterThan(0);
         assertThat(r.height()).as("%s height", id).isGreaterThan(0);
