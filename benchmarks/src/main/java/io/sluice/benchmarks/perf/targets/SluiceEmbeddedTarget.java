@@ -6,6 +6,7 @@ import io.sluice.Sluice;
 import io.sluice.admin.OverflowPolicy;
 import io.sluice.admin.TopicSpec;
 import io.sluice.benchmarks.perf.measure.Probe;
+import io.sluice.benchmarks.perf.measure.ProducerSplit;
 import io.sluice.benchmarks.perf.measure.Target;
 import io.sluice.benchmarks.perf.measure.TargetUnavailableException;
 import io.sluice.benchmarks.perf.workload.Keys;
@@ -387,7 +388,7 @@ public final class SluiceEmbeddedTarget implements Target {
                                 IntFunction<Producer> producers, boolean closeAtEnd) {
         Keys keys = Keys.of(workload);
         AtomicInteger running = new AtomicInteger(workload.producers());
-        phase.add(ProducerSplit.split(payloads, workload, (index, share) -> {
+        phase.add(ProducerSplit.split(payloads, workload, false, (index, share) -> {
             Producer producer = producers.apply(index);
             AckCounter acks = new AckCounter(probe, running);
             producer.send(share.map(value -> OutboundMessage.<Void>of(topic, keys.key(Payload.seq(value)), value, null)))

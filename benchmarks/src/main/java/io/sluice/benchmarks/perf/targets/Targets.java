@@ -4,6 +4,7 @@ import io.sluice.benchmarks.perf.measure.Target;
 import io.sluice.benchmarks.perf.targets.peers.KafkaTarget;
 import io.sluice.benchmarks.perf.targets.peers.NatsTarget;
 import io.sluice.benchmarks.perf.targets.peers.RabbitMqTarget;
+import io.sluice.benchmarks.perf.targets.peers.ZeroMqTarget;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,7 @@ public final class Targets {
         ALL.put(KafkaTarget.NAME, peers -> new KafkaTarget(peers.bootstrap()));
         ALL.put(RabbitMqTarget.NAME, peers -> new RabbitMqTarget(peers.amqp()));
         ALL.put(NatsTarget.NAME, peers -> new NatsTarget(peers.nats()));
+        ALL.put(ZeroMqTarget.NAME, peers -> new ZeroMqTarget());
     }
 
     private Targets() {

@@ -1,0 +1,337 @@
+package io.sluice.benchmarks.perf.targets.peers;
+
+import io.sluice.benchmarks.perf.measure.Probe;
+import io.sluice.benchmarks.perf.measure.ProducerSplit;
+import io.sluice.benchmarks.perf.measure.Target;
+import io.sluice.benchmarks.perf.measure.TargetUnavailableException;
+import io.sluice.benchmarks.perf.workload.Payload;
+import io.sluice.benchmarks.perf.workload.Workload;
+import io.sluice.producer.Acks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+
+/**
+ * {@code zeromq}: ZeroMQ (JeroMQ, its pure-Java implementation) PUSH/PULL over TCP loopback in this JVM, no broker,
+ * driven as ZeroMQ's own throughput tools drive it: {@code remote_thr} sends with plain blocking sends, {@code local_thr}
+ * receives in a loop on its own thread.
+ *
+ * <p>Per phase, {@code --consumers} PULL sockets each bound to 127.0.0.1 on an ephemeral port, each read by a receive
+ * loop on a plain thread of its own, and {@code --producers} PUSH sockets, one per producer thread
+ * ({@link ProducerSplit}; a ZeroMQ socket is not thread-safe), each connected to every PULL socket: a PUSH socket
+ * hands each message to one of them, round-robin, skipping a full one. The sending and the receiving side each have a
+ * context of one I/O thread, as {@code remote_thr} and {@code local_thr} each have theirs in their own process. Sends
+ * run right on the producer thread, which is then one where blocking is allowed ({@link #publishesOnPayloadThread}).
+ *
+ * <p>What ZeroMQ promises: delivery in order per PUSH-PULL pair while both sockets live, and nothing more: no
+ * acknowledgements, no persistence, no redelivery (between processes, at most once: what sits in a queue or a TCP
+ * buffer when a peer goes away is gone). So the only {@code --acks} is {@code none}; any other is refused at
+ * {@link #validate}, also when it is sluice-perf's default {@code appended}: a comparison with acknowledging targets
+ * must ask for {@code --acks none} on all of them, rather than leave this one weaker unseen (acks are a guarantee,
+ * not a tuning knob such as {@code --batch-size}, which each target may leave at its own default). The lab's "acked"
+ * count for this target is the messages handed to a PUSH socket (its {@code send} returned), not an answer from the
+ * receiver.
+ *
+ * <p>Backpressure is the high-water marks: a PUSH socket queues at most {@code SNDHWM} messages per connected PULL
+ * socket, which queues at most {@code RCVHWM}; when both are full (plus what the TCP buffers hold between them), a
+ * blocking {@code send} waits, and a non-blocking one ({@code ZMQ.DONTWAIT}) fails with {@code EAGAIN}. PUSH never
+ * drops at its HWM. Both are ZeroMQ's default, {@value #HWM}, as its tools run it: a bound derived from the harness's
+ * in-flight bound (400,000 by default) would let ZeroMQ queue hundreds of thousands of messages that it never queues
+ * as deployed, and the harness's bound, far above, then never holds the producers back: ZeroMQ's HWM does.
+ */
+public final class ZeroMqTarget implements Target {
+    public static final String NAME = "zeromq";
+
+    /** ZeroMQ's default high-water mark, of a PUSH socket's send queue and of a PULL socket's receive queue, per pipe. */
+    static final int HWM = 1000;
+    /** The phase's sockets close at once, dropping what they hold (after a complete phase they hold nothing). */
+    private static final int LINGER_MS = 0;
+    private static final long READER_JOIN_MS = 5_000;
+
+    private ZMQ.Context sending;
+    private ZMQ.Context receiving;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "ZeroMQ (JeroMQ) PUSH/PULL over TCP loopback in this JVM, no broker: blocking sends as remote_thr, a receive"
+                + " loop as local_thr, high-water marks as backpressure, no acknowledgements";
+    }
+
+    /** Acknowledgements in the lab's sense: a send counts as acked when the PUSH socket took it (ZeroMQ has none). */
+    @Override
+    public boolean hasAcks() {
+        return true;
+    }
+
+    @Override
+    public boolean publishesOnPayloadThread() {
+        return true;
+    }
+
+    @Override
+    public void validate(Workload workload) {
+        if (workload.acks() != Acks.NONE) {
+            throw new IllegalArgumentException("--acks must be none for the " + NAME + " target: ZeroMQ has no"
+                    + " acknowledgements (sluice-perf's default is appended; give --acks none, to every target compared"
+                    + " with it), was " + workload.acks().name().toLowerCase(Locale.ROOT));
+        }
+        if (workload.groups() != 1) {
+            throw new IllegalArgumentException("--groups must be 1 for the " + NAME + " target: PUSH hands each message to"
+                    + " one PULL socket (a copy per group would be PUB/SUB, which drops at its high-water mark), was "
+                    + workload.groups());
+        }
+        if (workload.concurrency() != 1) {
+            throw new IllegalArgumentException("--concurrency must be 1 for the " + NAME + " target (one receive loop per"
+                    + " PULL socket, as local_thr), was " + workload.concurrency());
+        }
+    }
+
+    @Override
+    public void open(Workload workload) {
+        sending = ZMQ.context(1);
+        receiving = ZMQ.context(1);
+    }
+
+    @Override
+    public Disposable start(Workload workload, Flux<byte[]> payloads, Probe probe) {
+        Phase phase = new Phase();
+        List<String> endpoints = new ArrayList<>();
+        try {
+            for (int i = 0; i < workload.consumers(); i++) {
+                ZMQ.Socket pull = pull(receiving, HWM);
+                int port = pull.bindToRandomPort("tcp://127.0.0.1");
+                endpoints.add("tcp://127.0.0.1:" + port);
+                phase.read(pull, "sluice-perf-zeromq-pull-" + i, probe);
+            }
+        } catch (ZMQException e) {
+            phase.dispose();
+            throw new TargetUnavailableException("zeromq: cannot bind a PULL socket on 127.0.0.1: " + e, e);
+        }
+        AtomicInteger running = new AtomicInteger(workload.producers());
+        probe.detail("zeromq", String.format(Locale.ROOT, "PUSH/PULL over %s (TCP loopback, this JVM, no broker); %d PUSH"
+                        + " socket(s), one per producer thread, blocking sends (remote_thr), each connected to every PULL"
+                        + " socket and round-robin among them; %d PULL socket(s), each read by a receive loop on its own thread"
+                        + " (local_thr); a context of one I/O thread for each side; linger %d ms",
+                String.join(", ", endpoints), workload.producers(), workload.consumers(), LINGER_MS));
+        probe.detail("zeromq hwm", String.format(Locale.ROOT, "SNDHWM %,d per PUSH pipe, RCVHWM %,d per PULL pipe"
+                + " (ZeroMQ's defaults), the backpressure: a send blocks once both and the TCP buffers between them are"
+                + " full, and never drops; the harness's in-flight bound, %,d records, applies as to every target",
+                HWM, HWM, workload.inFlightLimit()));
+        probe.detail("zeromq acks", "none: ZeroMQ has no acknowledgements; acked counts the messages handed to a PUSH socket"
+                + " (its send returned), not what the receiver got; at most once between processes, no persistence");
+        probe.detail("zeromq not used", "--partitions (a queue per PUSH-PULL pair; they only size the harness's in-flight"
+                + " bound), --keys (not sent: a key only picks its record's producer, so its order is one PUSH socket's"
+                + (workload.consumers() > 1 ? ", and with several PULL sockets that order holds per PULL socket only" : "")
+                + "), --batch-size and --linger (ZeroMQ batches in its I/O thread), --prefetch (RCVHWM is the read-ahead)");
+        phase.sending = ProducerSplit.split(payloads, workload, true, (index, share) -> {
+            ZMQ.Socket push = push(sending, HWM);
+            endpoints.forEach(push::connect);
+            Pusher pusher = new Pusher(push, probe, running);
+            if (phase.register(pusher)) {
+                share.subscribe(pusher);
+            }
+            return pusher::close;
+        });
+        return phase;
+    }
+
+    /** A PUSH socket of the target's settings, with send high-water mark {@code hwm}. */
+    static ZMQ.Socket push(ZMQ.Context context, int hwm) {
+        ZMQ.Socket push = context.socket(SocketType.PUSH);
+        push.setLinger(LINGER_MS);
+        push.setSndHWM(hwm);
+        return push;
+    }
+
+    /** A PULL socket of the target's settings, with receive high-water mark {@code hwm}. */
+    static ZMQ.Socket pull(ZMQ.Context context, int hwm) {
+        ZMQ.Socket pull = context.socket(SocketType.PULL);
+        pull.setLinger(LINGER_MS);
+        pull.setRcvHWM(hwm);
+        return pull;
+    }
+
+    @Override
+    public void close() {
+        // every socket of a phase is closed when the phase is disposed, so terminating the contexts does not wait
+        if (sending != null) {
+            sending.close();
+            sending = null;
+        }
+        if (receiving != null) {
+            receiving.close();
+            receiving = null;
+        }
+    }
+
+    /**
+     * One phase's sockets and threads. Disposing cancels every blocking send and receive (ZeroMQ's cancellation tokens:
+     * a blocked send at the high-water mark returns), closes the PUSH sockets once their sends have returned, and
+     * waits for the receive loops, which close their PULL sockets themselves.
+     */
+    private static final class Phase implements Disposable {
+        private final List<Pusher> pushers = new ArrayList<>();
+        private final List<Thread> readers = new ArrayList<>();
+        private final List<ZMQ.CancellationToken> reads = new ArrayList<>();
+        private Disposable sending;
+        private boolean disposed;
+
+        void read(ZMQ.Socket pull, String name, Probe probe) {
+            ZMQ.CancellationToken token = pull.createCancellationToken();
+            Thread reader = new Thread(() -> receiveLoop(pull, token, probe), name);
+            reader.setDaemon(true);
+            reads.add(token);
+            readers.add(reader);
+            reader.start();
+        }
+
+        /** Keeps {@code pusher} to close with the phase and returns true, or closes it now if the phase is over. */
+        synchronized boolean register(Pusher pusher) {
+            if (disposed) {
+                pusher.close();
+                return false;
+            }
+            pushers.add(pusher);
+            return true;
+        }
+
+        @Override
+        public void dispose() {
+            List<Pusher> open;
+            synchronized (this) {
+                if (disposed) {
+                    return;
+                }
+                disposed = true;
+                open = List.copyOf(pushers);
+            }
+            // the sends return before the producer threads go: an interrupt must not reach a socket's wait
+            open.forEach(Pusher::close);
+            if (sending != null) {
+                sending.dispose();
+            }
+            reads.forEach(ZMQ.CancellationToken::cancel);
+            for (Thread reader : readers) {
+                try {
+                    reader.join(READER_JOIN_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public synchronized boolean isDisposed() {
+            return disposed;
+        }
+    }
+
+    /** A PULL socket's receive loop, as {@code local_thr}'s: every message to the probe until the token is cancelled. */
+    private static void receiveLoop(ZMQ.Socket pull, ZMQ.CancellationToken token, Probe probe) {
+        try {
+            while (!token.isCancellationRequested()) {
+                byte[] m = pull.recv(0, token);
+                if (m != null) {
+                    probe.received(0, Payload.seq(m), Payload.intendedNanos(m), System.nanoTime());
+                } else if (!token.isCancellationRequested()) {
+                    probe.failed(new IllegalStateException("zeromq: receive failed, errno " + pull.errno()));
+                    return;
+                }
+            }
+        } catch (ZMQException e) {
+            if (!token.isCancellationRequested()) {
+                probe.failed(e);
+            }
+        } finally {
+            pull.close();
+        }
+    }
+
+    /**
+     * Sends on its producer thread with ZeroMQ's plain blocking send, counting each message the socket took as acked.
+     * The socket is used under this object's lock, so that {@link #close} closes it (from the runner's thread) only
+     * once a send in progress has been cancelled and returned.
+     */
+    private static final class Pusher extends BaseSubscriber<byte[]> {
+        private final ZMQ.Socket socket;
+        private final ZMQ.CancellationToken token;
+        private final Probe probe;
+        private final AtomicInteger running;
+        private final AtomicBoolean closing = new AtomicBoolean();
+        private boolean closed;
+
+        Pusher(ZMQ.Socket socket, Probe probe, AtomicInteger running) {
+            this.socket = socket;
+            this.token = socket.createCancellationToken();
+            this.probe = probe;
+            this.running = running;
+        }
+
+        @Override
+        protected void hookOnNext(byte[] value) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    if (socket.send(value, 0, token)) {
+                        probe.acked();
+                        return;
+                    }
+                    if (token.isCancellationRequested()) {
+                        return;
+                    }
+                    probe.failed(new IllegalStateException("zeromq: send failed, errno " + socket.errno()));
+                } catch (ZMQException e) {
+                    if (token.isCancellationRequested()) {
+                        return;
+                    }
+                    probe.failed(e);
+                }
+            }
+            cancel();
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            if (running.decrementAndGet() == 0) {
+                probe.acksCompleted();
+            }
+        }
+
+        @Override
+        protected void hookOnError(Throwable e) {
+            probe.failed(e);
+        }
+
+        /**
+         * Cancels a send in progress, stops the subscription and closes the socket, from any thread. Not on completion:
+         * the socket then still holds what its I/O thread has not written yet.
+         */
+        void close() {
+            if (!closing.compareAndSet(false, true)) {
+                return; // the phase and the producer split both close it; a token of a closed socket cannot cancel
+            }
+            token.cancel();
+            dispose();
+            synchronized (this) {
+                closed = true;
+                socket.close();
+            }
+        }
+    }
+}
