@@ -10,11 +10,11 @@ import io.sluice.producer.Acks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
+import zmq.ZError;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -27,9 +27,10 @@ import reactor.core.publisher.Flux;
  * <p>Per phase, {@code --consumers} PULL sockets each bound to 127.0.0.1 on an ephemeral port, each read by a receive
  * loop on a plain thread of its own, and {@code --producers} PUSH sockets, one per producer thread
  * ({@link ProducerSplit}; a ZeroMQ socket is not thread-safe), each connected to every PULL socket: a PUSH socket
- * hands each message to one of them, round-robin, skipping a full one. The sending and the receiving side each have a
- * context of one I/O thread, as {@code remote_thr} and {@code local_thr} each have theirs in their own process. Sends
- * run right on the producer thread, which is then one where blocking is allowed ({@link #publishesOnPayloadThread}).
+ * hands each message to one of them, round-robin, skipping a full one. Both sides share one context of one I/O thread
+ * ({@link #IO_THREADS}: with two, a connection sometimes never delivered). Sends block at the high-water mark (one that
+ * waits {@value #WAIT_MS} ms is tried again, so that a phase can stop) and run right on the producer thread, which is
+ * then one where blocking is allowed ({@link #publishesOnPayloadThread}).
  *
  * <p>What ZeroMQ promises: delivery in order per PUSH-PULL pair while both sockets live, and nothing more: no
  * acknowledgements, no persistence, no redelivery (between processes, at most once: what sits in a queue or a TCP
@@ -54,10 +55,17 @@ public final class ZeroMqTarget implements Target {
     static final int HWM = 1000;
     /** The phase's sockets close at once, dropping what they hold (after a complete phase they hold nothing). */
     private static final int LINGER_MS = 0;
+    /**
+     * The context's I/O threads, for both sides: ZeroMQ's default of one. With two (in one context, or a context per
+     * side as {@code local_thr} and {@code remote_thr} each have theirs), a PUSH-PULL connection of JeroMQ 0.6.0 stayed
+     * silent in about one phase in ten here: the PUSH took its 1,000 messages, the PULL never got one.
+     */
+    static final int IO_THREADS = 1;
+    /** How long a blocked send or receive waits before it checks whether the phase is stopping. */
+    private static final int WAIT_MS = 100;
     private static final long READER_JOIN_MS = 5_000;
 
-    private ZMQ.Context sending;
-    private ZMQ.Context receiving;
+    private ZMQ.Context context;
 
     @Override
     public String name() {
@@ -101,8 +109,7 @@ public final class ZeroMqTarget implements Target {
 
     @Override
     public void open(Workload workload) {
-        sending = ZMQ.context(1);
-        receiving = ZMQ.context(1);
+        context = ZMQ.context(IO_THREADS);
     }
 
     @Override
@@ -111,7 +118,7 @@ public final class ZeroMqTarget implements Target {
         List<String> endpoints = new ArrayList<>();
         try {
             for (int i = 0; i < workload.consumers(); i++) {
-                ZMQ.Socket pull = pull(receiving, HWM);
+                ZMQ.Socket pull = pull(context, HWM);
                 int port = pull.bindToRandomPort("tcp://127.0.0.1");
                 endpoints.add("tcp://127.0.0.1:" + port);
                 phase.read(pull, "sluice-perf-zeromq-pull-" + i, probe);
@@ -124,8 +131,8 @@ public final class ZeroMqTarget implements Target {
         probe.detail("zeromq", String.format(Locale.ROOT, "PUSH/PULL over %s (TCP loopback, this JVM, no broker); %d PUSH"
                         + " socket(s), one per producer thread, blocking sends (remote_thr), each connected to every PULL"
                         + " socket and round-robin among them; %d PULL socket(s), each read by a receive loop on its own thread"
-                        + " (local_thr); a context of one I/O thread for each side; linger %d ms",
-                String.join(", ", endpoints), workload.producers(), workload.consumers(), LINGER_MS));
+                        + " (local_thr); one context of %d I/O thread for both sides; linger %d ms",
+                String.join(", ", endpoints), workload.producers(), workload.consumers(), IO_THREADS, LINGER_MS));
         probe.detail("zeromq hwm", String.format(Locale.ROOT, "SNDHWM %,d per PUSH pipe, RCVHWM %,d per PULL pipe"
                 + " (ZeroMQ's defaults), the backpressure: a send blocks once both and the TCP buffers between them are"
                 + " full, and never drops; the harness's in-flight bound, %,d records, applies as to every target",
@@ -137,7 +144,7 @@ public final class ZeroMqTarget implements Target {
                 + (workload.consumers() > 1 ? ", and with several PULL sockets that order holds per PULL socket only" : "")
                 + "), --batch-size and --linger (ZeroMQ batches in its I/O thread), --prefetch (RCVHWM is the read-ahead)");
         phase.sending = ProducerSplit.split(payloads, workload, true, (index, share) -> {
-            ZMQ.Socket push = push(sending, HWM);
+            ZMQ.Socket push = push(context, HWM);
             endpoints.forEach(push::connect);
             Pusher pusher = new Pusher(push, probe, running);
             if (phase.register(pusher)) {
@@ -166,34 +173,29 @@ public final class ZeroMqTarget implements Target {
 
     @Override
     public void close() {
-        // every socket of a phase is closed when the phase is disposed, so terminating the contexts does not wait
-        if (sending != null) {
-            sending.close();
-            sending = null;
-        }
-        if (receiving != null) {
-            receiving.close();
-            receiving = null;
+        // every socket of a phase is closed when the phase is disposed, so terminating the context does not wait
+        if (context != null) {
+            context.close();
+            context = null;
         }
     }
 
     /**
-     * One phase's sockets and threads. Disposing cancels every blocking send and receive (ZeroMQ's cancellation tokens:
-     * a blocked send at the high-water mark returns), closes the PUSH sockets once their sends have returned, and
-     * waits for the receive loops, which close their PULL sockets themselves.
+     * One phase's sockets and threads. Disposing stops every send and receive loop (each gives up within
+     * {@value #WAIT_MS} ms, even at the high-water mark), closes the PUSH sockets once their sends have returned, and
+     * waits for the receive loops, which close their PULL sockets themselves: a ZeroMQ socket is closed by the thread
+     * that uses it, or after it, never under it.
      */
     private static final class Phase implements Disposable {
         private final List<Pusher> pushers = new ArrayList<>();
         private final List<Thread> readers = new ArrayList<>();
-        private final List<ZMQ.CancellationToken> reads = new ArrayList<>();
+        private volatile boolean stopping;
         private Disposable sending;
         private boolean disposed;
 
         void read(ZMQ.Socket pull, String name, Probe probe) {
-            ZMQ.CancellationToken token = pull.createCancellationToken();
-            Thread reader = new Thread(() -> receiveLoop(pull, token, probe), name);
+            Thread reader = new Thread(() -> receiveLoop(pull, probe), name);
             reader.setDaemon(true);
-            reads.add(token);
             readers.add(reader);
             reader.start();
         }
@@ -218,12 +220,12 @@ public final class ZeroMqTarget implements Target {
                 disposed = true;
                 open = List.copyOf(pushers);
             }
+            stopping = true;
             // the sends return before the producer threads go: an interrupt must not reach a socket's wait
             open.forEach(Pusher::close);
             if (sending != null) {
                 sending.dispose();
             }
-            reads.forEach(ZMQ.CancellationToken::cancel);
             for (Thread reader : readers) {
                 try {
                     reader.join(READER_JOIN_MS);
@@ -238,69 +240,67 @@ public final class ZeroMqTarget implements Target {
         public synchronized boolean isDisposed() {
             return disposed;
         }
-    }
 
-    /** A PULL socket's receive loop, as {@code local_thr}'s: every message to the probe until the token is cancelled. */
-    private static void receiveLoop(ZMQ.Socket pull, ZMQ.CancellationToken token, Probe probe) {
-        try {
-            while (!token.isCancellationRequested()) {
-                byte[] m = pull.recv(0, token);
-                if (m != null) {
-                    probe.received(0, Payload.seq(m), Payload.intendedNanos(m), System.nanoTime());
-                } else if (!token.isCancellationRequested()) {
-                    probe.failed(new IllegalStateException("zeromq: receive failed, errno " + pull.errno()));
-                    return;
+        /**
+         * A PULL socket's receive loop, as {@code local_thr}'s, every message to the probe; a receive that times out
+         * ({@value #WAIT_MS} ms without a message) only checks whether the phase is stopping.
+         */
+        private void receiveLoop(ZMQ.Socket pull, Probe probe) {
+            try {
+                pull.setReceiveTimeOut(WAIT_MS);
+                while (!stopping) {
+                    byte[] m = pull.recv(0);
+                    if (m != null) {
+                        probe.received(0, Payload.seq(m), Payload.intendedNanos(m), System.nanoTime());
+                    } else if (pull.errno() != ZError.EAGAIN) {
+                        probe.failed(new IllegalStateException("zeromq: receive failed, errno " + pull.errno()));
+                        return;
+                    }
                 }
+            } catch (ZMQException e) {
+                probe.failed(new IllegalStateException("zeromq: receive failed, error code " + e.getErrorCode(), e));
+            } finally {
+                pull.close();
             }
-        } catch (ZMQException e) {
-            if (!token.isCancellationRequested()) {
-                probe.failed(e);
-            }
-        } finally {
-            pull.close();
         }
     }
 
     /**
-     * Sends on its producer thread with ZeroMQ's plain blocking send, counting each message the socket took as acked.
+     * Sends on its producer thread with ZeroMQ's blocking send, counting each message the socket took as acked. A send
+     * that waits {@value #WAIT_MS} ms at the high-water mark returns and is tried again, unless the phase is stopping.
      * The socket is used under this object's lock, so that {@link #close} closes it (from the runner's thread) only
-     * once a send in progress has been cancelled and returned.
+     * once a send in progress has returned.
      */
     private static final class Pusher extends BaseSubscriber<byte[]> {
         private final ZMQ.Socket socket;
-        private final ZMQ.CancellationToken token;
         private final Probe probe;
         private final AtomicInteger running;
-        private final AtomicBoolean closing = new AtomicBoolean();
+        private volatile boolean stopping;
         private boolean closed;
 
         Pusher(ZMQ.Socket socket, Probe probe, AtomicInteger running) {
             this.socket = socket;
-            this.token = socket.createCancellationToken();
             this.probe = probe;
             this.running = running;
+            socket.setSendTimeOut(WAIT_MS);
         }
 
         @Override
         protected void hookOnNext(byte[] value) {
             synchronized (this) {
-                if (closed) {
-                    return;
-                }
                 try {
-                    if (socket.send(value, 0, token)) {
-                        probe.acked();
-                        return;
+                    while (!closed && !stopping) {
+                        if (socket.send(value, 0)) {
+                            probe.acked();
+                            return;
+                        }
+                        if (socket.errno() != ZError.EAGAIN) {
+                            probe.failed(new IllegalStateException("zeromq: send failed, errno " + socket.errno()));
+                            break;
+                        }
                     }
-                    if (token.isCancellationRequested()) {
-                        return;
-                    }
-                    probe.failed(new IllegalStateException("zeromq: send failed, errno " + socket.errno()));
                 } catch (ZMQException e) {
-                    if (token.isCancellationRequested()) {
-                        return;
-                    }
-                    probe.failed(e);
+                    probe.failed(new IllegalStateException("zeromq: send failed, error code " + e.getErrorCode(), e));
                 }
             }
             cancel();
@@ -319,18 +319,17 @@ public final class ZeroMqTarget implements Target {
         }
 
         /**
-         * Cancels a send in progress, stops the subscription and closes the socket, from any thread. Not on completion:
-         * the socket then still holds what its I/O thread has not written yet.
+         * Stops the subscription and closes the socket once a send in progress has returned, from any thread. Not on
+         * completion: the socket then still holds what its I/O thread has not written yet.
          */
         void close() {
-            if (!closing.compareAndSet(false, true)) {
-                return; // the phase and the producer split both close it; a token of a closed socket cannot cancel
-            }
-            token.cancel();
+            stopping = true;
             dispose();
             synchronized (this) {
-                closed = true;
-                socket.close();
+                if (!closed) {
+                    closed = true;
+                    socket.close();
+                }
             }
         }
     }
