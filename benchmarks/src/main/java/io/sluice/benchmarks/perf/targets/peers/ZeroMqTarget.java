@@ -44,9 +44,10 @@ import reactor.core.publisher.Flux;
  * <p>Backpressure is the high-water marks: a PUSH socket queues at most {@code SNDHWM} messages per connected PULL
  * socket, which queues at most {@code RCVHWM}; when both are full (plus what the TCP buffers hold between them), a
  * blocking {@code send} waits, and a non-blocking one ({@code ZMQ.DONTWAIT}) fails with {@code EAGAIN}. PUSH never
- * drops at its HWM. Both are ZeroMQ's default, {@value #HWM}, as its tools run it: a bound derived from the harness's
- * in-flight bound (400,000 by default) would let ZeroMQ queue hundreds of thousands of messages that it never queues
- * as deployed, and the harness's bound, far above, then never holds the producers back: ZeroMQ's HWM does.
+ * drops at its HWM. Both are ZeroMQ's default, {@value #HWM}, as its tools run it, rather than derived from the
+ * harness's in-flight bound (400,000 records by default), which would make ZeroMQ queue hundreds of thousands of
+ * messages as it never does deployed. So at an unlimited rate ZeroMQ's own bound (its queues and the TCP buffers: about
+ * 30,000 100-byte messages here), below the harness's, is what holds a producer back.
  */
 public final class ZeroMqTarget implements Target {
     public static final String NAME = "zeromq";
@@ -125,7 +126,7 @@ public final class ZeroMqTarget implements Target {
             }
         } catch (ZMQException e) {
             phase.dispose();
-            throw new TargetUnavailableException("zeromq: cannot bind a PULL socket on 127.0.0.1: " + e, e);
+            throw new TargetUnavailableException("zeromq: cannot bind a PULL socket on 127.0.0.1: " + failure(e), null);
         }
         AtomicInteger running = new AtomicInteger(workload.producers());
         probe.detail("zeromq", String.format(Locale.ROOT, "PUSH/PULL over %s (TCP loopback, this JVM, no broker); %d PUSH"
@@ -153,6 +154,14 @@ public final class ZeroMqTarget implements Target {
             return pusher::close;
         });
         return phase;
+    }
+
+    /**
+     * What went wrong, by ZeroMQ's error code: JeroMQ 0.6.0's {@code ZMQException.toString} itself throws for codes its
+     * enum lacks (125, {@code ECANCELED}), so neither it nor a stack trace that prints it is used.
+     */
+    private static String failure(ZMQException e) {
+        return "ZeroMQ error code " + e.getErrorCode();
     }
 
     /** A PUSH socket of the target's settings, with send high-water mark {@code hwm}. */
@@ -258,7 +267,7 @@ public final class ZeroMqTarget implements Target {
                     }
                 }
             } catch (ZMQException e) {
-                probe.failed(new IllegalStateException("zeromq: receive failed, error code " + e.getErrorCode(), e));
+                probe.failed(new IllegalStateException("zeromq: receive failed: " + failure(e)));
             } finally {
                 pull.close();
             }
@@ -300,7 +309,7 @@ public final class ZeroMqTarget implements Target {
                         }
                     }
                 } catch (ZMQException e) {
-                    probe.failed(new IllegalStateException("zeromq: send failed, error code " + e.getErrorCode(), e));
+                    probe.failed(new IllegalStateException("zeromq: send failed: " + failure(e)));
                 }
             }
             cancel();
