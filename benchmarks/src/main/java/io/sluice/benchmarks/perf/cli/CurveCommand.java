@@ -70,18 +70,10 @@ final class CurveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        for (String setByTheCurve : List.of("--rate", "--count", "--duration", "--profile")) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(setByTheCurve)) {
-                throw new ParameterException(spec.commandLine(), setByTheCurve + " cannot be given to curve: it runs each point"
-                        + " at its own rate for --window");
-            }
-        }
+        options.requireStepped("curve", window, settle, "it runs each point at its own rate for --window",
+                "--rate", "--count", "--duration", "--profile");
         if (points < 2 || points > 100) {
             throw new ParameterException(spec.commandLine(), "--points must be between 2 and 100, was " + points);
-        }
-        if (window.isNegative() || window.isZero() || settle.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--window must be positive and --settle >= 0, were "
-                    + Durations.format(window) + " and " + Durations.format(settle));
         }
         Workload workload = options.workload();
         try {

@@ -62,17 +62,11 @@ final class MaxRateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (String setByTheSearch : List.of("--rate", "--count", "--duration", "--profile", "--json")) {
-            if (spec.commandLine().getParseResult().hasMatchedOption(setByTheSearch)) {
-                throw new ParameterException(spec.commandLine(), setByTheSearch + " cannot be given to max-rate: "
-                        + (setByTheSearch.equals("--json") ? "it does not write JSON yet" : "the search sets each step's rate and"
-                        + " --window its length"));
-            }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--json")) {
+            throw new ParameterException(spec.commandLine(), "--json cannot be given to max-rate: it does not write JSON yet");
         }
-        if (window.isNegative() || window.isZero() || settle.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--window must be positive and --settle >= 0, were "
-                    + Durations.format(window) + " and " + Durations.format(settle));
-        }
+        options.requireStepped("max-rate", window, settle, "the search sets each step's rate and --window its length",
+                "--rate", "--count", "--duration", "--profile");
         Workload workload = options.workload();
         try {
             new MaxRateSearch(workload, window, p99, precisionPercent / 100, maxSteps);

@@ -6,6 +6,7 @@ import io.sluice.benchmarks.perf.measure.Target;
 import io.sluice.benchmarks.perf.report.JsonReport;
 import io.sluice.benchmarks.perf.targets.Peers;
 import io.sluice.benchmarks.perf.targets.Targets;
+import io.sluice.benchmarks.perf.workload.Durations;
 import io.sluice.benchmarks.perf.workload.LoadProfile;
 import io.sluice.benchmarks.perf.workload.PartitionerKind;
 import io.sluice.benchmarks.perf.workload.Workload;
@@ -284,6 +285,24 @@ final class WorkloadOptions {
         out.println("workload: " + (title == null ? "" : title + ": ") + workload.describe());
         for (String note : file == null ? List.<String>of() : file.notes()) {
             out.println("  note: " + note);
+        }
+    }
+
+    /**
+     * For a command that runs its own steps ({@code max-rate}, {@code curve}): refuses {@code options} when given on the
+     * command line, saying {@code why}, and checks the steps' {@code window} and {@code settle}.
+     *
+     * @throws ParameterException naming the option
+     */
+    void requireStepped(String command, Duration window, Duration settle, String why, String... options) {
+        for (String option : options) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw error(option + " cannot be given to " + command + ": " + why);
+            }
+        }
+        if (window.isNegative() || window.isZero() || settle.isNegative()) {
+            throw error("--window must be positive and --settle >= 0, were " + Durations.format(window) + " and "
+                    + Durations.format(settle));
         }
     }
 
