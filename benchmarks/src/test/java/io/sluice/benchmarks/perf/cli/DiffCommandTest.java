@@ -323,7 +323,7 @@ class DiffCommandTest {
      */
     @Test
     void twoRunsOfTheSameBuildStayQuiet() {
-        String[] run = {"run", "--target", "reactor-raw", "--rate", "20000", "--duration", "1s", "--warmup", "1s",
+        String[] run = {"run", "--target", "reactor-raw", "--rate", "20000", "--duration", "1s", "--warmup", "0",
                 "--repeat", "3", "-q", "--json"};
         Path first = dir.resolve("first.json");
         Path second = dir.resolve("second.json");
