@@ -139,8 +139,9 @@ public final class ResultsDiff {
     }
 
     /**
-     * The workload fields whose values differ between the files, each as {@code name (OLD value vs NEW value)}; a field
-     * only one file has counts as differing. Empty when the workloads are the same.
+     * The workload fields whose values differ between the files, each as {@code name (OLD value vs NEW value)}. A field
+     * only one file has counts as differing unless the other's is null: a file written before a field existed (say
+     * {@code profile}, null without a {@code --profile}) ran what null means there. Empty when the workloads are the same.
      */
     public static List<String> workloadDifferences(ResultsFile old, ResultsFile now) {
         Set<String> fields = new LinkedHashSet<>(old.workload().keySet());
@@ -149,7 +150,7 @@ public final class ResultsDiff {
         for (String field : fields) {
             Object a = old.workload().get(field);
             Object b = now.workload().get(field);
-            if (old.workload().containsKey(field) != now.workload().containsKey(field) || !Objects.equals(a, b)) {
+            if (!Objects.equals(a, b)) { // an absent field reads as null, the value it had before it was written
                 differences.add(field + " (" + value(old.workload(), field) + " vs " + value(now.workload(), field) + ")");
             }
         }

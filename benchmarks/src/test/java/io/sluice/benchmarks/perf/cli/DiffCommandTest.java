@@ -317,6 +317,16 @@ class DiffCommandTest {
         assertThat(errLine()).contains("NEW");
     }
 
+    /** A file written before the workload had a field (here {@code profile}, null without one) compares with a newer one. */
+    @Test
+    void aBaselineWrittenBeforeAWorkloadFieldExistedStillCompares() throws Exception {
+        String json = ReportFixtures.compareJson();
+        assertThat(json).contains("\"profile\": null, ");
+        Path old = java.nio.file.Files.writeString(dir.resolve("before-profiles.json"), json.replace("\"profile\": null, ", ""));
+        Path now = java.nio.file.Files.writeString(dir.resolve("now.json"), json);
+        assertThat(execute("diff", old.toString(), now.toString())).as(out + "\n" + err).isZero();
+    }
+
     /**
      * Two real runs of one build: at a fixed rate the target keeps up, so throughput is the rate in every round, and
      * the latency percentiles (noisy: machine stalls) move less than the latency rule needs.
