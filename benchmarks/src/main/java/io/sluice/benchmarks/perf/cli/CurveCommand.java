@@ -77,7 +77,7 @@ final class CurveCommand implements Callable<Integer> {
         }
         Workload workload = options.workload();
         try {
-            new MaxRateSearch(workload, window, p99, 0.05, maxSteps);
+            MaxRateSearch.check(p99, 0.05, maxSteps);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -92,10 +92,11 @@ final class CurveCommand implements Callable<Integer> {
         List<Point> curve = new ArrayList<>();
         List<String> references = new ArrayList<>();
         for (String name : names) {
-            MaxRateSearch search = new MaxRateSearch(workload, window, p99, 0.05, maxSteps);
+            Workload own = options.workloadFor(name, workload, out);
+            MaxRateSearch search = new MaxRateSearch(own, window, p99, 0.05, maxSteps);
             List<Integer> percents = new ArrayList<>();
             long[] reference = {0};
-            runner.runSteps(options.target(name, workload), r -> {
+            runner.runSteps(options.target(name, own), r -> {
                 if (search.ended() == null) {
                     Workload next = search.next(r);
                     if (next != null) {
@@ -122,7 +123,7 @@ final class CurveCommand implements Callable<Integer> {
                 }
                 int percent = 100 * (percents.size() + 1) / points;
                 percents.add(percent);
-                return workload.toBuilder().count(0).duration(window).rate(Math.max(1, reference[0] * percent / 100)).build();
+                return own.toBuilder().count(0).duration(window).rate(Math.max(1, reference[0] * percent / 100)).build();
             }, settle);
         }
         out.println();

@@ -69,7 +69,7 @@ final class MaxRateCommand implements Callable<Integer> {
                 "--rate", "--count", "--duration", "--profile");
         Workload workload = options.workload();
         try {
-            new MaxRateSearch(workload, window, p99, precisionPercent / 100, maxSteps);
+            MaxRateSearch.check(p99, precisionPercent / 100, maxSteps);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -82,9 +82,12 @@ final class MaxRateCommand implements Callable<Integer> {
         out.flush();
         PerfRunner runner = new PerfRunner(settings);
         List<MaxRateSearch> searches = new ArrayList<>();
+        List<Workload> workloads = new ArrayList<>();
         for (String name : names) {
-            Target target = options.target(name, workload);
-            MaxRateSearch search = new MaxRateSearch(workload, window, p99, precisionPercent / 100, maxSteps);
+            Workload own = options.workloadFor(name, workload, out);
+            workloads.add(own);
+            Target target = options.target(name, own);
+            MaxRateSearch search = new MaxRateSearch(own, window, p99, precisionPercent / 100, maxSteps);
             runner.runSteps(target, r -> {
                 Workload next = search.next(r);
                 List<MaxRateSearch.Step> steps = search.steps();
@@ -104,7 +107,9 @@ final class MaxRateCommand implements Callable<Integer> {
             MaxRateSearch s = searches.get(i);
             MaxRateSearch.Step best = s.best();
             failed |= s.steps().isEmpty() || s.steps().get(0).result().failed();
-            table.row(names.get(i), best == null ? "none" : String.format(Locale.ROOT, "%,d", s.maxRate()),
+            String acks = workloads.get(i).acks() == workload.acks() ? ""
+                    : " (acks " + workloads.get(i).acks().name().toLowerCase(Locale.ROOT) + ")";
+            table.row(names.get(i) + acks, best == null ? "none" : String.format(Locale.ROOT, "%,d", s.maxRate()),
                     best == null ? "" : String.format(Locale.ROOT, "%.2f ms", best.result().latency().p99() / 1e3),
                     String.format(Locale.ROOT, "%,.0f", s.ceiling()), s.steps().size());
         }

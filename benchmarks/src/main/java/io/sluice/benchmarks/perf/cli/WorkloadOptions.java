@@ -14,6 +14,7 @@ import io.sluice.producer.Acks;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -256,6 +257,24 @@ final class WorkloadOptions {
             throw invalid(e);
         }
         return target;
+    }
+
+    /**
+     * The workload {@code name} runs in a command that measures each target on its own ({@code max-rate},
+     * {@code curve}): {@code workload}, but at the target's {@linkplain Target#onlyAcks only acks level} when it has
+     * one and {@code --acks} was given neither on the command line nor in a workload file. Prints a line saying so.
+     */
+    Workload workloadFor(String name, Workload workload, PrintWriter out) {
+        Acks only = Targets.create(name, peers()).onlyAcks();
+        CommandSpec command = spec.commandLine().getCommandSpec();
+        if (only == null || only == workload.acks() || spec.commandLine().getParseResult().hasMatchedOption("--acks")
+                || WorkloadFile.supplies(command, "--acks")) {
+            return workload;
+        }
+        String others = workload.acks().name().toLowerCase(Locale.ROOT);
+        out.printf(Locale.ROOT, "[%s] runs at acks %s, its only level (the others at %s, the default; an explicit --acks %s"
+                + " is refused for it)%n", name, only.name().toLowerCase(Locale.ROOT), others, others);
+        return workload.toBuilder().acks(only).build();
     }
 
     /**

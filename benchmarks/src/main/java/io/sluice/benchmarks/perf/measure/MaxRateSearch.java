@@ -23,7 +23,10 @@ import java.util.Locale;
  *       unmeasured settle at its own rate.</li>
  * </ul>
  * The first fixed rate is half the ceiling; below the lowest passing rate nothing is tried again, above the lowest
- * confirmed miss neither; the next rate is their geometric mean (half the lower bound's while nothing passed yet).
+ * confirmed miss neither; the next rate is their geometric mean, and a quarter of the lowest confirmed miss while
+ * nothing passed yet (a target far from the p99 target, as Kafka at its 5 ms {@code linger.ms} for a 10 ms p99, reaches
+ * a passing rate in half the steps halving would take; the bisection that follows closes the wider gap in one step
+ * more).
  * It stops when the bounds are within {@code precision} of each other, when the highest passing rate is within
  * {@code precision} of the ceiling, at {@code maxSteps} steps, or below a thousandth of the ceiling (then nothing
  * passed: the target misses the p99 target at any rate worth the name).
@@ -46,16 +49,20 @@ public final class MaxRateSearch {
      *
      * @param rate   the fixed rate, or 0 for the unlimited first step
      * @param result what the step measured
-     * @param meets  whether it met the p99 target with nothing lost
-     * @param why    why it missed, or null
+     * @param why    why it missed (for the unlimited step: why it failed), or null
      */
-    public record Step(long rate, RunResult result, boolean meets, String why) {
+    public record Step(long rate, RunResult result, String why) {
+        /** Whether it met the p99 target with nothing lost (the unlimited step: whether it ran). */
+        public boolean meets() {
+            return why == null;
+        }
+
         /** One line for humans. */
         public String describe() {
             String at = rate == 0 ? "unlimited rate (the ceiling)" : String.format(Locale.ROOT, "%,d msgs/s", rate);
             return String.format(Locale.ROOT, "%s: delivered %,.0f msgs/s, p99 %s%s", at, result.msgsPerSec(),
                     result.failed() ? "n/a" : String.format(Locale.ROOT, "%.2f ms", result.latency().p99() / 1e3),
-                    rate == 0 ? "" : meets ? ": meets" : ": misses (" + why + ")");
+                    rate == 0 ? "" : meets() ? ": meets" : ": misses (" + why + ")");
         }
     }
 
@@ -66,6 +73,19 @@ public final class MaxRateSearch {
      * @param maxSteps  the most steps, the unlimited one included
      */
     public MaxRateSearch(Workload base, Duration window, Duration p99Target, double precision, int maxSteps) {
+        check(p99Target, precision, maxSteps);
+        this.base = base.toBuilder().profile(null).count(0).duration(window).rate(0).build();
+        this.p99Target = p99Target;
+        this.precision = precision;
+        this.maxSteps = maxSteps;
+    }
+
+    /**
+     * Checks a search's settings, as the constructor does, before any target is opened.
+     *
+     * @throws IllegalArgumentException naming the option ({@code --p99}, {@code --precision}, {@code --max-steps})
+     */
+    public static void check(Duration p99Target, double precision, int maxSteps) {
         if (p99Target.isNegative() || p99Target.isZero()) {
             throw new IllegalArgumentException("--p99 must be positive, was " + p99Target);
         }
@@ -75,10 +95,6 @@ public final class MaxRateSearch {
         if (maxSteps < 3) {
             throw new IllegalArgumentException("--max-steps must be at least 3 (the ceiling and two rates), was " + maxSteps);
         }
-        this.base = base.toBuilder().profile(null).count(0).duration(window).rate(0).build();
-        this.p99Target = p99Target;
-        this.precision = precision;
-        this.maxSteps = maxSteps;
     }
 
     /**
@@ -91,7 +107,7 @@ public final class MaxRateSearch {
         }
         long rate = previous.workload().rate();
         if (rate == 0) {
-            steps.add(new Step(0, previous, !previous.failed(), previous.error()));
+            steps.add(new Step(0, previous, previous.failed() ? String.valueOf(previous.error()) : null));
             if (previous.failed() || previous.msgsPerSec() <= 0) {
                 ended = "the unlimited-rate step failed: " + previous.error();
                 return null;
@@ -101,7 +117,7 @@ public final class MaxRateSearch {
             return at(Math.round(ceiling / 2));
         }
         String why = missed(previous);
-        steps.add(new Step(rate, previous, why == null, why));
+        steps.add(new Step(rate, previous, why));
         if (why == null) {
             highestMet = Math.max(highestMet, rate);
             confirming = 0;
@@ -118,7 +134,7 @@ public final class MaxRateSearch {
         if (highestMet > 0 && lowestMissed <= highestMet * (1 + precision)) {
             return end(String.format(Locale.ROOT, "the bounds are within %.0f%%", precision * 100));
         }
-        long nextRate = highestMet == 0 ? lowestMissed / 2 : Math.round(Math.sqrt((double) highestMet * lowestMissed));
+        long nextRate = highestMet == 0 ? lowestMissed / 4 : Math.round(Math.sqrt((double) highestMet * lowestMissed));
         if (highestMet == 0 && nextRate < ceiling / 1000) {
             return end("nothing met the p99 target down to a thousandth of the ceiling");
         }

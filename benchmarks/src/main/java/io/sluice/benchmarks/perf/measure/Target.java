@@ -2,6 +2,7 @@ package io.sluice.benchmarks.perf.measure;
 
 import io.sluice.benchmarks.perf.targets.Targets;
 import io.sluice.benchmarks.perf.workload.Workload;
+import io.sluice.producer.Acks;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
@@ -25,6 +26,16 @@ public interface Target extends AutoCloseable {
 
     /** True when the target reports acknowledgements of sends. */
     boolean hasAcks();
+
+    /**
+     * The one {@code --acks} level this target runs ({@code none} for ZeroMQ, which has no acknowledgements), or null
+     * when it runs each. The commands that search each target on its own ({@code max-rate}, {@code curve}) run it at
+     * this level when {@code --acks} is not given, and say so; {@code run} and {@code compare}, which hold every target
+     * to one workload, and an explicit {@code --acks} of another level, are refused by {@link #validate}.
+     */
+    default Acks onlyAcks() {
+        return null;
+    }
 
     /**
      * Rejects knobs this target cannot honour.

@@ -41,4 +41,18 @@ class MaxRateCommandTest {
                 "--max-steps", "2")).isEqualTo(2);
         assertThat(e2.toString()).contains("--max-steps must be at least 3");
     }
+
+    @Test
+    void aTargetWithOnlyOneAcksLevelRunsAtItUnlessAnotherIsAskedFor() {
+        int code = execute("max-rate", "--targets", "zeromq", "--p99", "500ms", "--window", "1s", "--settle", "0s",
+                "--max-steps", "3", "--warmup", "0", "-q");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("[zeromq] runs at acks none, its only level (the others at appended, the default;"
+                        + " an explicit --acks appended is refused for it)")
+                .containsPattern("zeromq \\(acks none\\) +([\\d,]+|none) ");
+        StringWriter e = new StringWriter();
+        assertThat(SluicePerf.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(e, true), "max-rate",
+                "--targets", "zeromq", "--p99", "10ms", "--acks", "appended")).isEqualTo(2);
+        assertThat(e.toString()).contains("'--acks'").contains("must be none for the zeromq target");
+    }
 }

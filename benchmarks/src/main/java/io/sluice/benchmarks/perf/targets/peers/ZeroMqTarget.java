@@ -91,6 +91,11 @@ public final class ZeroMqTarget implements Target {
     }
 
     @Override
+    public Acks onlyAcks() {
+        return Acks.NONE;
+    }
+
+    @Override
     public void validate(Workload workload) {
         if (workload.acks() != Acks.NONE) {
             throw new IllegalArgumentException("--acks must be none for the " + NAME + " target: ZeroMQ has no"
