@@ -37,7 +37,9 @@ import reactor.core.publisher.Flux;
  * buffer when a peer goes away is gone). So the only {@code --acks} is {@code none}; any other is refused at
  * {@link #validate}, also when it is sluice-perf's default {@code appended}: a comparison with acknowledging targets
  * must ask for {@code --acks none} on all of them, rather than leave this one weaker unseen (acks are a guarantee,
- * not a tuning knob such as {@code --batch-size}, which each target may leave at its own default). The lab's "acked"
+ * not a tuning knob such as {@code --batch-size}, which each target may leave at its own default). The commands that
+ * answer for each target on its own ({@code max-rate}, {@code curve}) run it at {@link #onlyAcks} when {@code --acks}
+ * is not given, and say so in their output. The lab's "acked"
  * count for this target is the messages handed to a PUSH socket (its {@code send} returned), not an answer from the
  * receiver.
  *
