@@ -108,7 +108,8 @@ class TuneCommandTest {
 
         String written = Files.readString(json);
         assertThat(written).startsWith("{\n  \"workload\": {\"record_size\": 100, \"count\": 20000,")
-                .contains("\n  \"tune\": {\"target\": \"reactor-raw\", \"p99_target_us\": null, \"default\": " + tune.defaultIndex()
+                .contains("\n  \"tune\": {\"target\": \"reactor-raw\", \"objective\": \"throughput\", \"p99_target_us\": null,"
+                        + " \"default\": " + tune.defaultIndex()
                         + ", \"recommended\": " + tune.recommendedIndex() + ", \"trials\": [\n")
                 .endsWith("\n  ]}\n}\n");
         assertThat(count(written, "\"throughput_msgs\"")).isEqualTo(tune.trials().size());

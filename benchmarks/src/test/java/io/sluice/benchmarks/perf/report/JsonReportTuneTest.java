@@ -36,11 +36,11 @@ class JsonReportTuneTest {
         assertThat(json).as("the standard shape first, unchanged").startsWith(plain.substring(0, plain.length() - "\n}\n".length()));
         assertThat(json.substring(plain.length() - "\n}\n".length())).isEqualTo("""
                 ,
-                  "tune": {"target": "sluice-embedded", "p99_target_us": 5000.000, "default": 2, "recommended": 3, "trials": [
-                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 0.000, "partitions": 4, "meets_p99": true},
-                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 1.000, "partitions": 8, "meets_p99": false},
-                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 0.000, "partitions": 4, "meets_p99": true},
-                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 1.000, "partitions": 8, "meets_p99": true}
+                  "tune": {"target": "sluice-embedded", "objective": "throughput", "p99_target_us": 5000.000, "default": 2, "recommended": 3, "trials": [
+                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 0.000, "partitions": 4, "meets_p99": true, "max_rate": null, "max_rate_steps": null},
+                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 1.000, "partitions": 8, "meets_p99": false, "max_rate": null, "max_rate_steps": null},
+                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 0.000, "partitions": 4, "meets_p99": true, "max_rate": null, "max_rate_steps": null},
+                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 1.000, "partitions": 8, "meets_p99": true, "max_rate": null, "max_rate_steps": null}
                   ]}
                 }
                 """);
@@ -53,9 +53,10 @@ class JsonReportTuneTest {
         Tune tune = new Tune("nats", Tune.Objective.THROUGHPUT, null, trials, 0, null, Tune.Outcome.DEFAULT_FAILED, false, null,
                 List.of(), false);
         assertThat(JsonReport.json(DEFAULT, tune.results(), tune))
-                .contains("\"tune\": {\"target\": \"nats\", \"p99_target_us\": null, \"default\": 0, \"recommended\": null, \"trials\": [\n"
+                .contains("\"tune\": {\"target\": \"nats\", \"objective\": \"throughput\", \"p99_target_us\": null, \"default\": 0,"
+                        + " \"recommended\": null, \"trials\": [\n"
                         + "    {\"prefetch\": 512, \"concurrency\": 1, \"batch_size\": 65536, \"linger_ms\": 0.000, \"partitions\": 4,"
-                        + " \"meets_p99\": false}\n  ]}\n}\n");
+                        + " \"meets_p99\": false, \"max_rate\": null, \"max_rate_steps\": null}\n  ]}\n}\n");
     }
 
     @Test
