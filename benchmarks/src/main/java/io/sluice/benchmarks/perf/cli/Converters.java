@@ -2,6 +2,7 @@ package io.sluice.benchmarks.perf.cli;
 
 import io.sluice.benchmarks.perf.targets.HostPort;
 import io.sluice.benchmarks.perf.targets.Targets;
+import io.sluice.benchmarks.perf.tune.Tune;
 import io.sluice.benchmarks.perf.workload.Durations;
 import io.sluice.benchmarks.perf.workload.PartitionerKind;
 import io.sluice.producer.Acks;
@@ -47,6 +48,14 @@ final class Converters {
         @Override
         PartitionerKind parse(String value) {
             return PartitionerKind.parse(value);
+        }
+    }
+
+    /** Converts {@code tune}'s objectives with {@link Tune.Objective#parse}. */
+    static final class ObjectiveConverter extends Parsing<Tune.Objective> {
+        @Override
+        Tune.Objective parse(String value) {
+            return Tune.Objective.parse(value);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.benchmarks.perf.cli;
 
+import io.sluice.benchmarks.perf.measure.MaxRateSearch;
 import io.sluice.benchmarks.perf.measure.PerfRunner;
 import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.measure.Target;
@@ -35,16 +36,25 @@ import picocli.CommandLine.Spec;
  * of {@code --warmup} (1 s here unless given; the very first trial warms up for at least {@value #COLD_WARMUP_S} s
  * because the JVM is cold then). Exit codes: 0 a recommendation was made, 1 the default configuration failed, a
  * confirmation run failed or the JSON file could not be written, 2 bad options.
+ *
+ * <p>With {@code --objective max-rate} each trial is instead a {@link MaxRateSearch} on one opening of the trial's
+ * target ({@link PerfRunner#runSteps}): its window is {@code --trial-duration}, each later step first settles for
+ * {@code --settle} (1 s, shorter than {@code max-rate}'s 3 s: a trial is one of dozens), it stops when its bounds are
+ * within {@value #MAX_RATE_PRECISION_PERCENT}% (coarser than {@code max-rate}'s 5%, for the same reason) or at
+ * {@code --max-steps} (8) steps, and the trial scores the max rate it found under {@code --p99-target}. A trial then
+ * takes up to 8 windows instead of one: a default tune up to about 21 minutes instead of 3.
  */
 @Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Searches partitions, batch size, linger, prefetch and concurrency around the given workload (the default)"
                 + " one knob at a time, re-measures the best against the default, and recommends the configuration with the"
-                + " highest throughput whose p99 meets --p99-target.")
+                + " highest throughput (with --objective max-rate: the highest max rate) whose p99 meets --p99-target.")
 final class TuneCommand implements Callable<Integer> {
     /** The minimum warm-up of the first trial, in seconds. */
     static final int COLD_WARMUP_S = 3;
     private static final Duration DEFAULT_WARMUP = Duration.ofSeconds(1);
     private static final Duration DEFAULT_TRIAL = Duration.ofSeconds(5);
+    /** Under {@code --objective max-rate}: how close each trial's search brings its bounds, in percent. */
+    static final int MAX_RATE_PRECISION_PERCENT = 10;
 
     @Spec
     CommandSpec spec;
@@ -54,8 +64,15 @@ final class TuneCommand implements Callable<Integer> {
             description = "The target to tune (default: ${DEFAULT-VALUE}).")
     String target;
 
+    @Option(names = "--objective", paramLabel = "NAME", defaultValue = "throughput", converter = Converters.ObjectiveConverter.class,
+            description = "What a trial scores: throughput (one run at the workload's rate) or max-rate (a max-rate search: the"
+                    + " highest fixed rate whose p99 stays under --p99-target, which it needs; a trial takes up to --max-steps"
+                    + " windows) (default: ${DEFAULT-VALUE}).")
+    Tune.Objective objective;
+
     @Option(names = "--p99-target", paramLabel = "TIME", converter = Converters.DurationConverter.class,
-            description = "The p99 latency the recommendation must meet, e.g. 5ms; none by default (highest throughput wins).")
+            description = "The p99 latency the recommendation must meet, e.g. 5ms; none by default (highest throughput wins);"
+                    + " --objective max-rate needs one.")
     Duration p99Target;
 
     @Option(names = "--trial-duration", paramLabel = "TIME", converter = Converters.DurationConverter.class,
@@ -66,6 +83,15 @@ final class TuneCommand implements Callable<Integer> {
             description = "The most configurations the search measures, the default included; re-measuring the default and"
                     + " the best (" + Tuner.CONFIRM_RUNS + " runs each) comes on top (default: ${DEFAULT-VALUE}).")
     int maxTrials;
+
+    @Option(names = "--settle", paramLabel = "TIME", defaultValue = "1s", converter = Converters.DurationConverter.class,
+            description = "With --objective max-rate: an unmeasured run at each step's rate before its window (default: ${DEFAULT-VALUE}).")
+    Duration settle;
+
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "8",
+            description = "With --objective max-rate: the most steps of each trial's search, the unlimited-rate one included"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxSteps;
 
     @Mixin
     WorkloadOptions options;
@@ -91,6 +117,7 @@ final class TuneCommand implements Callable<Integer> {
         if (maxTrials < 1) {
             throw error("Invalid value for option '--max-trials': must be >= 1, was " + maxTrials);
         }
+        checkObjective();
         Workload start = options.workload();
         if (!start.countBased()) {
             start = start.toBuilder().duration(trialDuration == null ? DEFAULT_TRIAL : trialDuration).build();
@@ -102,7 +129,7 @@ final class TuneCommand implements Callable<Integer> {
         out.println("sluice-perf tune: " + validator.name() + " (" + validator.description() + ")");
         out.println("default: " + start.describe());
         out.println(plan(start, warmup));
-        if (p99Target != null && start.rate() == 0) {
+        if (p99Target != null && start.rate() == 0 && objective == Tune.Objective.THROUGHPUT) {
             out.println("note: at an unlimited rate records queue up to --max-backlog per partition, so the p99 is mostly that"
                     + " queueing; give --rate (below the ceiling) to tune latency at a load");
         }
@@ -110,24 +137,76 @@ final class TuneCommand implements Callable<Integer> {
         out.flush();
 
         Tuner tuner = new Tuner(p99Target, maxTrials, Tuner.CONFIRM_RUNS);
-        tune = tuner.tune(validator.name(), start, validator::validate, measure(settings, warmup), new Printer(out));
+        tune = objective == Tune.Objective.MAX_RATE
+                ? tuner.tuneMaxRate(validator.name(), start, validator::validate, searchMaxRate(settings, warmup), new Printer(out))
+                : tuner.tune(validator.name(), start, validator::validate, measure(settings, warmup), new Printer(out));
         print(out, tune);
         boolean written = writeJson(start, out);
         boolean confirmationFailed = tune.trials().stream().anyMatch(t -> t.role().confirmation() && t.result().failed());
         return tune.recommendedIndex() == null || confirmationFailed || !written ? 1 : 0;
     }
 
+    /**
+     * Under {@code --objective max-rate}: refuses the options the search sets, and checks its settings; otherwise refuses
+     * the options of max-rate trials.
+     */
+    private void checkObjective() {
+        if (objective != Tune.Objective.MAX_RATE) {
+            for (String option : List.of("--settle", "--max-steps")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw error(option + " applies to --objective max-rate only");
+                }
+            }
+            return;
+        }
+        if (p99Target == null) {
+            throw error("--objective max-rate needs --p99-target: the p99 each trial's max rate must keep under, e.g. --p99-target 10ms");
+        }
+        options.requireStepped("tune --objective max-rate", trialDuration == null ? DEFAULT_TRIAL : trialDuration, settle,
+                "each trial's max-rate search sets the rate, and --trial-duration each step's window", "--rate", "--count", "--profile");
+        try {
+            MaxRateSearch.check(p99Target, MAX_RATE_PRECISION_PERCENT / 100.0, maxSteps);
+        } catch (IllegalArgumentException e) {
+            throw error(e.getMessage());
+        }
+    }
+
     /** One run of a configuration against a fresh target; the first warms up longer (the JVM is cold). */
     private Function<Workload, RunResult> measure(PerfRunner.Settings settings, Duration warmup) {
         int[] runs = {0};
+        return w -> new PerfRunner(settings.withWarmup(warmup(runs[0]++, warmup))).run(Targets.create(target, options.peers()), w);
+    }
+
+    /**
+     * One max-rate search of a configuration, on one opening of a fresh target, each step a window of the trial's
+     * duration; the first warms up longer (the JVM is cold).
+     */
+    private Function<Workload, Tuner.Measurement> searchMaxRate(PerfRunner.Settings settings, Duration warmup) {
+        int[] runs = {0};
         return w -> {
-            Duration wu = runs[0]++ == 0 && !warmup.isZero() && warmup.getSeconds() < COLD_WARMUP_S
-                    ? Duration.ofSeconds(COLD_WARMUP_S) : warmup;
-            return new PerfRunner(settings.withWarmup(wu)).run(Targets.create(target, options.peers()), w);
+            MaxRateSearch search = new MaxRateSearch(w, w.duration(), p99Target, MAX_RATE_PRECISION_PERCENT / 100.0, maxSteps);
+            PerfRunner runner = new PerfRunner(settings.withWarmup(warmup(runs[0]++, warmup)));
+            return Tuner.Measurement.of(search, runner.runSteps(Targets.create(target, options.peers()), search::next, settle));
         };
     }
 
+    /** The warm-up of run number {@code run} (from 0): the first lasts at least {@value #COLD_WARMUP_S} s, unless none is asked. */
+    private static Duration warmup(int run, Duration warmup) {
+        return run == 0 && !warmup.isZero() && warmup.getSeconds() < COLD_WARMUP_S ? Duration.ofSeconds(COLD_WARMUP_S) : warmup;
+    }
+
     private String plan(Workload start, Duration warmup) {
+        if (objective == Tune.Objective.MAX_RATE) {
+            double window = start.duration().toNanos() / 1e9;
+            double perRun = warmup.toNanos() / 1e9 + maxSteps * window + (maxSteps - 1) * settle.toNanos() / 1e9 + 0.5;
+            double total = (maxTrials + 2 * Tuner.CONFIRM_RUNS) * perRun + COLD_WARMUP_S;
+            String settles = settle.isZero() ? "without a settle" : "each after a " + Durations.format(settle) + " settle at its rate";
+            return String.format(Locale.ROOT, "objective max-rate: each trial is a max-rate search (steps of %s, %s, bounds within"
+                    + " %d%%, at most %d steps after %s warm-up) and scores the highest rate with p99 under %s%nsearch: up to %d"
+                    + " trials, then %d searches each of the default and the best if they differ; about %.1f min at most",
+                    Durations.format(start.duration()), settles, MAX_RATE_PRECISION_PERCENT, maxSteps, Durations.format(warmup),
+                    Durations.format(p99Target), maxTrials, Tuner.CONFIRM_RUNS, total / 60);
+        }
         String each = start.countBased()
                 ? String.format(Locale.ROOT, "%,d records", start.count())
                 : Durations.format(start.duration());
@@ -162,9 +241,20 @@ final class TuneCommand implements Callable<Integer> {
             RunResult r = t.result();
             out.printf(Locale.ROOT, "trial %2d  %-34s %s: %s%n", t.index() + 1, t.change(), knobs(t.workload()),
                     r.failed() ? "FAILED: " + r.error().lines().findFirst().orElse("")
+                            : t.maxRate() != null ? maxRate(t)
                             : String.format(Locale.ROOT, "%,.0f msgs/s, p99 %,.1f us%s", r.msgsPerSec(), r.latency().p99(),
                             p99Target == null ? "" : t.meetsP99() ? ", meets p99 target" : ", misses p99 target"));
             out.flush();
+        }
+
+        /** A max-rate trial's outcome: its max rate (0 when no rate met the target, and why), its steps, its ceiling. */
+        private String maxRate(Tune.Trial t) {
+            Tune.MaxRate m = t.maxRate();
+            return m.met()
+                    ? String.format(Locale.ROOT, "max rate %,d msgs/s (p99 %,.1f us there), %d steps, ceiling %,.0f msgs/s", m.rate(),
+                            t.result().latency().p99(), m.steps(), m.ceiling())
+                    : String.format(Locale.ROOT, "max rate 0: no rate met the p99 target (%d steps, %s), ceiling %,.0f msgs/s",
+                            m.steps(), m.ended(), m.ceiling());
         }
 
         @Override
@@ -205,10 +295,16 @@ final class TuneCommand implements Callable<Integer> {
                 out.println("  " + t.trials().get(0).result().error().replace("\n", "\n  "));
             }
             case KEPT_DEFAULT -> {
-                RunResult r = t.trials().get(0).result();
+                Tune.Trial first = t.trials().get(0);
+                RunResult r = first.result();
                 out.println("recommendation: keep the default: " + Tuner.options(def));
-                out.printf(Locale.ROOT, "  no configuration the search tried beat it by %.0f%% (trial 1: %,.0f msgs/s, p99 %,.1f us)%n",
-                        Tuner.MIN_GAIN * 100, r.msgsPerSec(), r.latency().p99());
+                String measured = first.maxRate() == null
+                        ? String.format(Locale.ROOT, "%,.0f msgs/s, p99 %,.1f us", r.msgsPerSec(), r.latency().p99())
+                        : first.maxRate().met()
+                        ? String.format(Locale.ROOT, "max rate %,d msgs/s, p99 %,.1f us there", first.maxRate().rate(), r.latency().p99())
+                        : "max rate 0";
+                out.printf(Locale.ROOT, "  no configuration the search tried beat it by %.0f%% (trial 1: %s)%n", Tuner.MIN_GAIN * 100,
+                        measured);
             }
             case CONFIRMED, NOT_CONFIRMED -> {
                 Tune.Confirmation c = t.confirmation();
@@ -221,18 +317,23 @@ final class TuneCommand implements Callable<Integer> {
                     out.println("  the search's best (" + Tuner.options(c.candidate()) + ") did not beat it when both were re-measured"
                             + (t.nothingMeets() ? " (on p99: neither met the target)" : ""));
                 }
-                out.printf(Locale.ROOT, "  %s %,.0f msgs/s vs the default's %,.0f (%s), p99 %,.1f us vs %,.1f us (%s)%n",
-                        best ? "recommended" : "search's best", c.best().msgsPerSec(), c.defaults().msgsPerSec(),
-                        ratio(c.best().msgsPerSec(), c.defaults().msgsPerSec()), c.best().p99Micros(), c.defaults().p99Micros(),
-                        ratio(c.best().p99Micros(), c.defaults().p99Micros()));
-                out.printf(Locale.ROOT, "  (medians of %d alternating runs each: default trials %s, best trials %s)%n",
-                        c.defaultRuns().size(), numbers(c.defaultRuns()), numbers(c.bestRuns()));
+                boolean maxRate = t.objective() == Tune.Objective.MAX_RATE;
+                out.printf(Locale.ROOT, "  %s %s%,.0f msgs/s vs the default's %,.0f (%s), p99%s %,.1f us vs %,.1f us (%s)%n",
+                        best ? "recommended" : "search's best", maxRate ? "max rate " : "", c.best().msgsPerSec(),
+                        c.defaults().msgsPerSec(),
+                        ratio(c.best().msgsPerSec(), c.defaults().msgsPerSec()), maxRate ? " there" : "", c.best().p99Micros(),
+                        c.defaults().p99Micros(), ratio(c.best().p99Micros(), c.defaults().p99Micros()));
+                out.printf(Locale.ROOT, "  (medians of %d alternating %s each: default trials %s, best trials %s)%n",
+                        c.defaultRuns().size(), maxRate ? "max-rate searches" : "runs", numbers(c.defaultRuns()), numbers(c.bestRuns()));
                 if (target99 != null && !t.nothingMeets()) {
                     out.printf(Locale.ROOT, "  meets the p99 target of %s (median p99 %,.1f us)%n", target99, rec.p99Micros());
                 }
             }
         }
-        if (t.nothingMeets()) {
+        if (t.nothingMeets() && t.objective() == Tune.Objective.MAX_RATE) {
+            out.println("  NO configuration met the p99 target of " + target99 + " at any rate it tried (a max rate of 0): the default"
+                    + " is kept for want of a better one");
+        } else if (t.nothingMeets()) {
             out.println("  NO configuration met the p99 target of " + target99 + ": the recommendation is the configuration with the"
                     + " lowest p99 found instead");
         }
@@ -248,27 +349,54 @@ final class TuneCommand implements Callable<Integer> {
     }
 
     private Table table(Tune t) {
+        if (t.objective() == Tune.Objective.MAX_RATE) {
+            return maxRateTable(t);
+        }
         Table table = new Table("#", "run", "partitions", "batch-size", "linger", "prefetch", "concurrency", "msgs/s", "vs #1",
                 "p99 (us)", "p99 ok", "change / note");
         double first = t.trials().get(0).result().msgsPerSec();
-        Workload bestOfSearch = t.confirmation() == null ? null : t.confirmation().candidate();
         for (Tune.Trial trial : t.trials()) {
             RunResult r = trial.result();
             Workload w = trial.workload();
-            String note = trial.role() == Tune.Role.SEARCH ? trial.change() : "";
-            if (trial.role() == Tune.Role.SEARCH && w.equals(bestOfSearch)) {
-                note += " (search's best)";
-            }
-            if (t.recommendedIndex() != null && trial.index() == t.recommendedIndex()) {
-                note = (note + " RECOMMENDED").strip();
-            }
             table.row(trial.index() + 1, trial.role().label(), w.partitions(), w.batchSize(), Durations.format(w.linger()),
                     w.prefetch(), w.concurrency(),
                     r.failed() ? "FAILED" : String.format(Locale.ROOT, "%,.0f", r.msgsPerSec()),
                     r.failed() ? "" : ratio(r.msgsPerSec(), first),
                     r.failed() ? "" : String.format(Locale.ROOT, "%,.1f", r.latency().p99()),
                     r.failed() ? "no" : t.p99Target() == null ? "-" : trial.meetsP99() ? "yes" : "no",
-                    note);
+                    note(t, trial));
+        }
+        return table;
+    }
+
+    /** A trial's note in the sweep table: the change a search trial made, the search's best, the recommended run. */
+    private static String note(Tune t, Tune.Trial trial) {
+        Workload bestOfSearch = t.confirmation() == null ? null : t.confirmation().candidate();
+        String note = trial.role() == Tune.Role.SEARCH ? trial.change() : "";
+        if (trial.role() == Tune.Role.SEARCH && trial.workload().equals(bestOfSearch)) {
+            note += " (search's best)";
+        }
+        if (t.recommendedIndex() != null && trial.index() == t.recommendedIndex()) {
+            note = (note + " RECOMMENDED").strip();
+        }
+        return note;
+    }
+
+    /** The sweep under {@code --objective max-rate}: each trial's max rate, the p99 there, its steps and ceiling. */
+    private Table maxRateTable(Tune t) {
+        Table table = new Table("#", "run", "partitions", "batch-size", "linger", "prefetch", "concurrency", "max rate", "vs #1",
+                "p99 there (us)", "steps", "ceiling", "change / note");
+        double first = t.trials().get(0).score();
+        for (Tune.Trial trial : t.trials()) {
+            RunResult r = trial.result();
+            Workload w = trial.workload();
+            Tune.MaxRate m = trial.maxRate();
+            table.row(trial.index() + 1, trial.role().label(), w.partitions(), w.batchSize(), Durations.format(w.linger()),
+                    w.prefetch(), w.concurrency(),
+                    r.failed() ? "FAILED" : String.format(Locale.ROOT, "%,d", m.rate()),
+                    r.failed() ? "" : ratio(trial.score(), first),
+                    m.met() ? String.format(Locale.ROOT, "%,.1f", r.latency().p99()) : "",
+                    m.steps(), String.format(Locale.ROOT, "%,.0f", m.ceiling()), note(t, trial));
         }
         return table;
     }

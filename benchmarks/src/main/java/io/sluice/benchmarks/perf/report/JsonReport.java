@@ -36,10 +36,11 @@ public final class JsonReport {
 
     /**
      * As {@link #write(Path, Workload, List)}, followed by the {@code "tune"} section of {@code sluice-perf tune}:
-     * {@code {"target", "p99_target_us" (null without a target), "default", "recommended" (indexes into "results";
-     * null when nothing is recommended), "trials": [{"prefetch", "concurrency", "batch_size", "linger_ms",
-     * "partitions", "meets_p99"}]}}, where trials[i] describes results[i]. See {@link Tune} for what the indexes
-     * point at.
+     * {@code {"target", "objective" ("throughput" or "max-rate"), "p99_target_us" (null without a target), "default",
+     * "recommended" (indexes into "results"; null when nothing is recommended), "trials": [{"prefetch", "concurrency",
+     * "batch_size", "linger_ms", "partitions", "meets_p99", "max_rate", "max_rate_steps"}]}}, where trials[i]
+     * describes results[i]; {@code max_rate} (msgs/s, 0 when no rate met the target) and {@code max_rate_steps} are
+     * null under the throughput objective. See {@link Tune} for what the indexes point at.
      */
     public static void write(Path file, Workload workload, List<RunResult> results, Tune tune) throws IOException {
         writeFile(file, json(workload, results, tune));
@@ -140,6 +141,7 @@ public final class JsonReport {
     private static void tune(JsonGenerator json, Tune t) throws IOException {
         json.writeStartObject();
         json.writeStringField("target", t.target());
+        json.writeStringField("objective", t.objective().cliName());
         if (t.p99Target() == null) {
             json.writeNullField("p99_target_us");
         } else {
@@ -162,6 +164,13 @@ public final class JsonReport {
             number(json, "linger_ms", w.linger().toNanos() / 1e6);
             json.writeNumberField("partitions", w.partitions());
             json.writeBooleanField("meets_p99", trial.meetsP99());
+            if (trial.maxRate() == null) {
+                json.writeNullField("max_rate");
+                json.writeNullField("max_rate_steps");
+            } else {
+                json.writeNumberField("max_rate", trial.maxRate().rate());
+                json.writeNumberField("max_rate_steps", trial.maxRate().steps());
+            }
             json.writeEndObject();
         }
         json.writeEndArray();

@@ -1,5 +1,6 @@
 package io.sluice.benchmarks.perf.tune;
 
+import io.sluice.benchmarks.perf.measure.MaxRateSearch;
 import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.measure.Stats;
 import io.sluice.benchmarks.perf.workload.Durations;
@@ -23,6 +24,12 @@ import java.util.function.Function;
  * most instead of the full grid. It knows nothing of targets or runners: it is given a function that measures a
  * configuration, so it can be tested with a fake.
  *
+ * <p><b>Objective.</b> What a trial scores ({@link Tune.Trial#score()}): with {@link #tune} its throughput, one run
+ * each; with {@link #tuneMaxRate} its max rate under the p99 target, one {@link MaxRateSearch} each (0 when no rate
+ * met the target), so the recommendation is the configuration that sustains the most within the latency target
+ * rather than the one that is fastest flat out (whose p99 at that rate is mostly queueing). The search, the
+ * comparison and the confirmation below are the same for both; only the score and the p99 they read differ.
+ *
  * <p><b>Search.</b> Measure the default (the starting workload). Then, for each {@link Knob} in turn
  * (partitions, batch size, linger, prefetch, concurrency), measure the neighbours of the current best value —
  * x/2, x2, x/4, x4 for sizes and counts (only x/2 and x2 after the first pass), 0, 1 ms and 5 ms for linger —
@@ -33,9 +40,10 @@ import java.util.function.Function;
  * skipped and noted.
  *
  * <p><b>Better.</b> A finished run beats a failed one; with a target, a run meeting it beats one missing it;
- * between two runs meeting it (or with no target) the higher throughput wins, and between two missing it the
- * lower p99. In the search a move needs a margin of {@link #MIN_GAIN} (5%: higher throughput by 5%, or lower p99
- * by 5%) so that the climb does not chase the noise of a single run.
+ * between two runs meeting it (or with no target) the higher score wins, and between two missing it the
+ * lower p99. In the search a move needs a margin of {@link #MIN_GAIN} (5%: a higher score by 5%, or lower p99
+ * by 5%) so that the climb does not chase the noise of a single run. Under max-rate a trial that met the target at
+ * no rate has no p99 to compare (it counts as infinite): two such trials tie, so the search does not move on them.
  *
  * <p><b>Confirmation.</b> One run of each configuration is noisy (±20% on a shared 2-core machine), and the
  * best of many noisy runs is biased upwards. So when the search ends somewhere other than the default, the
@@ -43,11 +51,12 @@ import java.util.function.Function;
  * (D B, B D, D B, ...) so that drift over time hurts neither, and compared by the same rule on their
  * <em>medians</em>. The best is recommended only if it wins that comparison; otherwise the default is, and the
  * outcome says so. Hence, with no p99 target (or when both meet it) the recommended configuration's median
- * throughput is at least the default's in the same run, by construction.
+ * score is at least the default's in the same run, by construction.
  *
  * <p><b>Nothing meets the target.</b> Then the climb follows the lowest p99, and the configuration with the
  * lowest p99 it found is recommended (after the same confirmation), flagged by {@link Tune#nothingMeets()}:
- * when no configuration is fast enough, the closest one is the most useful answer.
+ * when no configuration is fast enough, the closest one is the most useful answer. Under max-rate, where such
+ * trials tie, the default is kept and flagged.
  *
  * <p>One class of over 400 lines: the search and the confirmation share the cache of measured configurations, the
  * comparison above and the numbering of trials the listener reports; apart, they would pass all three back and
@@ -60,6 +69,40 @@ public final class Tuner {
     public static final int CONFIRM_RUNS = 3;
     /** The margin a neighbour needs to replace the current best during the search. */
     public static final double MIN_GAIN = 0.05;
+
+    /**
+     * What measuring one configuration for {@link #tuneMaxRate} gave.
+     *
+     * @param result  the run that represents it (see {@link Tune.Trial#result()})
+     * @param maxRate its max-rate search
+     */
+    public record Measurement(RunResult result, Tune.MaxRate maxRate) {
+        public Measurement {
+            Objects.requireNonNull(result, "result");
+            Objects.requireNonNull(maxRate, "maxRate");
+        }
+
+        /**
+         * A finished (or failed) search: {@code ran} is what {@link io.sluice.benchmarks.perf.measure.PerfRunner#runSteps}
+         * returned for it, whose last result is a failure the search never saw when a step failed. The representative
+         * run is the step at the max rate, or the last step run when no rate met the target.
+         */
+        public static Measurement of(MaxRateSearch search, List<RunResult> ran) {
+            if (ran.isEmpty()) {
+                throw new IllegalArgumentException("a max-rate search ran no step");
+            }
+            RunResult last = ran.get(ran.size() - 1);
+            MaxRateSearch.Step best = search.best();
+            String ended = search.ended() != null ? search.ended()
+                    : last.failed() ? "a step failed: " + String.valueOf(last.error()).lines().findFirst().orElse("") : "stopped";
+            return new Measurement(best == null ? last : best.result(),
+                    new Tune.MaxRate(search.maxRate(), search.ceiling(), ran.size(), ended));
+        }
+    }
+
+    /** What a session's measurement gave, whatever the objective: the trial's result, whether it meets, its search. */
+    private record Measured(RunResult result, boolean meetsP99, Tune.MaxRate maxRate) {
+    }
 
     /** Hears about the search as it goes: the command prints each trial as it completes. */
     public interface Listener {
@@ -238,7 +281,7 @@ public final class Tuner {
     }
 
     /**
-     * Searches from {@code start} and confirms the result.
+     * Searches from {@code start} for the highest throughput ({@link Tune.Objective#THROUGHPUT}) and confirms the result.
      *
      * @param target   the target's name (for the outcome only)
      * @param start    the default configuration
@@ -247,7 +290,31 @@ public final class Tuner {
      * @param listener hears about each run as it finishes
      */
     public Tune tune(String target, Workload start, Consumer<Workload> validate, Function<Workload, RunResult> measure, Listener listener) {
-        return new Session(target, validate, measure, listener).run(start);
+        Objects.requireNonNull(measure, "measure");
+        return new Session(target, Tune.Objective.THROUGHPUT, validate, w -> {
+            RunResult r = Objects.requireNonNull(measure.apply(w), "measure returned null");
+            return new Measured(r, meets(r), null);
+        }, listener).run(start);
+    }
+
+    /**
+     * Searches from {@code start} for the highest max rate under the p99 target ({@link Tune.Objective#MAX_RATE}) and
+     * confirms the result: the same search and confirmation as {@link #tune}, each trial scored by its max rate.
+     *
+     * @param search   runs a max-rate search of a configuration ({@link Measurement#of}); never throws for a failed run
+     * @throws IllegalArgumentException naming {@code --p99-target} when this tuner has none
+     * @see #tune the other parameters
+     */
+    public Tune tuneMaxRate(String target, Workload start, Consumer<Workload> validate, Function<Workload, Measurement> search,
+            Listener listener) {
+        if (p99Target == null) {
+            throw new IllegalArgumentException("--objective max-rate needs --p99-target: the p99 each trial's max rate keeps under");
+        }
+        Objects.requireNonNull(search, "search");
+        return new Session(target, Tune.Objective.MAX_RATE, validate, w -> {
+            Measurement m = Objects.requireNonNull(search.apply(w), "search returned null");
+            return new Measured(m.result(), !m.result().failed() && m.maxRate().met(), m.maxRate());
+        }, listener).run(start);
     }
 
     /** True when {@code r} finished and its p99 is within the target (or there is none). */
@@ -260,18 +327,18 @@ public final class Tuner {
     }
 
     /** The search's comparison: is {@code a} better than {@code b} by the {@link #MIN_GAIN} margin? */
-    boolean better(RunResult a, RunResult b) {
-        if (a.failed() || b.failed()) {
-            return !a.failed();
+    static boolean better(Tune.Trial a, Tune.Trial b) {
+        if (a.result().failed() || b.result().failed()) {
+            return !a.result().failed();
         }
-        boolean ma = meets(a);
-        if (ma != meets(b)) {
+        boolean ma = a.meetsP99();
+        if (ma != b.meetsP99()) {
             return ma;
         }
         if (ma) {
-            return a.msgsPerSec() > b.msgsPerSec() * (1 + MIN_GAIN);
+            return a.score() > b.score() * (1 + MIN_GAIN);
         }
-        return a.latency().p99() * (1 + MIN_GAIN) < b.latency().p99();
+        return a.p99Micros() * (1 + MIN_GAIN) < b.p99Micros();
     }
 
     /** The confirmation's comparison, on medians and without a margin: does {@code best} beat {@code defaults}? */
@@ -285,9 +352,10 @@ public final class Tuner {
         return best.p99Micros() < defaults.p99Micros();
     }
 
-    Tune.Stats stats(List<RunResult> runs) {
-        double msgs = Stats.median(runs.stream().map(r -> r.failed() ? 0.0 : r.msgsPerSec()).toList());
-        double p99 = Stats.median(runs.stream().map(r -> r.failed() ? Double.POSITIVE_INFINITY : r.latency().p99()).toList());
+    /** The medians of several runs of one configuration, for the confirmation. */
+    Tune.Stats stats(List<Tune.Trial> runs) {
+        double msgs = Stats.median(runs.stream().map(Tune.Trial::score).toList());
+        double p99 = Stats.median(runs.stream().map(Tune.Trial::p99Micros).toList());
         boolean meets = Double.isFinite(p99) && (p99Target == null || p99 <= targetMicros());
         return new Tune.Stats(msgs, p99, meets);
     }
@@ -295,8 +363,9 @@ public final class Tuner {
     /** One tune: the runs so far, the cache, the notes. */
     private final class Session {
         private final String target;
+        private final Tune.Objective objective;
         private final Consumer<Workload> validate;
-        private final Function<Workload, RunResult> measure;
+        private final Function<Workload, Measured> measure;
         private final Listener listener;
         private final List<Tune.Trial> trials = new ArrayList<>();
         private final Map<Workload, Tune.Trial> measured = new HashMap<>();
@@ -304,8 +373,10 @@ public final class Tuner {
         private final Set<String> skipped = new LinkedHashSet<>();
         private boolean exhausted;
 
-        Session(String target, Consumer<Workload> validate, Function<Workload, RunResult> measure, Listener listener) {
+        Session(String target, Tune.Objective objective, Consumer<Workload> validate, Function<Workload, Measured> measure,
+                Listener listener) {
             this.target = Objects.requireNonNull(target, "target");
+            this.objective = objective;
             this.validate = Objects.requireNonNull(validate, "validate");
             this.measure = Objects.requireNonNull(measure, "measure");
             this.listener = Objects.requireNonNull(listener, "listener");
@@ -339,7 +410,7 @@ public final class Tuner {
                     for (long value : knob.neighbours(current, pass == 1)) {
                         String change = knob.option() + " " + knob.format(current) + " -> " + knob.format(value);
                         Tune.Trial t = trial(best.workload(), knob, value, change);
-                        if (t != null && better(t.result(), winner.result())) {
+                        if (t != null && better(t, winner)) {
                             winner = t;
                         }
                         if (exhausted) {
@@ -399,8 +470,8 @@ public final class Tuner {
         }
 
         private Tune.Trial measure(Workload w, Tune.Role role, String change) {
-            RunResult r = Objects.requireNonNull(measure.apply(w), "measure returned null");
-            Tune.Trial t = new Tune.Trial(trials.size(), role, w, r, meets(r), change);
+            Measured m = measure.apply(w);
+            Tune.Trial t = new Tune.Trial(trials.size(), role, w, m.result(), m.meetsP99(), change, m.maxRate());
             trials.add(t);
             listener.measured(t);
             return t;
@@ -420,8 +491,8 @@ public final class Tuner {
                     (isDefault ? defaultRuns : bestRuns).add(t.index());
                 }
             }
-            Tune.Stats d = stats(results(defaultRuns));
-            Tune.Stats b = stats(results(bestRuns));
+            Tune.Stats d = stats(trials(defaultRuns));
+            Tune.Stats b = stats(trials(bestRuns));
             boolean bestWins = wins(b, d);
             Tune.Confirmation c = new Tune.Confirmation(best, d, b, defaultRuns, bestRuns);
             int defaultIndex = representative(defaultRuns);
@@ -430,22 +501,19 @@ public final class Tuner {
             return tune(defaultIndex, recommended, bestWins ? Tune.Outcome.CONFIRMED : Tune.Outcome.NOT_CONFIRMED, nothingMeets, c);
         }
 
-        private List<RunResult> results(List<Integer> indexes) {
-            return indexes.stream().map(i -> trials.get(i).result()).toList();
+        private List<Tune.Trial> trials(List<Integer> indexes) {
+            return indexes.stream().map(trials::get).toList();
         }
 
-        /** Of these runs, the one with the median throughput (the lower middle one for an even count). */
+        /** Of these runs, the one with the median score (the lower middle one for an even count). */
         private int representative(List<Integer> indexes) {
             List<Integer> sorted = new ArrayList<>(indexes);
-            sorted.sort(Comparator.comparingDouble(i -> {
-                RunResult r = trials.get(i).result();
-                return r.failed() ? 0.0 : r.msgsPerSec();
-            }));
+            sorted.sort(Comparator.comparingDouble(i -> trials.get(i).score()));
             return sorted.get((sorted.size() - 1) / 2);
         }
 
         private Tune tune(Integer defaultIndex, Integer recommended, Tune.Outcome outcome, boolean nothingMeets, Tune.Confirmation c) {
-            return new Tune(target, p99Target, trials, defaultIndex == null ? 0 : defaultIndex, recommended, outcome,
+            return new Tune(target, objective, p99Target, trials, defaultIndex == null ? 0 : defaultIndex, recommended, outcome,
                     nothingMeets, c, new ArrayList<>(skipped), exhausted);
         }
     }

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,61 @@ class TuneCommandTest {
     }
 
     @Test
+    void theObjectiveIsCheckedAndMaxRateNeedsAP99Target() {
+        assertThat(execute("tune", "--objective", "fastest")).isEqualTo(2);
+        assertThat(errLine()).contains("'--objective'").contains("fastest").contains("throughput, max-rate");
+        assertThat(execute("tune", "--objective", "max-rate")).isEqualTo(2);
+        assertThat(errLine()).contains("--objective max-rate needs --p99-target");
+        assertThat(execute("tune", "--objective", "max-rate", "--p99-target", "10ms", "--count", "1000")).isEqualTo(2);
+        assertThat(errLine()).contains("--count cannot be given to tune --objective max-rate");
+        assertThat(execute("tune", "--objective", "max-rate", "--p99-target", "10ms", "--rate", "1000")).isEqualTo(2);
+        assertThat(errLine()).contains("--rate cannot be given");
+        assertThat(execute("tune", "--objective", "max-rate", "--p99-target", "10ms", "--max-steps", "2")).isEqualTo(2);
+        assertThat(errLine()).contains("--max-steps must be at least 3").contains("was 2");
+        assertThat(execute("tune", "--settle", "2s", "--count", "10")).isEqualTo(2);
+        assertThat(errLine()).contains("--settle applies to --objective max-rate only");
+        assertThat(execute("tune", "--max-steps", "5", "--count", "10")).isEqualTo(2);
+        assertThat(errLine()).contains("--max-steps applies to --objective max-rate only");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aTinyMaxRateTunePrintsEachTrialsMaxRateAndSteps(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("tune.json");
+        int code = execute("tune", "--target", "reactor-raw", "--objective", "max-rate", "--p99-target", "500ms", "--trial-duration", "1s",
+                "--max-trials", "2", "--max-steps", "3", "--settle", "0", "--warmup", "0", "-q", "--json", json.toString());
+
+        String printed = out.toString();
+        assertThat(code).as(printed + err).isZero();
+        Tune tune = lastTune();
+        assertThat(tune.objective()).isEqualTo(Tune.Objective.MAX_RATE);
+        assertThat(tune.searchTrials()).isEqualTo(2);
+        assertThat(printed).contains("objective max-rate: each trial is a max-rate search (steps of 1s, without a settle, bounds"
+                        + " within 10%, at most 3 steps after 0 warm-up) and scores the highest rate with p99 under 500ms")
+                .contains("trial  2  --partitions 4 -> 2")
+                .containsPattern("(?m)^#\\s+run\\s+partitions\\s+batch-size\\s+linger\\s+prefetch\\s+concurrency\\s+max rate\\s+vs #1"
+                        + "\\s+p99 there \\(us\\)\\s+steps\\s+ceiling")
+                .contains("RECOMMENDED")
+                .containsPattern("(?m)^recommendation: (keep the default: )?--partitions \\d+ ");
+        String written = Files.readString(json);
+        assertThat(written).contains("\"tune\": {\"target\": \"reactor-raw\", \"objective\": \"max-rate\", \"p99_target_us\": 500000.000,");
+        for (Tune.Trial t : tune.trials()) {
+            Tune.MaxRate m = t.maxRate();
+            assertThat(m).as("trial %d", t.index() + 1).isNotNull();
+            assertThat(m.steps()).as("trial %d: the ceiling, half of it, then the step limit", t.index() + 1).isEqualTo(3);
+            assertThat(m.ceiling()).as("trial %d", t.index() + 1).isPositive();
+            String line = printed.lines().filter(l -> l.startsWith(String.format(Locale.ROOT, "trial %2d  ", t.index() + 1)))
+                    .findFirst().orElseThrow();
+            assertThat(line).as("trial %d", t.index() + 1).containsPattern(m.met()
+                    ? Pattern.quote(String.format(Locale.ROOT, ": max rate %,d msgs/s (p99 ", m.rate())) + "[\\d,.]+"
+                            + Pattern.quote(" us there), 3 steps, ceiling ")
+                    : Pattern.quote(": max rate 0: no rate met the p99 target (3 steps, "));
+            assertThat(written).contains("\"meets_p99\": " + t.meetsP99() + ", \"max_rate\": " + m.rate() + ", \"max_rate_steps\": "
+                    + m.steps() + "}");
+        }
+    }
+
+    @Test
     void helpListsTune() {
         assertThat(execute("--help")).isZero();
         assertThat(out.toString()).contains("tune");
@@ -108,7 +164,8 @@ class TuneCommandTest {
 
         String written = Files.readString(json);
         assertThat(written).startsWith("{\n  \"workload\": {\"record_size\": 100, \"count\": 20000,")
-                .contains("\n  \"tune\": {\"target\": \"reactor-raw\", \"p99_target_us\": null, \"default\": " + tune.defaultIndex()
+                .contains("\n  \"tune\": {\"target\": \"reactor-raw\", \"objective\": \"throughput\", \"p99_target_us\": null,"
+                        + " \"default\": " + tune.defaultIndex()
                         + ", \"recommended\": " + tune.recommendedIndex() + ", \"trials\": [\n")
                 .endsWith("\n  ]}\n}\n");
         assertThat(count(written, "\"throughput_msgs\"")).isEqualTo(tune.trials().size());

@@ -27,7 +27,8 @@ class JsonReportTuneTest {
                 trial(1, Tune.Role.SEARCH, BEST, 2000, 6000, false),
                 trial(2, Tune.Role.CONFIRM_DEFAULT, DEFAULT, 1100, 90, true),
                 trial(3, Tune.Role.CONFIRM_BEST, BEST, 1900, 4000, true));
-        Tune tune = new Tune("sluice-embedded", Duration.ofMillis(5), trials, 2, 3, Tune.Outcome.CONFIRMED, false, null, List.of(), false);
+        Tune tune = new Tune("sluice-embedded", Tune.Objective.THROUGHPUT, Duration.ofMillis(5), trials, 2, 3, Tune.Outcome.CONFIRMED,
+                false, null, List.of(), false);
 
         String json = JsonReport.json(DEFAULT, tune.results(), tune);
 
@@ -35,11 +36,11 @@ class JsonReportTuneTest {
         assertThat(json).as("the standard shape first, unchanged").startsWith(plain.substring(0, plain.length() - "\n}\n".length()));
         assertThat(json.substring(plain.length() - "\n}\n".length())).isEqualTo("""
                 ,
-                  "tune": {"target": "sluice-embedded", "p99_target_us": 5000.000, "default": 2, "recommended": 3, "trials": [
-                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 0.000, "partitions": 4, "meets_p99": true},
-                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 1.000, "partitions": 8, "meets_p99": false},
-                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 0.000, "partitions": 4, "meets_p99": true},
-                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 1.000, "partitions": 8, "meets_p99": true}
+                  "tune": {"target": "sluice-embedded", "objective": "throughput", "p99_target_us": 5000.000, "default": 2, "recommended": 3, "trials": [
+                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 0.000, "partitions": 4, "meets_p99": true, "max_rate": null, "max_rate_steps": null},
+                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 1.000, "partitions": 8, "meets_p99": false, "max_rate": null, "max_rate_steps": null},
+                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 0.000, "partitions": 4, "meets_p99": true, "max_rate": null, "max_rate_steps": null},
+                    {"prefetch": 512, "concurrency": 1, "batch_size": 65536, "linger_ms": 1.000, "partitions": 8, "meets_p99": true, "max_rate": null, "max_rate_steps": null}
                   ]}
                 }
                 """);
@@ -49,11 +50,13 @@ class JsonReportTuneTest {
     void noTargetAndNoRecommendationAreNull() {
         List<Tune.Trial> trials = List.of(new Tune.Trial(0, Tune.Role.DEFAULT, DEFAULT, RunResult.failure("nats", DEFAULT, "down"),
                 false, "default"));
-        Tune tune = new Tune("nats", null, trials, 0, null, Tune.Outcome.DEFAULT_FAILED, false, null, List.of(), false);
+        Tune tune = new Tune("nats", Tune.Objective.THROUGHPUT, null, trials, 0, null, Tune.Outcome.DEFAULT_FAILED, false, null,
+                List.of(), false);
         assertThat(JsonReport.json(DEFAULT, tune.results(), tune))
-                .contains("\"tune\": {\"target\": \"nats\", \"p99_target_us\": null, \"default\": 0, \"recommended\": null, \"trials\": [\n"
+                .contains("\"tune\": {\"target\": \"nats\", \"objective\": \"throughput\", \"p99_target_us\": null, \"default\": 0,"
+                        + " \"recommended\": null, \"trials\": [\n"
                         + "    {\"prefetch\": 512, \"concurrency\": 1, \"batch_size\": 65536, \"linger_ms\": 0.000, \"partitions\": 4,"
-                        + " \"meets_p99\": false}\n  ]}\n}\n");
+                        + " \"meets_p99\": false, \"max_rate\": null, \"max_rate_steps\": null}\n  ]}\n}\n");
     }
 
     @Test
@@ -64,8 +67,8 @@ class JsonReportTuneTest {
 
     @Test
     void refusesATuneThatDoesNotDescribeTheResults() {
-        Tune tune = new Tune("t", null, List.of(trial(0, Tune.Role.DEFAULT, DEFAULT, 1, 1, true)), 0, 0, Tune.Outcome.KEPT_DEFAULT,
-                false, null, List.of(), false);
+        Tune tune = new Tune("t", Tune.Objective.THROUGHPUT, null, List.of(trial(0, Tune.Role.DEFAULT, DEFAULT, 1, 1, true)), 0, 0,
+                Tune.Outcome.KEPT_DEFAULT, false, null, List.of(), false);
         assertThatThrownBy(() -> JsonReport.json(DEFAULT, List.of(), tune)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1 trials for 0 results");
     }

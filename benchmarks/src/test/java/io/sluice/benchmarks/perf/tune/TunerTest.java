@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.benchmarks.perf.measure.Latency;
+import io.sluice.benchmarks.perf.measure.MaxRateSearch;
 import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.measure.Stats;
 import io.sluice.benchmarks.perf.workload.Workload;
@@ -293,7 +294,7 @@ public class TunerTest {
         assertThatThrownBy(() -> Stats.median(List.of())).isInstanceOf(IllegalArgumentException.class);
 
         Tuner tuner = new Tuner(Duration.ofMillis(1), 10, 3);
-        Tune.Stats s = tuner.stats(List.of(result(DEFAULT, 100, 500), RunResult.failure("fake", DEFAULT, "x"), result(DEFAULT, 300, 700)));
+        Tune.Stats s = tuner.stats(trials(result(DEFAULT, 100, 500), RunResult.failure("fake", DEFAULT, "x"), result(DEFAULT, 300, 700)));
         assertThat(s.msgsPerSec()).as("a failed run counts as 0 msgs/s").isEqualTo(100);
         assertThat(s.p99Micros()).as("and as an infinite p99").isEqualTo(700);
         assertThat(s.meets()).isTrue();
@@ -315,6 +316,168 @@ public class TunerTest {
     void badSettingsNameTheirOption() {
         assertThatThrownBy(() -> new Tuner(Duration.ZERO, 10, 3)).hasMessageContaining("--p99-target");
         assertThatThrownBy(() -> new Tuner(null, 0, 3)).hasMessageContaining("--max-trials").hasMessageContaining("was 0");
+    }
+
+    /** Throughput trials of these results, as the confirmation sees them. */
+    private static List<Tune.Trial> trials(RunResult... results) {
+        List<Tune.Trial> trials = new ArrayList<>();
+        for (RunResult r : results) {
+            trials.add(new Tune.Trial(trials.size(), Tune.Role.CONFIRM_DEFAULT, r.workload(), r, !r.failed(), ""));
+        }
+        return trials;
+    }
+
+    // --objective max-rate
+
+    private static final Duration P99 = Duration.ofMillis(10);
+
+    /**
+     * A max-rate search of {@code w} against a simulated target: the unlimited step delivers {@code ceiling}, and a fixed
+     * rate meets the 10 ms p99 target (2 ms) up to {@code knee} and misses it (50 ms) above; 10% precision, 8 steps, as tune.
+     */
+    static Tuner.Measurement search(Workload w, double ceiling, long knee) {
+        MaxRateSearch search = new MaxRateSearch(w, Duration.ofSeconds(1), P99, 0.10, 8);
+        List<RunResult> ran = new ArrayList<>();
+        for (Workload step = search.next(null); step != null; step = search.next(ran.get(ran.size() - 1))) {
+            long rate = step.rate();
+            ran.add(result(step, rate == 0 ? ceiling : rate, rate == 0 || rate > knee ? 50_000 : 2_000));
+        }
+        return Tuner.Measurement.of(search, ran);
+    }
+
+    /** Unlimited throughput peaks at 16 partitions, but the rate sustained within the p99 target peaks at 2. */
+    private static double ceiling(Workload w) {
+        return 1_000_000 * peak(w.partitions(), 16);
+    }
+
+    private static long knee(Workload w) {
+        return Math.round(400_000 * peak(w.partitions(), 2));
+    }
+
+    @Test
+    void theMaxRateObjectiveRecommendsTheHighestMaxRateNotTheHighestThroughput() {
+        Tune fastest = new Tuner(null, 100, 3).tune("fake", DEFAULT, ONE_READER, w -> result(w, ceiling(w), 50_000),
+                Tuner.Listener.NONE);
+        assertThat(fastest.objective()).isEqualTo(Tune.Objective.THROUGHPUT);
+        assertThat(fastest.recommended().partitions()).as("flat out, 16 partitions are fastest").isEqualTo(16);
+        assertThat(fastest.trials()).allMatch(t -> t.maxRate() == null);
+
+        List<Workload> searched = new ArrayList<>();
+        Recorder recorder = new Recorder();
+        Tune tune = new Tuner(P99, 100, 3).tuneMaxRate("fake", DEFAULT, ONE_READER, w -> {
+            searched.add(w);
+            return search(w, ceiling(w), knee(w));
+        }, recorder);
+
+        assertThat(tune.objective()).isEqualTo(Tune.Objective.MAX_RATE);
+        assertThat(tune.recommended()).as("within 10 ms, 2 partitions sustain the most")
+                .isEqualTo(DEFAULT.toBuilder().partitions(2).build());
+        assertThat(tune.outcome()).isEqualTo(Tune.Outcome.CONFIRMED);
+        assertThat(tune.nothingMeets()).isFalse();
+        assertThat(searched).hasSize(tune.trials().size());
+        assertThat(recorder.measured).isEqualTo(tune.trials().stream().map(Tune.Trial::index).toList());
+        for (Tune.Trial t : tune.trials()) {
+            Tune.MaxRate m = t.maxRate();
+            assertThat(m).as("trial %s", t.index()).isNotNull();
+            assertThat(m.rate()).as("trial %s: within the search's 10%% below the knee", t.index())
+                    .isBetween((long) (knee(t.workload()) / 1.1 / 1.1), knee(t.workload()));
+            assertThat(t.score()).isEqualTo(m.rate());
+            assertThat(m.steps()).isBetween(3, 8);
+            assertThat(m.ceiling()).isEqualTo(ceiling(t.workload()));
+            assertThat(t.meetsP99()).isTrue();
+            assertThat(t.result().workload().rate()).as("the trial's result is the step at its max rate").isEqualTo(m.rate());
+            assertThat(t.p99Micros()).isEqualTo(2_000);
+        }
+        Tune.Trial recommended = tune.trials().get(tune.recommendedIndex());
+        Tune.Trial defaults = tune.trials().get(tune.defaultIndex());
+        assertThat(recommended.role()).isEqualTo(Tune.Role.CONFIRM_BEST);
+        assertThat(tune.confirmation().best().msgsPerSec()).as("the confirmation compares max rates")
+                .isEqualTo(recommended.maxRate().rate()).isGreaterThan(tune.confirmation().defaults().msgsPerSec());
+        assertThat(recommended.maxRate().ceiling()).as("though flat out it is slower than the default")
+                .isLessThan(defaults.maxRate().ceiling());
+    }
+
+    @Test
+    void underMaxRateATrialThatMeetsTheTargetAtNoRateScoresZeroAndLoses() {
+        // only 8 partitions or more keep p99 under 10 ms at any rate
+        Tune tune = new Tuner(P99, 100, 3).tuneMaxRate("fake", DEFAULT, ONE_READER,
+                w -> search(w, 1_000_000, w.partitions() >= 8 ? 200_000 : 0), Tuner.Listener.NONE);
+
+        Tune.Trial first = tune.trials().get(0);
+        assertThat(first.maxRate().rate()).isZero();
+        assertThat(first.maxRate().met()).isFalse();
+        assertThat(first.meetsP99()).isFalse();
+        assertThat(first.score()).isZero();
+        assertThat(first.p99Micros()).as("no p99 to compare").isInfinite();
+        assertThat(first.maxRate().ended()).isEqualTo("at 8 steps");
+        assertThat(first.maxRate().steps()).isEqualTo(8);
+        assertThat(first.result().failed()).as("the last step represents it").isFalse();
+        assertThat(tune.recommended().partitions()).isEqualTo(8);
+        assertThat(tune.outcome()).isEqualTo(Tune.Outcome.CONFIRMED);
+        assertThat(tune.nothingMeets()).isFalse();
+    }
+
+    @Test
+    void underMaxRateWhenNoConfigurationMeetsTheTargetTheDefaultIsKeptAndFlagged() {
+        List<Workload> searched = new ArrayList<>();
+        Tune tune = new Tuner(P99, 100, 3).tuneMaxRate("fake", DEFAULT, ONE_READER, w -> {
+            searched.add(w);
+            return search(w, 1_000_000 * peak(w.partitions(), 16), 0);
+        }, Tuner.Listener.NONE);
+
+        assertThat(tune.trials()).allMatch(t -> t.maxRate().rate() == 0 && !t.meetsP99());
+        assertThat(tune.outcome()).as("trials that all score 0 tie: the search does not move").isEqualTo(Tune.Outcome.KEPT_DEFAULT);
+        assertThat(tune.recommended()).isEqualTo(DEFAULT);
+        assertThat(tune.nothingMeets()).isTrue();
+        assertThat(new HashSet<>(searched)).hasSameSizeAs(searched);
+    }
+
+    @Test
+    void aSearchCutShortByAFailedStepKeepsWhatItFoundOrFailsTheTrial() {
+        MaxRateSearch search = new MaxRateSearch(DEFAULT, Duration.ofSeconds(1), P99, 0.10, 8);
+        Workload unlimited = search.next(null);
+        RunResult ceiling = result(unlimited, 1_000_000, 50_000);
+        Workload half = search.next(ceiling);
+        RunResult met = result(half, 500_000, 2_000);
+        Workload next = search.next(met);
+        RunResult failed = RunResult.failure("fake", next, "broker gone\nat line 2");
+        // runSteps ends with the failed step, which the search never sees
+        Tuner.Measurement m = Tuner.Measurement.of(search, List.of(ceiling, met, failed));
+        assertThat(m.result()).isSameAs(met);
+        assertThat(m.maxRate()).isEqualTo(new Tune.MaxRate(500_000, 1_000_000, 3, "a step failed: broker gone"));
+
+        MaxRateSearch opening = new MaxRateSearch(DEFAULT, Duration.ofSeconds(1), P99, 0.10, 8);
+        RunResult cannotOpen = RunResult.failure("fake", opening.next(null), "connection refused");
+        Tuner.Measurement none = Tuner.Measurement.of(opening, List.of(cannotOpen));
+        assertThat(none.result()).isSameAs(cannotOpen);
+        assertThat(none.maxRate().rate()).isZero();
+        Tune tune = new Tuner(P99, 10, 3).tuneMaxRate("fake", DEFAULT, ACCEPT_ALL, w -> none, Tuner.Listener.NONE);
+        assertThat(tune.outcome()).isEqualTo(Tune.Outcome.DEFAULT_FAILED);
+        assertThat(tune.trials().get(0).score()).isZero();
+    }
+
+    @Test
+    void theMaxRateConfirmationComparesMedianMaxRates() {
+        Tuner tuner = new Tuner(P99, 10, 3);
+        List<Tune.Trial> runs = new ArrayList<>();
+        for (long knee : new long[] {300_000, 0, 100_000}) {
+            Tuner.Measurement m = search(DEFAULT, 1_000_000, knee);
+            runs.add(new Tune.Trial(runs.size(), Tune.Role.CONFIRM_BEST, DEFAULT, m.result(), m.maxRate().met(), "", m.maxRate()));
+        }
+        Tune.Stats s = tuner.stats(runs);
+        assertThat(s.msgsPerSec()).as("the median max rate; a search that met nothing counts 0")
+                .isEqualTo(runs.get(2).maxRate().rate()).isPositive();
+        assertThat(s.p99Micros()).isEqualTo(2_000);
+        assertThat(s.meets()).isTrue();
+    }
+
+    @Test
+    void theMaxRateObjectiveNeedsAP99Target() {
+        assertThatThrownBy(() -> new Tuner(null, 10, 3).tuneMaxRate("fake", DEFAULT, ACCEPT_ALL, w -> search(w, 1, 1),
+                Tuner.Listener.NONE)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--p99-target");
+        assertThat(Tune.Objective.parse("max-rate")).isEqualTo(Tune.Objective.MAX_RATE);
+        assertThat(Tune.Objective.parse("Throughput")).isEqualTo(Tune.Objective.THROUGHPUT);
+        assertThatThrownBy(() -> Tune.Objective.parse("latency")).hasMessage("unknown objective 'latency'; known: throughput, max-rate");
     }
 
     private static List<Integer> indexes(Tune tune, Tune.Role role) {
