@@ -70,12 +70,14 @@ public final class HtmlReport {
                 var box = svg.getBoundingClientRect();
                 var marks = svg.querySelectorAll('.mark');
                 var drawn = 0;
+                var flattest = -1;
                 marks.forEach(function (m) {
                   var b = m.getBBox();
                   if (b.width > 0 || b.height > 0) { drawn++; }
+                  if (m.classList.contains('series') && (flattest < 0 || b.height < flattest)) { flattest = b.height; }
                 });
                 lines.push(svg.id + ' ' + Math.round(box.width) + 'x' + Math.round(box.height)
-                    + ' marks ' + drawn + '/' + marks.length);
+                    + ' marks ' + drawn + '/' + marks.length + ' flattest line ' + (flattest < 0 ? '-' : flattest.toFixed(1)));
               });
               document.getElementById('render-check').textContent = lines.join('\\n');
             });

@@ -34,10 +34,14 @@ final class ResultCharts {
     private ResultCharts() {
     }
 
-    /** (a) records/s second by second, a step line per result over the interval each entry covers. */
+    /**
+     * (a) records/s second by second, a step line per result over the interval each entry covers; on a log scale when
+     * the rates span over ten times ({@link Scale#rates}: a peer at 20,000/s beside Sluice at 3,000,000/s).
+     */
     static void throughputChart(StringBuilder h, ResultsFile f, List<String> labels, String id) {
         List<double[][]> series = new ArrayList<>(); // per result: {starts, ends, values}, or null
         double xMax = 0;
+        double yMin = Double.MAX_VALUE; // the smallest rate above 0
         double yMax = 0;
         for (ResultsFile.Result r : f.results()) {
             List<Double> tl = r.timeline();
@@ -54,6 +58,9 @@ final class ResultCharts {
                 ends[i] = i + 1;
                 values[i] = finiteOrZero(tl.get(i));
                 yMax = Math.max(yMax, values[i]);
+                if (values[i] > 0) {
+                    yMin = Math.min(yMin, values[i]);
+                }
             }
             // the last entry covers the rest of the phase: up to the last receipt (elapsed), at most 1.5 s
             double elapsed = r.elapsedMs() / 1e3;
@@ -72,8 +79,8 @@ final class ResultCharts {
             return;
         }
         Scale x = Scale.linear(0, xMax, LEFT, RIGHT);
-        Scale y = Scale.linear(0, yMax == 0 ? 1 : yMax, c.bottom, TOP);
-        c.yAxis(y, HtmlText::si, "records/s");
+        Scale y = Scale.rates(yMax == 0 ? 0 : yMin, yMax, c.bottom, TOP);
+        c.yRateAxis(y, "received");
         c.xAxis(x, v -> trim(v) + " s", "time since the phase began (s)");
         for (int s = 0; s < series.size(); s++) {
             double[][] p = series.get(s);
@@ -199,7 +206,7 @@ final class ResultCharts {
         Scale x = Scale.log(xLo, xHi == xLo ? xLo * 2 : xHi, LEFT, RIGHT);
         Scale y = Scale.log(yLo, yHi == yLo ? yLo * 2 : yHi, c.bottom, TOP);
         c.yAxis(y, HtmlText::micros, "p99 latency");
-        c.xAxis(x, HtmlText::si, "rate asked (records/s, log scale)");
+        c.xRateAxis(x, "rate asked");
         int s = 0;
         for (Map.Entry<String, List<double[]>> e : byTarget.entrySet()) {
             String colour = colour(s);
@@ -306,7 +313,10 @@ final class ResultCharts {
         c.end();
     }
 
-    /** (c) throughput per trial: green bars met the p99 target, red ones did not; the recommended one outlined. */
+    /**
+     * (c) throughput per trial: green bars met the p99 target, red ones did not; the recommended one outlined. On a log
+     * scale when the trials' throughputs span over ten times, as (a).
+     */
     static void tuneChart(StringBuilder h, ResultsFile f, String id) {
         ResultsFile.Tune t = f.tune();
         String subtitle = t.p99TargetUs() == null ? "no p99 target" : "p99 target " + micros(t.p99TargetUs());
@@ -320,12 +330,15 @@ final class ResultCharts {
             c.end();
             return;
         }
+        double yMin = Double.MAX_VALUE;
         double yMax = 0;
         for (ResultsFile.Result r : f.results()) {
-            yMax = Math.max(yMax, finiteOrZero(r.msgsPerSec()));
+            double v = finiteOrZero(r.msgsPerSec());
+            yMax = Math.max(yMax, v);
+            yMin = v > 0 ? Math.min(yMin, v) : yMin;
         }
-        Scale y = Scale.linear(0, yMax == 0 ? 1 : yMax * 1.08, c.bottom, TOP); // room for the labels above the bars
-        c.yAxis(y, HtmlText::si, "records/s");
+        Scale y = Scale.rates(yMax == 0 ? 0 : yMin, yMax * 1.08, c.bottom, TOP); // room for the labels above the bars
+        c.yRateAxis(y, "throughput");
         double band = (RIGHT - LEFT) / (double) n;
         double barWidth = Math.max(1, band * 0.7);
         int labelEvery = (int) Math.ceil(n / 40.0);

@@ -58,6 +58,19 @@ final class SvgChart {
                 .append(") rotate(-90)\" text-anchor=\"middle\">").append(esc(title)).append("</text>\n");
     }
 
+    /**
+     * A y axis of rates: SI ticks (10k, 1M) and a title naming the unit, with "log scale" when {@code y} is one (see
+     * {@link Scale#rates}), so that the reader knows equal steps are factors.
+     */
+    void yRateAxis(Scale y, String title) {
+        yAxis(y, HtmlText::si, Scale.rateTitle(title, y));
+    }
+
+    /** An x axis of rates, as {@link #yRateAxis}. */
+    void xRateAxis(Scale x, String title) {
+        xAxis(x, HtmlText::si, Scale.rateTitle(title, x));
+    }
+
     void xAxis(Scale x, java.util.function.DoubleFunction<String> label, String title) {
         for (double v : x.ticks()) {
             double px = x.at(v);
@@ -135,6 +148,24 @@ final class SvgChart {
             return new Scale(lo, Math.ceil(hi / step - 1e-9) * step, from, to, false);
         }
 
+        /**
+         * A scale for rates (records/s) from {@code lo}, the smallest non-zero one (0 when there is none), to
+         * {@code hi}: log10 when {@code hi} is over ten times {@code lo}, so that a peer at 20,000/s and Sluice at
+         * 3,000,000/s are both readable (decade ticks: 10k, 100k, 1M, 10M), else linear from 0. Zeros then sit on the
+         * axis.
+         */
+        static Scale rates(double lo, double hi, double from, double to) {
+            if (lo > 0 && hi > 10 * lo) {
+                return log(lo, hi, from, to);
+            }
+            return linear(0, hi > 0 ? hi : 1, from, to);
+        }
+
+        /** The title of a rate axis: {@code what (records/s)}, or {@code what (records/s, log scale)}. */
+        static String rateTitle(String what, Scale s) {
+            return what + (s.log() ? " (records/s, log scale)" : " (records/s)");
+        }
+
         /** From the power of ten below {@code lo} to the one above {@code hi}. */
         static Scale log(double lo, double hi, double from, double to) {
             double a = Math.floor(Math.log10(lo));
@@ -142,7 +173,11 @@ final class SvgChart {
             return new Scale(Math.pow(10, a), Math.pow(10, b == a ? a + 1 : b), from, to, true);
         }
 
+        /** Where {@code v} is, in pixels; on a log scale, 0 and below are at the scale's start (the axis). */
         double at(double v) {
+            if (log && !(v > 0)) {
+                return from;
+            }
             double f = log ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo);
             return from + f * (to - from);
         }

@@ -20,6 +20,11 @@ class HtmlReportTest {
 
     /** The {@code <svg>} element with this id, parsed as XML (which also proves it is well-formed). */
     private Element svg(String id) throws Exception {
+        return svg(page, id);
+    }
+
+    /** The {@code <svg>} element with this id in {@code page}, parsed as XML. */
+    private static Element svg(String page, String id) throws Exception {
         Matcher m = Pattern.compile("<svg class=\"chart\" id=\"" + id + "\".*?</svg>", Pattern.DOTALL).matcher(page);
         assertThat(m.find()).as("svg #%s in the page", id).isTrue();
         return DocumentBuilderFactory.newInstance().newDocumentBuilder()
@@ -68,8 +73,27 @@ class HtmlReportTest {
         assertThat(series.get(0).getAttribute("d").split("L")).hasSize(3 * 2);
         assertThat(series.get(1).getAttribute("d").split("L")).hasSize(5 * 2);
         assertThat(series.get(0).getAttribute("stroke")).isNotEqualTo(series.get(1).getAttribute("stroke"));
-        assertThat(texts(svg)).contains("Throughput over time", "0 s", "5 s", "time since the phase began (s)", "records/s",
+        assertThat(texts(svg)).contains("Throughput over time", "0 s", "5 s", "time since the phase began (s)", "received (records/s)",
                 "100k", "reactor-raw", "sluice-embedded");
+    }
+
+    @Test
+    void throughputSpanningOverTenTimesIsOnALogScaleWithDecadeTicks() throws Exception {
+        String json = ReportFixtures.compareJson().replace("[98000, 110000, 101000]", "[18000, 22000, 20000]")
+                .replace("[50000, 70000, 68000, 72000, 40000]", "[2700000, 3300000, 3000000, 0, 3100000]");
+        String html = HtmlReport.html(List.of(ResultsFile.parse("wide.json", json)));
+        Element svg = svg(html, "chart-throughput-1");
+        assertThat(texts(svg)).contains("received (records/s, log scale)", "10k", "100k", "1M", "10M").doesNotContain("0", "2M");
+        // a decade is as tall as the next, and 18,000 to 22,000 is several pixels (under one on a linear scale to 3,300,000)
+        assertThat(tickY(svg, "10k") - tickY(svg, "100k")).isCloseTo(tickY(svg, "1M") - tickY(svg, "10M"),
+                org.assertj.core.data.Offset.offset(0.2));
+        List<Element> points = byClass(svg, "circle", "mark point");
+        assertThat(points).hasSize(8);
+        double y18k = Double.parseDouble(points.get(0).getAttribute("cy"));
+        double y22k = Double.parseDouble(points.get(1).getAttribute("cy"));
+        assertThat(y18k - y22k).isGreaterThan(5);
+        // the second with nothing received sits on the axis, not off the chart
+        assertThat(Double.parseDouble(points.get(6).getAttribute("cy"))).isEqualTo(tickY(svg, "10k") - 4);
     }
 
     @Test
