@@ -10,7 +10,8 @@ import java.util.List;
  * One chart of the report being written as inline SVG: the {@code <svg class="chart">} element with its id and size,
  * title, axes with grid lines, a legend on the right and the frame of a chart with nothing to show; the caller
  * ({@link ResultCharts}) draws the marks between the axes and {@link #end}. Also the geometry every chart shares,
- * the series colours and dashes, and {@link Scale}, which maps values to pixels.
+ * the series colours and dashes, the point {@link Marker}s, and {@link Scale}, which maps values to pixels (rates on
+ * a log scale when they span over ten times: {@link Scale#rates}).
  */
 final class SvgChart {
     /** Series colours (colour-blind-friendly first). */
@@ -102,7 +103,9 @@ final class SvgChart {
                 h.append("<text x=\"").append(x).append("\" y=\"").append(y + 4).append("\" fill=\"#999\">")
                         .append(esc(label + " (" + e.note() + ")")).append("</text>");
             } else {
-                if (e.outline()) {
+                if (e.marker() != null) {
+                    e.marker().draw(h, x + 11, y, e.colour(), "legend-mark", null);
+                } else if (e.outline()) {
                     h.append("<rect x=\"").append(x).append("\" y=\"").append(y - 6).append("\" width=\"22\" height=\"12\"")
                             .append(" fill=\"none\" stroke=\"").append(e.colour()).append("\" stroke-width=\"3\"/>");
                 } else if (e.index() < 0) {
@@ -125,10 +128,50 @@ final class SvgChart {
         h.append("</svg>\n");
     }
 
-    /** A legend entry: a swatch (a line, or an outlined box) and a label, or a note instead of the swatch. */
-    record Legend(String label, String colour, boolean outline, String note, int index) {
+    /**
+     * A legend entry: a swatch (a line, a box, an outlined box, or a chart's {@link Marker}) and a label, or a note
+     * instead of the swatch.
+     */
+    record Legend(String label, String colour, boolean outline, String note, int index, Marker marker) {
         Legend(String label, String colour, boolean outline) {
-            this(label, colour, outline, null, -1);
+            this(label, colour, outline, null, -1, null);
+        }
+
+        Legend(String label, String colour, boolean outline, String note, int index) {
+            this(label, colour, outline, note, index, null);
+        }
+
+        /** An entry whose swatch is {@code marker}, as the chart draws its points. */
+        static Legend of(Marker marker, String label, String colour) {
+            return new Legend(label, colour, false, null, -1, marker);
+        }
+    }
+
+    /**
+     * The shape of a point: a filled dot, a hollow ring (white inside, a ring of the colour) or a filled diamond. Drawn
+     * the same in the plot and in the legend, so that what a shape means reads off the legend.
+     */
+    enum Marker {
+        DOT, RING, DIAMOND;
+
+        /** Appends the shape centred on (cx, cy) in {@code colour}, of CSS class {@code cls}, with a tooltip unless null. */
+        void draw(StringBuilder h, double cx, double cy, String colour, String cls, String title) {
+            String tag = this == DIAMOND ? "path" : "circle";
+            h.append('<').append(tag).append(" class=\"").append(cls).append('"');
+            switch (this) {
+                case DOT -> h.append(" cx=\"").append(num(cx)).append("\" cy=\"").append(num(cy)).append("\" r=\"4.5\" fill=\"")
+                        .append(colour).append('"');
+                case RING -> h.append(" cx=\"").append(num(cx)).append("\" cy=\"").append(num(cy))
+                        .append("\" r=\"4\" fill=\"#fff\" stroke=\"").append(colour).append("\" stroke-width=\"2\"");
+                default -> h.append(" d=\"M").append(num(cx)).append(',').append(num(cy - 6.5)).append("L").append(num(cx + 6.5))
+                        .append(',').append(num(cy)).append("L").append(num(cx)).append(',').append(num(cy + 6.5)).append("L")
+                        .append(num(cx - 6.5)).append(',').append(num(cy)).append("Z\" fill=\"").append(colour).append('"');
+            }
+            h.append('>');
+            if (title != null) {
+                h.append("<title>").append(esc(title)).append("</title>");
+            }
+            h.append("</").append(tag).append(">\n");
         }
     }
 

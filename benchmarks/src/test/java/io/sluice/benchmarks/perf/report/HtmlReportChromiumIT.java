@@ -105,6 +105,24 @@ class HtmlReportChromiumIT {
     }
 
     /**
+     * A max-rate file: a line per target through its steps, and a mark per step (filled, hollow or the ceiling's
+     * diamond), each laid out with a size.
+     */
+    @Test
+    void theMaxRateStepsRender() throws Exception {
+        Path file = Files.writeString(dir.resolve("max-rate.json"), ReportFixtures.maxRateJson());
+        report(file.toString());
+
+        Map<String, Rendered> charts = render(dir.resolve("max-rate.html"));
+
+        assertThat(charts).containsOnlyKeys("chart-throughput-1", "chart-latency-timeline-1", "chart-latency-1", "chart-max-rate-1");
+        charts.forEach(HtmlReportChromiumIT::assertDrawn);
+        Rendered steps = charts.get("chart-max-rate-1");
+        assertThat(steps.marks()).isEqualTo(2 + 10); // a line per target, five steps each
+        assertThat(steps.flattest()).as("each search's line goes up and down").isGreaterThan(10);
+    }
+
+    /**
      * A peer at 20,000 records/s beside Sluice at 3,000,000, each varying by a tenth from second to second: throughput
      * over time on a log scale, where both lines have a height (on a linear scale to 3,000,000 the peer's would be
      * under a pixel tall).

@@ -97,6 +97,32 @@ class HtmlReportTest {
     }
 
     @Test
+    void aMaxRateFileDrawsEachStepMetOrMissedAndTablesTheSearches() throws Exception {
+        String html = HtmlReport.html(List.of(ResultsFile.parse("/tmp/m.json", ReportFixtures.maxRateJson())));
+        Element svg = svg(html, "chart-max-rate-1");
+        List<Element> dots = byClass(svg, "circle", "mark point");
+        assertThat(dots).hasSize(8); // the fixed-rate steps
+        assertThat(dots).filteredOn(d -> d.getAttribute("fill").equals("#fff")).hasSize(4) // two misses, twice each
+                .allMatch(d -> !d.getAttribute("stroke").isEmpty());
+        List<Element> ceilings = byClass(svg, "path", "mark point");
+        assertThat(ceilings).hasSize(2);
+        assertThat(byClass(svg, "path", "mark series")).hasSize(2);
+        assertThat(texts(svg)).contains("Max-rate steps", "max 713,000/s", "max 10,000/s", "sluice-embedded", "kafka (acks none)",
+                "meets the p99 target", "misses the p99 target", "unlimited step: ceiling", "rate (records/s, log scale)", "1k",
+                "10M", "1", "5");
+        // the ceiling's diamond is drawn at what the unlimited step delivered, above every fixed rate of its target
+        double ceilingY = Double.parseDouble(ceilings.get(0).getAttribute("d").replaceAll("^M[\\d.]+,([\\d.]+)L.*", "$1")) + 6.5;
+        assertThat(dots.subList(0, 4)).allMatch(d -> Double.parseDouble(d.getAttribute("cy")) > ceilingY);
+        assertThat(html).contains("<h2>/tmp/m.json: max-rate search</h2>")
+                .contains("<tr><td class=\"name\">kafka (acks none)</td><td>10,000</td><td>6 ms</td><td>40,000</td><td>5</td>"
+                        + "<td class=\"name\">at 5 steps</td></tr>")
+                .contains("<tr class=\"recommended\"><td class=\"name\">sluice-embedded</td><td>5</td><td>713,000</td>")
+                .contains("<td class=\"name bad\">misses</td><td class=\"name\">p99 25.00 ms over 10.00 ms</td>")
+                .contains("<td>unlimited</td><td>1,200,000</td>")
+                .contains("kafka step 3");
+    }
+
+    @Test
     void latencyPercentilesRiseOnALogScale() throws Exception {
         Element svg = svg("chart-latency-1");
         assertThat(texts(svg)).contains("p50", "p90", "p99", "p99.9", "max", "1 µs", "10 µs", "100 µs", "1 ms", "10 ms", "100 ms")
