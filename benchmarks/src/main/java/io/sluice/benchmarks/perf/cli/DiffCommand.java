@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * workload, per target and metric, and whether it exceeds the noise the rounds of {@code --repeat} show
  * ({@link ResultsDiff} has the rule). Made for a CI step that compares a build against a baseline: exit code 1 when a
  * metric regressed beyond its threshold, 0 when nothing did, 2 when the files cannot be compared (unreadable, not
- * results, a tune sweep, different workloads, no target in common), with one line naming the file and what is wrong.
+ * results, a tune sweep or a max-rate search, different workloads, no target in common), with one line naming the file
+ * and what is wrong.
  */
 @Command(name = "diff", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compares two JSON results files (of run or compare --json) of the same workload: per target and"

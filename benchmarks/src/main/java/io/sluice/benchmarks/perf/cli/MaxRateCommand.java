@@ -2,10 +2,14 @@ package io.sluice.benchmarks.perf.cli;
 
 import io.sluice.benchmarks.perf.measure.MaxRateSearch;
 import io.sluice.benchmarks.perf.measure.PerfRunner;
+import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.measure.Target;
+import io.sluice.benchmarks.perf.report.JsonReport;
 import io.sluice.benchmarks.perf.report.Table;
 import io.sluice.benchmarks.perf.workload.Durations;
 import io.sluice.benchmarks.perf.workload.Workload;
+import io.sluice.producer.Acks;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +26,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice-perf max-rate}: for each target, the highest rate it sustains with p99 under {@code --p99} for a whole
- * measurement window, nothing lost, and every step it tried ({@link MaxRateSearch} says how it searches).
+ * measurement window, nothing lost, and every step it tried ({@link MaxRateSearch} says how it searches). With
+ * {@code --json}, one file of every step's result and each search ({@link JsonReport#writeMaxRate}), whose report draws
+ * the steps.
  */
 @Command(name = "max-rate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Finds, for each target, the highest rate it sustains for a whole --window with p99 latency (from"
-                + " intended send time) under --p99, no growing backlog and nothing lost; prints every step it tried.")
+                + " intended send time) under --p99, no growing backlog and nothing lost; prints every step it tried;"
+                + " --json writes them for the report's max-rate steps chart.")
 final class MaxRateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,10 +68,7 @@ final class MaxRateCommand implements Callable<Integer> {
     WorkloadOptions options;
 
     @Override
-    public Integer call() {
-        if (spec.commandLine().getParseResult().hasMatchedOption("--json")) {
-            throw new ParameterException(spec.commandLine(), "--json cannot be given to max-rate: it does not write JSON yet");
-        }
+    public Integer call() throws IOException {
         options.requireStepped("max-rate", window, settle, "the search sets each step's rate and --window its length",
                 "--rate", "--count", "--duration", "--profile");
         Workload workload = options.workload();
@@ -115,6 +119,33 @@ final class MaxRateCommand implements Callable<Integer> {
         }
         out.print(table.render());
         out.flush();
+        if (options.json() != null) {
+            writeJson(workload, names, searches, workloads);
+            out.println("results written to " + options.json());
+        }
         return failed ? 1 : 0;
+    }
+
+    /**
+     * The {@code --json} file: every step's result, in search order, and each search's steps pointing at them
+     * ({@link JsonReport#writeMaxRate}); the workload as each step ran it but for the rate, with {@code --window} its length.
+     */
+    private void writeJson(Workload workload, List<String> names, List<MaxRateSearch> searches, List<Workload> workloads)
+            throws IOException {
+        List<RunResult> results = new ArrayList<>();
+        List<JsonReport.MaxRateTarget> meta = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            MaxRateSearch s = searches.get(i);
+            List<JsonReport.MaxRateStep> steps = new ArrayList<>();
+            for (MaxRateSearch.Step step : s.steps()) {
+                steps.add(new JsonReport.MaxRateStep(results.size(), step.rate(), step.meets(), step.why()));
+                results.add(step.result());
+            }
+            Acks acks = workloads.get(i).acks();
+            meta.add(new JsonReport.MaxRateTarget(names.get(i), s.maxRate(), s.ceiling(), s.ended(),
+                    acks == workload.acks() ? null : acks.name().toLowerCase(Locale.ROOT), steps));
+        }
+        JsonReport.writeMaxRate(options.json(), workload.toBuilder().profile(null).count(0).duration(window).rate(0).build(),
+                results, p99.toNanos() / 1e3, meta);
     }
 }

@@ -17,13 +17,15 @@ import java.util.Map;
  * The HTML page of {@code sluice-perf report}: one self-contained file (inline CSS, charts as inline SVG drawn here,
  * nothing loaded from anywhere else) that a browser opens from disk or a CI artefact.
  *
- * <p>For each results file: the workload, then the charts (throughput over time, one line per result; latency
- * percentiles per result on a log scale; the tune sweep when the file has one), a summary table and each result's
- * details and error. Every chart is an {@code <svg class="chart">} with an id ({@code chart-throughput-1},
- * {@code chart-latency-1}, {@code chart-tune-1}, numbered by file) and an explicit size. A small inline script
- * measures the charts once the page has loaded and writes what it saw into {@code <pre id="render-check">}
- * (hidden), so that a headless browser's DOM dump shows whether they rendered. Every string from the input is
- * escaped.
+ * <p>For each results file: the workload, then the charts (throughput over time, one line per result, on a log
+ * scale when the rates span over ten times; latency percentiles per result on a log scale; the tune sweep, the
+ * latency-throughput curve or the max-rate steps when the file has them), a summary table and each result's details
+ * and error. Every chart is an {@code <svg class="chart">} with an id ({@code chart-throughput-1},
+ * {@code chart-latency-1}, {@code chart-tune-1}, {@code chart-max-rate-1}, numbered by file) and an explicit size. A
+ * small inline script measures the charts once the page has loaded and writes what it saw into
+ * {@code <pre id="render-check">} (hidden): per chart its size, how many of its marks have a non-zero box, and the
+ * height of its flattest line ({@code .mark.series}, 0 for a flat one), so that a headless browser's DOM dump
+ * shows whether they rendered and whether a line is squashed flat. Every string from the input is escaped.
  *
  * <p>This class writes the page, its sections and tables; the charts are {@link ResultCharts}, drawn on
  * {@link SvgChart}s, and {@link HtmlText} says how values read.
@@ -70,12 +72,14 @@ public final class HtmlReport {
                 var box = svg.getBoundingClientRect();
                 var marks = svg.querySelectorAll('.mark');
                 var drawn = 0;
+                var flattest = -1;
                 marks.forEach(function (m) {
                   var b = m.getBBox();
                   if (b.width > 0 || b.height > 0) { drawn++; }
+                  if (m.classList.contains('series') && (flattest < 0 || b.height < flattest)) { flattest = b.height; }
                 });
                 lines.push(svg.id + ' ' + Math.round(box.width) + 'x' + Math.round(box.height)
-                    + ' marks ' + drawn + '/' + marks.length);
+                    + ' marks ' + drawn + '/' + marks.length + ' flattest line ' + (flattest < 0 ? '-' : flattest.toFixed(1)));
               });
               document.getElementById('render-check').textContent = lines.join('\\n');
             });
@@ -111,6 +115,9 @@ public final class HtmlReport {
         if (f.tune() != null) {
             h.append(": tune sweep of ").append(esc(f.tune().target()));
         }
+        if (f.maxRate() != null) {
+            h.append(": max-rate search");
+        }
         h.append("</h2>\n<p class=\"workload\">workload: ");
         boolean first = true;
         for (Map.Entry<String, Object> e : f.workload().entrySet()) {
@@ -122,6 +129,9 @@ public final class HtmlReport {
         if (f.tune() != null) {
             tuneSummary(h, f);
         }
+        if (f.maxRate() != null) {
+            maxRatesTable(h, f);
+        }
         List<String> labels = labels(f);
         ResultCharts.throughputChart(h, f, labels, "chart-throughput-" + n);
         ResultCharts.latencyTimelineChart(h, f, labels, "chart-latency-timeline-" + n);
@@ -132,9 +142,15 @@ public final class HtmlReport {
         if (f.curve() != null) {
             ResultCharts.curveChart(h, f, "chart-curve-" + n);
         }
+        if (f.maxRate() != null) {
+            ResultCharts.maxRateChart(h, f, "chart-max-rate-" + n);
+        }
         resultsTable(h, f, labels);
         if (f.tune() != null) {
             trialsTable(h, f);
+        }
+        if (f.maxRate() != null) {
+            stepsTable(h, f);
         }
         details(h, f, labels);
         h.append("</section>\n");
@@ -142,14 +158,24 @@ public final class HtmlReport {
 
     /**
      * How each result is called in legends: its target, or "#n ..." where targets repeat or in a tune sweep, numbered
-     * from 1 in file order (as {@code tune} numbers its trials).
+     * from 1 in file order (as {@code tune} numbers its trials); in a max-rate file, "target step k".
      */
     private static List<String> labels(ResultsFile f) {
         List<String> labels = new ArrayList<>();
         long distinct = f.results().stream().map(ResultsFile.Result::target).distinct().count();
+        Map<Integer, String> steps = new java.util.HashMap<>();
+        if (f.maxRate() != null) {
+            for (ResultsFile.MaxRateTarget t : f.maxRate().targets()) {
+                for (int k = 0; k < t.steps().size(); k++) {
+                    steps.put(t.steps().get(k).result(), t.target() + " step " + (k + 1));
+                }
+            }
+        }
         for (int i = 0; i < f.results().size(); i++) {
             ResultsFile.Result r = f.results().get(i);
-            if (f.tune() != null) {
+            if (steps.containsKey(i)) {
+                labels.add(steps.get(i));
+            } else if (f.tune() != null) {
                 labels.add("#" + (i + 1) + role(f.tune(), i));
             } else if (distinct < f.results().size()) {
                 labels.add("#" + (i + 1) + " " + r.target());
@@ -206,6 +232,47 @@ public final class HtmlReport {
                     .append(td(count(trial.partitions()))).append(td(fixed(r.msgsPerSec(), "%,.0f"))).append(td(micros(r.p99())))
                     .append(trial.meetsP99() ? "<td class=\"name\">meets</td>" : "<td class=\"name bad\">misses</td>")
                     .append("<td class=\"name\">").append(esc(role(t, i).replaceAll("[()]", "").trim())).append("</td></tr>\n");
+        }
+        h.append("</table></div>\n");
+    }
+
+    /** Each target's max rate, its p99 there, its ceiling and why its search stopped; a max-rate file's summary. */
+    private static void maxRatesTable(StringBuilder h, ResultsFile f) {
+        ResultsFile.MaxRate m = f.maxRate();
+        h.append("<p class=\"workload\">max-rate: the highest rate each target sustained for a whole step with p99 under ")
+                .append(esc(micros(m.p99TargetUs()))).append(", no growing backlog and nothing lost</p>\n")
+                .append("<div class=\"scroll\"><table class=\"max-rates\">\n<tr><th class=\"name\">target</th><th>max rate (msgs/s)</th>"
+                        + "<th>p99 there</th><th>ceiling (unlimited, msgs/s)</th><th>steps</th><th class=\"name\">stopped</th></tr>\n");
+        for (ResultsFile.MaxRateTarget t : m.targets()) {
+            ResultsFile.MaxRateStep best = t.best();
+            h.append("<tr><td class=\"name\">").append(esc(t.target() + (t.acks() == null ? "" : " (acks " + t.acks() + ")")))
+                    .append("</td>").append(best == null ? "<td class=\"bad\">none</td>" : td(count(t.maxRate())))
+                    .append(td(best == null ? "" : micros(f.results().get(best.result()).p99())))
+                    .append(td(fixed(t.ceiling(), "%,.0f"))).append(td(count(t.steps().size())))
+                    .append("<td class=\"name\">").append(esc(t.ended() == null ? "" : t.ended())).append("</td></tr>\n");
+        }
+        h.append("</table></div>\n");
+    }
+
+    /** Every step of every search: the rate asked, what it delivered and its p99, and whether it met the target. */
+    private static void stepsTable(StringBuilder h, ResultsFile f) {
+        h.append("<h3>Max-rate steps</h3>\n<div class=\"scroll\"><table class=\"steps\">\n<tr><th class=\"name\">target</th>"
+                + "<th>step</th><th>rate asked (msgs/s)</th><th>delivered (msgs/s)</th><th>p99</th>"
+                + "<th class=\"name\">p99 target</th><th class=\"name\">why</th></tr>\n");
+        for (ResultsFile.MaxRateTarget t : f.maxRate().targets()) {
+            ResultsFile.MaxRateStep best = t.best();
+            for (int k = 0; k < t.steps().size(); k++) {
+                ResultsFile.MaxRateStep step = t.steps().get(k);
+                ResultsFile.Result r = f.results().get(step.result());
+                String verdict = step.rate() == 0 ? (step.meets() ? "<td class=\"name\">ceiling</td>" : "<td class=\"name bad\">failed</td>")
+                        : step.meets() ? "<td class=\"name\">" + (step == best ? "meets: the max rate" : "meets") + "</td>"
+                        : "<td class=\"name bad\">misses</td>";
+                h.append(step == best ? "<tr class=\"recommended\">" : "<tr>").append("<td class=\"name\">").append(esc(t.target()))
+                        .append("</td>").append(td(String.valueOf(k + 1)))
+                        .append(td(step.rate() == 0 ? "unlimited" : count(step.rate()))).append(td(fixed(r.msgsPerSec(), "%,.0f")))
+                        .append(td(micros(r.p99()))).append(verdict).append("<td class=\"name\">")
+                        .append(esc(step.why() == null ? "" : step.why())).append("</td></tr>\n");
+            }
         }
         h.append("</table></div>\n");
     }

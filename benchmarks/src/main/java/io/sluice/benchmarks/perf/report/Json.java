@@ -39,7 +39,7 @@ import java.util.Set;
  * Jackson's description.
  *
  * <p>{@link #write} lays a document out with the top-level members on lines of their own, the elements of the arrays
- * {@code "results"} and {@code "trials"} on lines of their own indented by four spaces, and everything else on one
+ * {@code "results"}, {@code "trials"} and {@code "targets"} (of max-rate) on lines of their own indented by four spaces, and everything else on one
  * line with {@code ", "} and {@code ": "} between its parts. Control characters other than tab, newline and carriage
  * return are written as {@code &#92;u00xx}, lower case.
  */
@@ -53,7 +53,7 @@ final class Json {
             .characterEscapes(new LowerCaseEscapes())
             .build();
     /** The arrays whose elements are written one per line. */
-    private static final Set<String> LINE_PER_ELEMENT = Set.of("results", "trials");
+    private static final Set<String> LINE_PER_ELEMENT = Set.of("results", "trials", "targets");
 
     private final String text;
     private final JsonParser parser;

@@ -105,6 +105,81 @@ public final class JsonReport {
         });
     }
 
+    /**
+     * The JSON of {@code sluice-perf max-rate}: every step's result, then a {@code "max_rate"} section
+     * {@code {"p99_target_us", "targets": [{"target", "max_rate" (msgs/s, 0 when no rate met the target), "ceiling"
+     * (what the unlimited step delivered, msgs/s), "ended" (why the search stopped), "acks" (the level the target ran
+     * at when it differs from the workload's, else null), "steps": [{"result" (an index into "results"), "rate" (0 for
+     * the unlimited first step), "meets", "why" (why it missed, or null)}]}]}}, so that the report can draw each search.
+     */
+    public static void writeMaxRate(Path file, Workload workload, List<RunResult> results, double p99TargetUs,
+                                    List<MaxRateTarget> targets) throws IOException {
+        writeFile(file, maxRateJson(workload, results, p99TargetUs, targets));
+    }
+
+    /**
+     * One target's max-rate search: its max rate (0 when none met the target), its ceiling, why it stopped, the acks it
+     * ran with when they are not the workload's (as {@code --acks} spells them; else null) and its steps in order.
+     */
+    public record MaxRateTarget(String target, long maxRate, double ceiling, String ended, String acks, List<MaxRateStep> steps) {
+        public MaxRateTarget {
+            steps = List.copyOf(steps);
+        }
+    }
+
+    /**
+     * A step of a max-rate search: {@code results[result]} ran at {@code rate} msgs/s (0: the unlimited first step), and
+     * met the p99 target with nothing lost, or missed it because of {@code why}.
+     */
+    public record MaxRateStep(int result, long rate, boolean meets, String why) {
+    }
+
+    static String maxRateJson(Workload workload, List<RunResult> results, double p99TargetUs, List<MaxRateTarget> targets) {
+        for (MaxRateTarget t : targets) {
+            for (MaxRateStep step : t.steps()) {
+                if (step.result() < 0 || step.result() >= results.size()) {
+                    throw new IllegalArgumentException(t.target() + "'s step points at result " + step.result() + " of "
+                            + results.size());
+                }
+            }
+        }
+        return Json.write(json -> {
+            json.writeStartObject();
+            json.writeFieldName("workload");
+            workload(json, workload);
+            json.writeArrayFieldStart("results");
+            for (RunResult r : results) {
+                result(json, r, 0);
+            }
+            json.writeEndArray();
+            json.writeObjectFieldStart("max_rate");
+            number(json, "p99_target_us", p99TargetUs);
+            json.writeArrayFieldStart("targets");
+            for (MaxRateTarget t : targets) {
+                json.writeStartObject();
+                json.writeStringField("target", t.target());
+                json.writeNumberField("max_rate", t.maxRate());
+                number(json, "ceiling", t.ceiling());
+                json.writeStringField("ended", t.ended());
+                json.writeStringField("acks", t.acks());
+                json.writeArrayFieldStart("steps");
+                for (MaxRateStep step : t.steps()) {
+                    json.writeStartObject();
+                    json.writeNumberField("result", step.result());
+                    json.writeNumberField("rate", step.rate());
+                    json.writeBooleanField("meets", step.meets());
+                    json.writeStringField("why", step.why());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeEndObject();
+        });
+    }
+
     /** The JSON of every round's results, each with its {@code "round"} (from 1) when there are several rounds. */
     static String jsonRounds(Workload workload, List<List<RunResult>> rounds) {
         return document(workload, rounds, null);

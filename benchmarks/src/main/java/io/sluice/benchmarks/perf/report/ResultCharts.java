@@ -14,6 +14,7 @@ import static io.sluice.benchmarks.perf.report.SvgChart.colour;
 import static io.sluice.benchmarks.perf.report.SvgChart.dash;
 
 import io.sluice.benchmarks.perf.report.SvgChart.Legend;
+import io.sluice.benchmarks.perf.report.SvgChart.Marker;
 import io.sluice.benchmarks.perf.report.SvgChart.Scale;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.Map;
 
 /**
  * The charts of a results file on the report page, each an {@link SvgChart}: (a) throughput over time, (a') latency
- * over time, (b) latency percentiles per result, (c) the sweep of a tune file. The first two are drawn even when the file has
+ * over time, (b) latency percentiles per result, (c) the sweep of a tune file, (d) the latency-throughput curve of a
+ * curve file, (e) the steps of a max-rate file. The first two are drawn even when the file has
  * nothing for them, as a frame with a note, so that every results file gets the same charts in the same places.
  */
 final class ResultCharts {
@@ -34,10 +36,14 @@ final class ResultCharts {
     private ResultCharts() {
     }
 
-    /** (a) records/s second by second, a step line per result over the interval each entry covers. */
+    /**
+     * (a) records/s second by second, a step line per result over the interval each entry covers; on a log scale when
+     * the rates span over ten times ({@link Scale#rates}: a peer at 20,000/s beside Sluice at 3,000,000/s).
+     */
     static void throughputChart(StringBuilder h, ResultsFile f, List<String> labels, String id) {
         List<double[][]> series = new ArrayList<>(); // per result: {starts, ends, values}, or null
         double xMax = 0;
+        double yMin = Double.MAX_VALUE; // the smallest rate above 0
         double yMax = 0;
         for (ResultsFile.Result r : f.results()) {
             List<Double> tl = r.timeline();
@@ -54,6 +60,9 @@ final class ResultCharts {
                 ends[i] = i + 1;
                 values[i] = finiteOrZero(tl.get(i));
                 yMax = Math.max(yMax, values[i]);
+                if (values[i] > 0) {
+                    yMin = Math.min(yMin, values[i]);
+                }
             }
             // the last entry covers the rest of the phase: up to the last receipt (elapsed), at most 1.5 s
             double elapsed = r.elapsedMs() / 1e3;
@@ -72,8 +81,8 @@ final class ResultCharts {
             return;
         }
         Scale x = Scale.linear(0, xMax, LEFT, RIGHT);
-        Scale y = Scale.linear(0, yMax == 0 ? 1 : yMax, c.bottom, TOP);
-        c.yAxis(y, HtmlText::si, "records/s");
+        Scale y = Scale.rates(yMax == 0 ? 0 : yMin, yMax, c.bottom, TOP);
+        c.yRateAxis(y, "received");
         c.xAxis(x, v -> trim(v) + " s", "time since the phase began (s)");
         for (int s = 0; s < series.size(); s++) {
             double[][] p = series.get(s);
@@ -199,7 +208,7 @@ final class ResultCharts {
         Scale x = Scale.log(xLo, xHi == xLo ? xLo * 2 : xHi, LEFT, RIGHT);
         Scale y = Scale.log(yLo, yHi == yLo ? yLo * 2 : yHi, c.bottom, TOP);
         c.yAxis(y, HtmlText::micros, "p99 latency");
-        c.xAxis(x, HtmlText::si, "rate asked (records/s, log scale)");
+        c.xRateAxis(x, "rate asked");
         int s = 0;
         for (Map.Entry<String, List<double[]>> e : byTarget.entrySet()) {
             String colour = colour(s);
@@ -306,7 +315,10 @@ final class ResultCharts {
         c.end();
     }
 
-    /** (c) throughput per trial: green bars met the p99 target, red ones did not; the recommended one outlined. */
+    /**
+     * (c) throughput per trial: green bars met the p99 target, red ones did not; the recommended one outlined. On a log
+     * scale when the trials' throughputs span over ten times, as (a).
+     */
     static void tuneChart(StringBuilder h, ResultsFile f, String id) {
         ResultsFile.Tune t = f.tune();
         String subtitle = t.p99TargetUs() == null ? "no p99 target" : "p99 target " + micros(t.p99TargetUs());
@@ -320,12 +332,15 @@ final class ResultCharts {
             c.end();
             return;
         }
+        double yMin = Double.MAX_VALUE;
         double yMax = 0;
         for (ResultsFile.Result r : f.results()) {
-            yMax = Math.max(yMax, finiteOrZero(r.msgsPerSec()));
+            double v = finiteOrZero(r.msgsPerSec());
+            yMax = Math.max(yMax, v);
+            yMin = v > 0 ? Math.min(yMin, v) : yMin;
         }
-        Scale y = Scale.linear(0, yMax == 0 ? 1 : yMax * 1.08, c.bottom, TOP); // room for the labels above the bars
-        c.yAxis(y, HtmlText::si, "records/s");
+        Scale y = Scale.rates(yMax == 0 ? 0 : yMin, yMax * 1.08, c.bottom, TOP); // room for the labels above the bars
+        c.yRateAxis(y, "throughput");
         double band = (RIGHT - LEFT) / (double) n;
         double barWidth = Math.max(1, band * 0.7);
         int labelEvery = (int) Math.ceil(n / 40.0);
@@ -360,5 +375,118 @@ final class ResultCharts {
                 .append("\" text-anchor=\"middle\">trial (knobs in the table below)</text>\n");
         c.legend(legend);
         c.end();
+    }
+
+    /**
+     * (e) the steps of a {@code max-rate} file: each step's rate against its number, a colour and a line per target,
+     * the rates on a log scale (a search spans its ceiling down to a thousandth of it). A filled dot met the p99
+     * target, a hollow ring missed it (a miss runs again before the bound moves, so misses come in pairs), a diamond is
+     * the unlimited first step at what it delivered (the ceiling); each target's max rate is labelled at its step.
+     */
+    static void maxRateChart(StringBuilder h, ResultsFile f, String id) {
+        ResultsFile.MaxRate m = f.maxRate();
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        int steps = 0;
+        List<String> targets = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        for (ResultsFile.MaxRateTarget t : m.targets()) {
+            targets.add(t.acks() == null ? t.target() : t.target() + " (acks " + t.acks() + ")");
+            boolean any = false;
+            for (ResultsFile.MaxRateStep step : t.steps()) {
+                double v = stepRate(f, step);
+                if (v > 0) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                    any = true;
+                }
+            }
+            steps = Math.max(steps, t.steps().size());
+            notes.add(any ? null : "no step ran");
+        }
+        List<Legend> legend = new ArrayList<>(SvgChart.legend(targets, notes));
+        legend.add(Legend.of(Marker.DOT, "meets the p99 target", "#555"));
+        legend.add(Legend.of(Marker.RING, "misses the p99 target", "#555"));
+        legend.add(Legend.of(Marker.DIAMOND, "unlimited step: ceiling", "#555"));
+        SvgChart c = new SvgChart(h, id, "Max-rate steps", "each target's steps in search order, p99 target "
+                + micros(m.p99TargetUs()) + "; the unlimited first step at what it delivered; log scale", legend.size());
+        if (hi == 0) {
+            c.note("No step of the search ran.");
+            c.legend(legend);
+            c.end();
+            return;
+        }
+        Scale y = Scale.log(lo, hi, c.bottom, TOP);
+        c.yRateAxis(y, "rate");
+        double band = (RIGHT - LEFT) / (double) steps;
+        int labelEvery = (int) Math.ceil(steps / 40.0);
+        for (int i = 0; i < steps; i += labelEvery) {
+            h.append("<text x=\"").append(num(LEFT + band * (i + 0.5))).append("\" y=\"").append(c.bottom + 18)
+                    .append("\" text-anchor=\"middle\">").append(i + 1).append("</text>\n");
+        }
+        h.append("<text class=\"axis-title\" x=\"").append((LEFT + RIGHT) / 2).append("\" y=\"").append(c.bottom + 38)
+                .append("\" text-anchor=\"middle\">step (steps in the table below)</text>\n");
+        StringBuilder labels = new StringBuilder(); // after every mark, so that they stay readable
+        int n = m.targets().size();
+        for (int t = 0; t < n; t++) {
+            if (notes.get(t) != null) {
+                continue;
+            }
+            ResultsFile.MaxRateTarget target = m.targets().get(t);
+            ResultsFile.MaxRateStep best = target.best();
+            String colour = colour(t);
+            StringBuilder d = new StringBuilder();
+            StringBuilder points = new StringBuilder();
+            double lastX = 0;
+            double lastY = 0;
+            for (int i = 0; i < target.steps().size(); i++) {
+                ResultsFile.MaxRateStep step = target.steps().get(i);
+                double v = stepRate(f, step);
+                if (!(v > 0)) {
+                    continue; // a failed unlimited step: nothing delivered, no place on a log scale
+                }
+                double cx = LEFT + band * (i + (t + 1.0) / (n + 1)); // targets side by side within a step's band
+                double cy = y.at(v);
+                d.append(d.length() == 0 ? "M" : "L").append(num(cx)).append(',').append(num(cy));
+                Marker shape = step.rate() == 0 ? Marker.DIAMOND : step.meets() ? Marker.DOT : Marker.RING;
+                shape.draw(points, cx, cy, colour, "mark point", stepTitle(f, targets.get(t), i, step));
+                if (step == best) {
+                    label(labels, cx, cy, String.format(Locale.ROOT, "max %,d/s", target.maxRate()));
+                }
+                lastX = cx;
+                lastY = cy;
+            }
+            h.append("<path class=\"mark series\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"1.5\"")
+                    .append(dash(t)).append(" d=\"").append(d).append("\"><title>").append(esc(targets.get(t)))
+                    .append("</title></path>\n").append(points);
+            if (best == null) {
+                label(labels, lastX, lastY, "no rate met the target");
+            }
+        }
+        h.append(labels);
+        c.legend(legend);
+        c.end();
+    }
+
+    /** The rate a step is drawn at: the rate it ran at, or for the unlimited step what it delivered (0 when it failed). */
+    private static double stepRate(ResultsFile f, ResultsFile.MaxRateStep step) {
+        return step.rate() > 0 ? step.rate() : finiteOrZero(f.results().get(step.result()).msgsPerSec());
+    }
+
+    /** A step's tooltip: what it asked, delivered and measured, and whether it met the target. */
+    private static String stepTitle(ResultsFile f, String target, int i, ResultsFile.MaxRateStep step) {
+        ResultsFile.Result r = f.results().get(step.result());
+        String asked = step.rate() == 0 ? "unlimited rate (the ceiling)" : String.format(Locale.ROOT, "%,d msgs/s", step.rate());
+        String verdict = step.rate() == 0 ? (step.meets() ? "" : ": failed (" + step.why() + ")")
+                : step.meets() ? ": meets" : ": misses (" + step.why() + ")";
+        return String.format(Locale.ROOT, "%s step %d: %s, delivered %s msgs/s, p99 %s%s", target, i + 1, asked,
+                HtmlText.fixed(r.msgsPerSec(), "%,.0f"), micros(r.p99()), verdict);
+    }
+
+    /** A label beside the point at (x, y), on its left where it would run into the legend. */
+    private static void label(StringBuilder h, double x, double y, String text) {
+        boolean left = x > RIGHT - 130;
+        h.append("<text class=\"halo\" x=\"").append(num(left ? x - 9 : x + 9)).append("\" y=\"").append(num(y - 8)).append('"')
+                .append(left ? " text-anchor=\"end\"" : "").append('>').append(esc(text)).append("</text>\n");
     }
 }

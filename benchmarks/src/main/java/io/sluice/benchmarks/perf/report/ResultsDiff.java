@@ -130,12 +130,18 @@ public final class ResultsDiff {
 
     /**
      * Why {@code file} cannot be diffed, or null when it can: a tune sweep's results are different configurations of
-     * one target, not rounds of one workload.
+     * one target, a max-rate search's are steps at different rates; neither are rounds of one workload.
      */
     public static String notDiffable(ResultsFile file) {
-        return file.tune() == null ? null
-                : "is a tune sweep (its results are different configurations, not rounds of one workload); diff compares"
-                + " the files of run and compare --json";
+        if (file.tune() != null) {
+            return "is a tune sweep (its results are different configurations, not rounds of one workload); diff compares"
+                    + " the files of run and compare --json";
+        }
+        if (file.maxRate() != null) {
+            return "is a max-rate search (its results are steps at different rates, not rounds of one workload); diff"
+                    + " compares the files of run and compare --json";
+        }
+        return null;
     }
 
     /**

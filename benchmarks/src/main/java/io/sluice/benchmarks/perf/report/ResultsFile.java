@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * A results file as {@code report} reads it back: what {@code --json} writes ({@link JsonReport}), plus the optional
- * {@code "tune"} section of {@code sluice-perf tune}. Fields it does not know are ignored, so that newer writers
+ * {@code "tune"} section of {@code sluice-perf tune}, {@code "curve"} of {@code curve} and {@code "max_rate"} of
+ * {@code max-rate}. Fields it does not know are ignored, so that newer writers
  * can add some; the fields it knows must have the right type, or {@link #parse} says which one is wrong
  * ({@code results[1].latency_us.p99: expected a number or null, found a string}).
  *
@@ -26,8 +27,11 @@ import java.util.regex.Pattern;
  * @param workload the workload's fields as written, in order (values are strings, numbers, booleans or null)
  * @param results  the results, in order
  * @param tune     the tune sweep, or null
+ * @param curve    the latency-throughput curve, or null
+ * @param maxRate  the max-rate searches, or null
  */
-public record ResultsFile(String name, Map<String, Object> workload, List<Result> results, Tune tune, Curve curve) {
+public record ResultsFile(String name, Map<String, Object> workload, List<Result> results, Tune tune, Curve curve,
+                          MaxRate maxRate) {
 
     /**
      * The latency-throughput curve of {@code sluice-perf curve}: point i ran {@code target} at {@code percent}% of its
@@ -37,6 +41,40 @@ public record ResultsFile(String name, Map<String, Object> workload, List<Result
     }
 
     record CurvePoint(int result, String target, int percent, long rate) {
+    }
+
+    /**
+     * The searches of {@code sluice-perf max-rate}, a target after another, each step's result in {@code results};
+     * public, as the command's tests read back what it wrote.
+     *
+     * @param p99TargetUs the p99 latency a rate had to keep under, in µs
+     */
+    public record MaxRate(double p99TargetUs, List<MaxRateTarget> targets) {
+    }
+
+    /**
+     * One target's search.
+     *
+     * @param maxRate the highest rate that met the target (msgs/s), or 0 when none did
+     * @param ceiling what the unlimited first step delivered (msgs/s): the most the search tried
+     * @param ended   why the search stopped, or null
+     * @param acks    the acks level the target ran at when it is not the workload's, or null
+     */
+    public record MaxRateTarget(String target, long maxRate, double ceiling, String ended, String acks, List<MaxRateStep> steps) {
+        /** The step that ran at the max rate (the last one that met the target there), or null. */
+        public MaxRateStep best() {
+            for (int i = steps.size() - 1; i >= 0; i--) {
+                MaxRateStep s = steps.get(i);
+                if (maxRate > 0 && s.meets() && s.rate() == maxRate) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A step: {@code results[result]} ran at {@code rate} msgs/s (0: unlimited, the ceiling), and met the target or not, and why. */
+    public record MaxRateStep(int result, long rate, boolean meets, String why) {
     }
 
     private static final Pattern WORST_STALL = Pattern.compile("at worst ([0-9]+(?:\\.[0-9]+)?) ms");
@@ -123,7 +161,26 @@ public record ResultsFile(String name, Map<String, Object> workload, List<Result
         Tune tune = t == null || t.value == null ? null : tune(t, results.size());
         Node c = root.optionalField("curve");
         Curve curve = c == null || c.value == null ? null : curve(c, results.size());
-        return new ResultsFile(name, workload, List.copyOf(results), tune, curve);
+        Node m = root.optionalField("max_rate");
+        MaxRate maxRate = m == null || m.value == null ? null : maxRate(m, results.size());
+        return new ResultsFile(name, workload, List.copyOf(results), tune, curve, maxRate);
+    }
+
+    private static MaxRate maxRate(Node m, int results) {
+        List<MaxRateTarget> targets = new ArrayList<>();
+        for (Node t : m.field("targets").array()) {
+            List<MaxRateStep> steps = new ArrayList<>();
+            for (Node s : t.field("steps").array()) {
+                long result = s.field("result").count();
+                s.field("result").index(result, results);
+                steps.add(new MaxRateStep((int) result, s.field("rate").count(), s.field("meets").bool(), s.field("why").stringOrNull()));
+            }
+            Node acks = t.optionalField("acks");
+            Node ended = t.optionalField("ended");
+            targets.add(new MaxRateTarget(t.field("target").string(), t.field("max_rate").count(), t.field("ceiling").number(),
+                    ended == null ? null : ended.stringOrNull(), acks == null ? null : acks.stringOrNull(), List.copyOf(steps)));
+        }
+        return new MaxRate(m.field("p99_target_us").number(), List.copyOf(targets));
     }
 
     private static Curve curve(Node c, int results) {

@@ -10,7 +10,8 @@ import java.util.List;
  * One chart of the report being written as inline SVG: the {@code <svg class="chart">} element with its id and size,
  * title, axes with grid lines, a legend on the right and the frame of a chart with nothing to show; the caller
  * ({@link ResultCharts}) draws the marks between the axes and {@link #end}. Also the geometry every chart shares,
- * the series colours and dashes, and {@link Scale}, which maps values to pixels.
+ * the series colours and dashes, the point {@link Marker}s, and {@link Scale}, which maps values to pixels (rates on
+ * a log scale when they span over ten times: {@link Scale#rates}).
  */
 final class SvgChart {
     /** Series colours (colour-blind-friendly first). */
@@ -58,6 +59,19 @@ final class SvgChart {
                 .append(") rotate(-90)\" text-anchor=\"middle\">").append(esc(title)).append("</text>\n");
     }
 
+    /**
+     * A y axis of rates: SI ticks (10k, 1M) and a title naming the unit, with "log scale" when {@code y} is one (see
+     * {@link Scale#rates}), so that the reader knows equal steps are factors.
+     */
+    void yRateAxis(Scale y, String title) {
+        yAxis(y, HtmlText::si, Scale.rateTitle(title, y));
+    }
+
+    /** An x axis of rates, as {@link #yRateAxis}. */
+    void xRateAxis(Scale x, String title) {
+        xAxis(x, HtmlText::si, Scale.rateTitle(title, x));
+    }
+
     void xAxis(Scale x, java.util.function.DoubleFunction<String> label, String title) {
         for (double v : x.ticks()) {
             double px = x.at(v);
@@ -89,7 +103,9 @@ final class SvgChart {
                 h.append("<text x=\"").append(x).append("\" y=\"").append(y + 4).append("\" fill=\"#999\">")
                         .append(esc(label + " (" + e.note() + ")")).append("</text>");
             } else {
-                if (e.outline()) {
+                if (e.marker() != null) {
+                    e.marker().draw(h, x + 11, y, e.colour(), "legend-mark", null);
+                } else if (e.outline()) {
                     h.append("<rect x=\"").append(x).append("\" y=\"").append(y - 6).append("\" width=\"22\" height=\"12\"")
                             .append(" fill=\"none\" stroke=\"").append(e.colour()).append("\" stroke-width=\"3\"/>");
                 } else if (e.index() < 0) {
@@ -112,10 +128,50 @@ final class SvgChart {
         h.append("</svg>\n");
     }
 
-    /** A legend entry: a swatch (a line, or an outlined box) and a label, or a note instead of the swatch. */
-    record Legend(String label, String colour, boolean outline, String note, int index) {
+    /**
+     * A legend entry: a swatch (a line, a box, an outlined box, or a chart's {@link Marker}) and a label, or a note
+     * instead of the swatch.
+     */
+    record Legend(String label, String colour, boolean outline, String note, int index, Marker marker) {
         Legend(String label, String colour, boolean outline) {
-            this(label, colour, outline, null, -1);
+            this(label, colour, outline, null, -1, null);
+        }
+
+        Legend(String label, String colour, boolean outline, String note, int index) {
+            this(label, colour, outline, note, index, null);
+        }
+
+        /** An entry whose swatch is {@code marker}, as the chart draws its points. */
+        static Legend of(Marker marker, String label, String colour) {
+            return new Legend(label, colour, false, null, -1, marker);
+        }
+    }
+
+    /**
+     * The shape of a point: a filled dot, a hollow ring (white inside, a ring of the colour) or a filled diamond. Drawn
+     * the same in the plot and in the legend, so that what a shape means reads off the legend.
+     */
+    enum Marker {
+        DOT, RING, DIAMOND;
+
+        /** Appends the shape centred on (cx, cy) in {@code colour}, of CSS class {@code cls}, with a tooltip unless null. */
+        void draw(StringBuilder h, double cx, double cy, String colour, String cls, String title) {
+            String tag = this == DIAMOND ? "path" : "circle";
+            h.append('<').append(tag).append(" class=\"").append(cls).append('"');
+            switch (this) {
+                case DOT -> h.append(" cx=\"").append(num(cx)).append("\" cy=\"").append(num(cy)).append("\" r=\"4.5\" fill=\"")
+                        .append(colour).append('"');
+                case RING -> h.append(" cx=\"").append(num(cx)).append("\" cy=\"").append(num(cy))
+                        .append("\" r=\"4\" fill=\"#fff\" stroke=\"").append(colour).append("\" stroke-width=\"2\"");
+                default -> h.append(" d=\"M").append(num(cx)).append(',').append(num(cy - 6.5)).append("L").append(num(cx + 6.5))
+                        .append(',').append(num(cy)).append("L").append(num(cx)).append(',').append(num(cy + 6.5)).append("L")
+                        .append(num(cx - 6.5)).append(',').append(num(cy)).append("Z\" fill=\"").append(colour).append('"');
+            }
+            h.append('>');
+            if (title != null) {
+                h.append("<title>").append(esc(title)).append("</title>");
+            }
+            h.append("</").append(tag).append(">\n");
         }
     }
 
@@ -135,6 +191,24 @@ final class SvgChart {
             return new Scale(lo, Math.ceil(hi / step - 1e-9) * step, from, to, false);
         }
 
+        /**
+         * A scale for rates (records/s) from {@code lo}, the smallest non-zero one (0 when there is none), to
+         * {@code hi}: log10 when {@code hi} is over ten times {@code lo}, so that a peer at 20,000/s and Sluice at
+         * 3,000,000/s are both readable (decade ticks: 10k, 100k, 1M, 10M), else linear from 0. Zeros then sit on the
+         * axis.
+         */
+        static Scale rates(double lo, double hi, double from, double to) {
+            if (lo > 0 && hi > 10 * lo) {
+                return log(lo, hi, from, to);
+            }
+            return linear(0, hi > 0 ? hi : 1, from, to);
+        }
+
+        /** The title of a rate axis: {@code what (records/s)}, or {@code what (records/s, log scale)}. */
+        static String rateTitle(String what, Scale s) {
+            return what + (s.log() ? " (records/s, log scale)" : " (records/s)");
+        }
+
         /** From the power of ten below {@code lo} to the one above {@code hi}. */
         static Scale log(double lo, double hi, double from, double to) {
             double a = Math.floor(Math.log10(lo));
@@ -142,7 +216,11 @@ final class SvgChart {
             return new Scale(Math.pow(10, a), Math.pow(10, b == a ? a + 1 : b), from, to, true);
         }
 
+        /** Where {@code v} is, in pixels; on a log scale, 0 and below are at the scale's start (the axis). */
         double at(double v) {
+            if (log && !(v > 0)) {
+                return from;
+            }
             double f = log ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo);
             return from + f * (to - from);
         }

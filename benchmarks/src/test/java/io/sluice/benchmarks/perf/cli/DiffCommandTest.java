@@ -275,12 +275,19 @@ class DiffCommandTest {
     }
 
     @Test
-    void aTuneSweepOrFilesWithoutACommonTargetCannotBeCompared() throws IOException {
+    void aTuneSweepAMaxRateSearchOrFilesWithoutACommonTargetCannotBeCompared() throws IOException {
         Path old = file("old.json", r -> r);
         Path tune = dir.resolve("tune.json");
         Files.writeString(tune, ReportFixtures.tuneJson(4));
         assertThat(execute("diff", tune.toString(), old.toString())).isEqualTo(2);
         assertThat(errLine()).startsWith("sluice-perf diff: " + tune + ": is a tune sweep");
+
+        err.getBuffer().setLength(0);
+        Path maxRate = dir.resolve("max-rate.json");
+        Files.writeString(maxRate, ReportFixtures.maxRateJson());
+        assertThat(execute("diff", old.toString(), maxRate.toString())).isEqualTo(2);
+        assertThat(errLine()).isEqualTo("sluice-perf diff: " + maxRate + ": is a max-rate search (its results are steps at"
+                + " different rates, not rounds of one workload); diff compares the files of run and compare --json");
 
         err.getBuffer().setLength(0);
         List<List<RunResult>> rounds = List.of(List.of(result("kafka", WORKLOAD, 100_000, 2_000, 0)));

@@ -2,11 +2,14 @@ package io.sluice.benchmarks.perf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.benchmarks.perf.report.ResultsFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** {@code max-rate} end to end on the in-process ceiling, and its refusals. */
+/** {@code max-rate} end to end on the in-process ceiling, its {@code --json} file, and its refusals. */
 class MaxRateCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -26,6 +29,46 @@ class MaxRateCommandTest {
                 .containsPattern("\\[reactor-raw\\] step 2: [\\d,]+ msgs/s: delivered [\\d,]+ msgs/s, p99 [\\d.]+ ms: (meets|misses)")
                 .contains("[reactor-raw] stopped: ")
                 .containsPattern("reactor-raw +([\\d,]+|none) ");
+    }
+
+    @Test
+    void writesEveryStepAndEachSearchToTheJsonFileTheReportReads(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("max-rate.json");
+        int code = execute("max-rate", "--targets", "reactor-raw", "--p99", "500ms", "--window", "1s", "--settle", "200ms",
+                "--max-steps", "4", "--warmup", "0", "-q", "--json", json.toString());
+        assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("results written to " + json);
+
+        ResultsFile f = ResultsFile.read(json);
+
+        assertThat(f.workload()).containsEntry("duration_ms", 1000L).containsEntry("rate", 0L).containsEntry("acks", "appended");
+        ResultsFile.MaxRate m = f.maxRate();
+        assertThat(m.p99TargetUs()).isEqualTo(500_000);
+        assertThat(m.targets()).hasSize(1);
+        ResultsFile.MaxRateTarget t = m.targets().get(0);
+        assertThat(t.target()).isEqualTo("reactor-raw");
+        assertThat(t.acks()).isNull();
+        assertThat(t.ended()).isNotBlank();
+        assertThat(out.toString()).contains("[reactor-raw] stopped: " + t.ended());
+        assertThat(t.steps()).hasSizeBetween(2, 4);
+        assertThat(f.results().size()).isEqualTo(t.steps().size());
+        for (int i = 0; i < t.steps().size(); i++) {
+            ResultsFile.MaxRateStep step = t.steps().get(i);
+            assertThat(step.result()).isEqualTo(i);
+            assertThat(step.meets()).isEqualTo(step.why() == null);
+            assertThat(step.rate() == 0).as("only the first step is unlimited").isEqualTo(i == 0);
+        }
+        java.util.regex.Matcher ceiling = java.util.regex.Pattern.compile(
+                "\\[reactor-raw\\] step 1: unlimited rate \\(the ceiling\\): delivered ([\\d,]+) msgs/s").matcher(out.toString());
+        assertThat(ceiling.find()).as(out.toString()).isTrue();
+        assertThat(t.ceiling()).isCloseTo(Double.parseDouble(ceiling.group(1).replace(",", "")), org.assertj.core.data.Offset.offset(1.0));
+        assertThat(t.steps().get(1).rate()).isCloseTo(Math.round(t.ceiling() / 2), org.assertj.core.data.Offset.offset(1L));
+        if (t.maxRate() > 0) {
+            assertThat(t.best().rate()).isEqualTo(t.maxRate());
+            assertThat(out.toString()).containsPattern("reactor-raw +" + String.format(java.util.Locale.ROOT, "%,d", t.maxRate()) + " ");
+        } else {
+            assertThat(t.steps()).noneMatch(s -> s.rate() > 0 && s.meets());
+        }
     }
 
     @Test

@@ -30,13 +30,16 @@ class HtmlReportChromiumIT {
     static final String CHROMIUM = "/usr/bin/chromium";
     private static final long TIMEOUT_SECONDS = 120;
     private static final Pattern CHECK = Pattern.compile("<pre id=\"render-check\"[^>]*>(.*?)</pre>", Pattern.DOTALL);
-    private static final Pattern LINE = Pattern.compile("(\\S+) (\\d+)x(\\d+) marks (\\d+)/(\\d+)");
+    private static final Pattern LINE = Pattern.compile("(\\S+) (\\d+)x(\\d+) marks (\\d+)/(\\d+) flattest line (-|[\\d.]+)");
 
     @TempDir
     Path dir;
 
-    /** One rendered chart: its size in CSS pixels, and how many of its marks have a non-zero box, of how many. */
-    record Rendered(int width, int height, int drawn, int marks) {
+    /**
+     * One rendered chart: its size in CSS pixels, how many of its marks have a non-zero box, of how many, and the height
+     * of its flattest line in pixels (NaN when it has none).
+     */
+    record Rendered(int width, int height, int drawn, int marks, double flattest) {
     }
 
     @Test
@@ -101,6 +104,53 @@ class HtmlReportChromiumIT {
         assertThat(charts.get("chart-curve-1").marks()).isEqualTo(3 + 12); // a line per target, four points each
     }
 
+    /**
+     * A max-rate file: a line per target through its steps, and a mark per step (filled, hollow or the ceiling's
+     * diamond), each laid out with a size.
+     */
+    @Test
+    void theMaxRateStepsRender() throws Exception {
+        Path file = Files.writeString(dir.resolve("max-rate.json"), ReportFixtures.maxRateJson());
+        report(file.toString());
+
+        Map<String, Rendered> charts = render(dir.resolve("max-rate.html"));
+
+        assertThat(charts).containsOnlyKeys("chart-throughput-1", "chart-latency-timeline-1", "chart-latency-1", "chart-max-rate-1");
+        charts.forEach(HtmlReportChromiumIT::assertDrawn);
+        Rendered steps = charts.get("chart-max-rate-1");
+        assertThat(steps.marks()).isEqualTo(2 + 10); // a line per target, five steps each
+        assertThat(steps.flattest()).as("each search's line goes up and down").isGreaterThan(10);
+    }
+
+    /**
+     * A peer at 20,000 records/s beside Sluice at 3,000,000, each varying by a tenth from second to second: throughput
+     * over time on a log scale, where both lines have a height (on a linear scale to 3,000,000 the peer's would be
+     * under a pixel tall).
+     */
+    @Test
+    void throughputTwoOrdersOfMagnitudeApartIsReadableOnALogScale() throws Exception {
+        List<io.sluice.benchmarks.perf.measure.RunResult> results = new java.util.ArrayList<>();
+        String[] targets = {"rabbitmq", "sluice-embedded"};
+        long[] rates = {20_000, 3_000_000};
+        for (int t = 0; t < targets.length; t++) {
+            long rate = rates[t];
+            results.add(new io.sluice.benchmarks.perf.measure.RunResult(targets[t], ReportFixtures.WORKLOAD, 1000, 1000, 1000, 0, 0, 0,
+                    java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(3), rate, rate / 1e4,
+                    new io.sluice.benchmarks.perf.measure.Latency(1000, 100, 200, 300, 400, 500, 150), null, Map.of(),
+                    List.of(rate * 9 / 10, rate * 11 / 10, rate), null));
+        }
+        Path file = Files.writeString(dir.resolve("wide.json"), JsonReport.json(ReportFixtures.WORKLOAD, results));
+        report(file.toString());
+        assertThat(Files.readString(dir.resolve("wide.html"))).contains("received (records/s, log scale)");
+
+        Map<String, Rendered> charts = render(dir.resolve("wide.html"));
+
+        Rendered throughput = charts.get("chart-throughput-1");
+        assertDrawn("chart-throughput-1", throughput);
+        assertThat(throughput.marks()).isEqualTo(2 + 6); // a line per target, a point per second
+        assertThat(throughput.flattest()).as("the height of the flatter line, in pixels").isGreaterThan(3);
+    }
+
     private static void assertDrawn(String id, Rendered r) {
         assertThat(r.width()).as("%s width", id).isGreaterThan(0);
         assertThat(r.height()).as("%s height", id).isGreaterThan(0);
@@ -140,7 +190,8 @@ class HtmlReportChromiumIT {
             Matcher m = LINE.matcher(line);
             assertThat(m.matches()).as("render check line '%s'", line).isTrue();
             charts.put(m.group(1), new Rendered(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5))));
+                    Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+                    m.group(6).equals("-") ? Double.NaN : Double.parseDouble(m.group(6))));
         }
         return charts;
     }

@@ -20,6 +20,11 @@ class HtmlReportTest {
 
     /** The {@code <svg>} element with this id, parsed as XML (which also proves it is well-formed). */
     private Element svg(String id) throws Exception {
+        return svg(page, id);
+    }
+
+    /** The {@code <svg>} element with this id in {@code page}, parsed as XML. */
+    private static Element svg(String page, String id) throws Exception {
         Matcher m = Pattern.compile("<svg class=\"chart\" id=\"" + id + "\".*?</svg>", Pattern.DOTALL).matcher(page);
         assertThat(m.find()).as("svg #%s in the page", id).isTrue();
         return DocumentBuilderFactory.newInstance().newDocumentBuilder()
@@ -68,8 +73,53 @@ class HtmlReportTest {
         assertThat(series.get(0).getAttribute("d").split("L")).hasSize(3 * 2);
         assertThat(series.get(1).getAttribute("d").split("L")).hasSize(5 * 2);
         assertThat(series.get(0).getAttribute("stroke")).isNotEqualTo(series.get(1).getAttribute("stroke"));
-        assertThat(texts(svg)).contains("Throughput over time", "0 s", "5 s", "time since the phase began (s)", "records/s",
+        assertThat(texts(svg)).contains("Throughput over time", "0 s", "5 s", "time since the phase began (s)", "received (records/s)",
                 "100k", "reactor-raw", "sluice-embedded");
+    }
+
+    @Test
+    void throughputSpanningOverTenTimesIsOnALogScaleWithDecadeTicks() throws Exception {
+        String json = ReportFixtures.compareJson().replace("[98000, 110000, 101000]", "[18000, 22000, 20000]")
+                .replace("[50000, 70000, 68000, 72000, 40000]", "[2700000, 3300000, 3000000, 0, 3100000]");
+        String html = HtmlReport.html(List.of(ResultsFile.parse("wide.json", json)));
+        Element svg = svg(html, "chart-throughput-1");
+        assertThat(texts(svg)).contains("received (records/s, log scale)", "10k", "100k", "1M", "10M").doesNotContain("0", "2M");
+        // a decade is as tall as the next, and 18,000 to 22,000 is several pixels (under one on a linear scale to 3,300,000)
+        assertThat(tickY(svg, "10k") - tickY(svg, "100k")).isCloseTo(tickY(svg, "1M") - tickY(svg, "10M"),
+                org.assertj.core.data.Offset.offset(0.2));
+        List<Element> points = byClass(svg, "circle", "mark point");
+        assertThat(points).hasSize(8);
+        double y18k = Double.parseDouble(points.get(0).getAttribute("cy"));
+        double y22k = Double.parseDouble(points.get(1).getAttribute("cy"));
+        assertThat(y18k - y22k).isGreaterThan(5);
+        // the second with nothing received sits on the axis, not off the chart
+        assertThat(Double.parseDouble(points.get(6).getAttribute("cy"))).isEqualTo(tickY(svg, "10k") - 4);
+    }
+
+    @Test
+    void aMaxRateFileDrawsEachStepMetOrMissedAndTablesTheSearches() throws Exception {
+        String html = HtmlReport.html(List.of(ResultsFile.parse("/tmp/m.json", ReportFixtures.maxRateJson())));
+        Element svg = svg(html, "chart-max-rate-1");
+        List<Element> dots = byClass(svg, "circle", "mark point");
+        assertThat(dots).hasSize(8); // the fixed-rate steps
+        assertThat(dots).filteredOn(d -> d.getAttribute("fill").equals("#fff")).hasSize(4) // two misses, twice each
+                .allMatch(d -> !d.getAttribute("stroke").isEmpty());
+        List<Element> ceilings = byClass(svg, "path", "mark point");
+        assertThat(ceilings).hasSize(2);
+        assertThat(byClass(svg, "path", "mark series")).hasSize(2);
+        assertThat(texts(svg)).contains("Max-rate steps", "max 713,000/s", "max 10,000/s", "sluice-embedded", "kafka (acks none)",
+                "meets the p99 target", "misses the p99 target", "unlimited step: ceiling", "rate (records/s, log scale)", "1k",
+                "10M", "1", "5");
+        // the ceiling's diamond is drawn at what the unlimited step delivered, above every fixed rate of its target
+        double ceilingY = Double.parseDouble(ceilings.get(0).getAttribute("d").replaceAll("^M[\\d.]+,([\\d.]+)L.*", "$1")) + 6.5;
+        assertThat(dots.subList(0, 4)).allMatch(d -> Double.parseDouble(d.getAttribute("cy")) > ceilingY);
+        assertThat(html).contains("<h2>/tmp/m.json: max-rate search</h2>")
+                .contains("<tr><td class=\"name\">kafka (acks none)</td><td>10,000</td><td>6 ms</td><td>40,000</td><td>5</td>"
+                        + "<td class=\"name\">at 5 steps</td></tr>")
+                .contains("<tr class=\"recommended\"><td class=\"name\">sluice-embedded</td><td>5</td><td>713,000</td>")
+                .contains("<td class=\"name bad\">misses</td><td class=\"name\">p99 25.00 ms over 10.00 ms</td>")
+                .contains("<td>unlimited</td><td>1,200,000</td>")
+                .contains("kafka step 3");
     }
 
     @Test

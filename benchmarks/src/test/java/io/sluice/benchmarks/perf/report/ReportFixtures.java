@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Results files for the report's tests: a compare of two targets, and a tune sweep in the shape {@code tune} writes. */
+/**
+ * Results files for the report's tests: a compare of two targets, a tune sweep in the shape {@code tune} writes, and a
+ * max-rate search.
+ */
 public final class ReportFixtures {
     public static final Workload WORKLOAD = Workload.builder().recordSize(100).count(300_000).partitions(4)
             .linger(Duration.ofMillis(1)).acks(Acks.APPENDED).build();
@@ -50,6 +53,37 @@ public final class ReportFixtures {
         String tune = ",\n  \"tune\": {\"target\": \"sluice-embedded\", \"p99_target_us\": 600, \"default\": 0, \"recommended\": 2,"
                 + " \"trials\": [" + t + "]}\n}\n";
         return json.substring(0, json.lastIndexOf("\n}")) + tune;
+    }
+
+    /**
+     * A max-rate search of sluice-embedded (ceiling 1,200,000; 600,000 meets, 848,528 misses twice, 713,000 meets: its
+     * max rate) and of kafka at acks none (ceiling 40,000; 20,000 misses twice, 5,000 meets, 10,000 meets: its max
+     * rate), with a p99 target of 10 ms; results[i] is the i-th step in that order.
+     */
+    public static String maxRateJson() {
+        List<RunResult> results = new ArrayList<>();
+        List<JsonReport.MaxRateTarget> targets = new ArrayList<>();
+        String over = "p99 25.00 ms over 10.00 ms";
+        targets.add(search(results, "sluice-embedded", null, 1_200_000, 713_000, "the bounds are within 5%",
+                new long[] {0, 600_000, 848_528, 848_528, 713_000}, new String[] {null, null, over, over, null}));
+        targets.add(search(results, "kafka", "none", 40_000, 10_000, "at 5 steps",
+                new long[] {0, 20_000, 20_000, 5_000, 10_000}, new String[] {null, over, over, null, null}));
+        return JsonReport.maxRateJson(WORKLOAD, results, 10_000, targets);
+    }
+
+    /** One target's search: each step's result (delivering its rate, or the ceiling) added to {@code results}. */
+    private static JsonReport.MaxRateTarget search(List<RunResult> results, String target, String acks, double ceiling,
+                                                   long maxRate, String ended, long[] rates, String[] whys) {
+        List<JsonReport.MaxRateStep> steps = new ArrayList<>();
+        for (int i = 0; i < rates.length; i++) {
+            double delivered = rates[i] == 0 ? ceiling : rates[i];
+            double p99 = whys[i] == null ? 6_000 : 25_000;
+            steps.add(new JsonReport.MaxRateStep(results.size(), rates[i], whys[i] == null, whys[i]));
+            results.add(new RunResult(target, WORKLOAD, 1000, 1000, 1000, 0, 0, 0, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                    delivered, delivered / 1e4, new Latency(1000, p99 / 4, p99 / 2, p99, p99 * 2, p99 * 3, p99 / 3), null,
+                    Map.of(), List.of((long) delivered), null, seconds(p99)));
+        }
+        return new JsonReport.MaxRateTarget(target, maxRate, ceiling, ended, acks, steps);
     }
 
     /** A latency timeline whose seconds have these p99s (µs), p50 a tenth and max twice each. */

@@ -92,6 +92,70 @@ class ResultsFileTest {
     }
 
     @Test
+    void readsBackAMaxRateSearchAsWritten() {
+        String json = ReportFixtures.maxRateJson();
+        assertThat(json).contains("\n  \"max_rate\": {\"p99_target_us\": 10000.000, \"targets\": [\n    {\"target\": \"sluice-embedded\","
+                + " \"max_rate\": 713000, \"ceiling\": 1200000.000, \"ended\": \"the bounds are within 5%\", \"acks\": null,"
+                + " \"steps\": [{\"result\": 0, \"rate\": 0, \"meets\": true, \"why\": null}, ");
+
+        ResultsFile f = ResultsFile.parse("m.json", json);
+
+        assertThat(f.tune()).isNull();
+        assertThat(f.curve()).isNull();
+        assertThat(f.results()).hasSize(10);
+        ResultsFile.MaxRate m = f.maxRate();
+        assertThat(m.p99TargetUs()).isEqualTo(10_000);
+        assertThat(m.targets()).extracting(ResultsFile.MaxRateTarget::target).containsExactly("sluice-embedded", "kafka");
+        ResultsFile.MaxRateTarget sluice = m.targets().get(0);
+        assertThat(sluice.maxRate()).isEqualTo(713_000);
+        assertThat(sluice.ceiling()).isEqualTo(1_200_000);
+        assertThat(sluice.ended()).isEqualTo("the bounds are within 5%");
+        assertThat(sluice.acks()).isNull();
+        assertThat(sluice.steps()).containsExactly(new ResultsFile.MaxRateStep(0, 0, true, null),
+                new ResultsFile.MaxRateStep(1, 600_000, true, null),
+                new ResultsFile.MaxRateStep(2, 848_528, false, "p99 25.00 ms over 10.00 ms"),
+                new ResultsFile.MaxRateStep(3, 848_528, false, "p99 25.00 ms over 10.00 ms"),
+                new ResultsFile.MaxRateStep(4, 713_000, true, null));
+        assertThat(sluice.best()).isEqualTo(sluice.steps().get(4));
+        ResultsFile.MaxRateTarget kafka = m.targets().get(1);
+        assertThat(kafka.acks()).isEqualTo("none");
+        assertThat(kafka.ended()).isEqualTo("at 5 steps");
+        assertThat(kafka.steps()).extracting(ResultsFile.MaxRateStep::result).containsExactly(5, 6, 7, 8, 9);
+        assertThat(kafka.best().rate()).isEqualTo(10_000);
+        assertThat(f.results().get(kafka.steps().get(0).result()).msgsPerSec()).isEqualTo(40_000);
+        assertThat(f.results().get(7)).extracting(ResultsFile.Result::target, ResultsFile.Result::p99).containsExactly("kafka", 25_000.0);
+    }
+
+    @Test
+    void aMaxRateFileIsWrittenAndReadBackThroughAFileAndItsStepsMustPointAtResults(@TempDir Path dir) throws Exception {
+        io.sluice.benchmarks.perf.measure.RunResult failed = new io.sluice.benchmarks.perf.measure.RunResult("rabbitmq",
+                ReportFixtures.WORKLOAD, 0, 0, 0, 0, 0, 0, java.time.Duration.ZERO, java.time.Duration.ZERO, 0, 0,
+                new io.sluice.benchmarks.perf.measure.Latency(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        Double.NaN), "connection refused", java.util.Map.of(), java.util.List.of(), null);
+        Path file = dir.resolve("sub/max-rate.json");
+        JsonReport.writeMaxRate(file, ReportFixtures.WORKLOAD, java.util.List.of(failed), 500,
+                java.util.List.of(new JsonReport.MaxRateTarget("rabbitmq", 0, 0, "the unlimited-rate step failed: connection refused",
+                        null, java.util.List.of(new JsonReport.MaxRateStep(0, 0, false, "connection refused")))));
+
+        ResultsFile f = ResultsFile.read(file);
+
+        ResultsFile.MaxRateTarget t = f.maxRate().targets().get(0);
+        assertThat(t.maxRate()).isZero();
+        assertThat(t.best()).isNull();
+        assertThat(t.ended()).isEqualTo("the unlimited-rate step failed: connection refused");
+        assertThat(t.steps()).containsExactly(new ResultsFile.MaxRateStep(0, 0, false, "connection refused"));
+        assertThat(f.results().get(0).error()).isEqualTo("connection refused");
+        assertThatThrownBy(() -> JsonReport.maxRateJson(ReportFixtures.WORKLOAD, java.util.List.of(failed), 500,
+                java.util.List.of(new JsonReport.MaxRateTarget("rabbitmq", 0, 0, null, null,
+                        java.util.List.of(new JsonReport.MaxRateStep(1, 0, false, "x"))))))
+                .hasMessage("rabbitmq's step points at result 1 of 1");
+        assertError(ReportFixtures.maxRateJson().replace("{\"result\": 9, ", "{\"result\": 10, "),
+                "max_rate.targets[1].steps[4].result is 10, not an index into results (10 of them)");
+        assertError(ReportFixtures.maxRateJson().replace("\"meets\": true", "\"meets\": \"yes\""),
+                "max_rate.targets[0].steps[0].meets: expected true or false, found a string");
+    }
+
+    @Test
     void badJsonAndBadBytesAreNamed(@TempDir Path dir) throws Exception {
         assertError("{\"workload\": {},\n\"results\": [", "invalid JSON at line 2, column 13: expected a value, found the end of the input");
         Path latin1 = dir.resolve("latin1.json");
