@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * the p99 target at no rate is drawn against its unlimited-rate ceiling instead, and the table says so.
  */
 @Command(name = "curve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Latency percentiles at fixed rates from 10% to 100% of each target's max rate under --p99 (found as"
+        description = "Latency percentiles at fixed rates from 10%% to 100%% of each target's max rate under --p99 (found as"
                 + " max-rate finds it), all targets in one table; --json writes them for the report's latency-throughput chart.")
 final class CurveCommand implements Callable<Integer> {
     @Spec

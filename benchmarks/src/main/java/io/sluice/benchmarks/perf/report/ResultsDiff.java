@@ -137,6 +137,10 @@ public final class ResultsDiff {
             return "is a tune sweep (its results are different configurations, not rounds of one workload); diff compares"
                     + " the files of run and compare --json";
         }
+        if (file.curve() != null) {
+            return "is a latency-throughput curve (its results are points at different rates, not rounds of one workload);"
+                    + " diff compares the files of run and compare --json";
+        }
         if (file.maxRate() != null) {
             return "is a max-rate search (its results are steps at different rates, not rounds of one workload); diff"
                     + " compares the files of run and compare --json";

@@ -275,7 +275,7 @@ class DiffCommandTest {
     }
 
     @Test
-    void aTuneSweepAMaxRateSearchOrFilesWithoutACommonTargetCannotBeCompared() throws IOException {
+    void aTuneSweepAMaxRateSearchACurveOrFilesWithoutACommonTargetCannotBeCompared() throws IOException {
         Path old = file("old.json", r -> r);
         Path tune = dir.resolve("tune.json");
         Files.writeString(tune, ReportFixtures.tuneJson(4));
@@ -288,6 +288,13 @@ class DiffCommandTest {
         assertThat(execute("diff", old.toString(), maxRate.toString())).isEqualTo(2);
         assertThat(errLine()).isEqualTo("sluice-perf diff: " + maxRate + ": is a max-rate search (its results are steps at"
                 + " different rates, not rounds of one workload); diff compares the files of run and compare --json");
+
+        err.getBuffer().setLength(0);
+        Path curve = dir.resolve("curve.json");
+        JsonReport.writeCurve(curve, WORKLOAD, List.of(result("kafka", WORKLOAD, 50_000, 2_000, 0)), 10_000,
+                List.of(new JsonReport.CurvePoint(0, "kafka", 50, 50_000)));
+        assertThat(execute("diff", curve.toString(), old.toString())).isEqualTo(2);
+        assertThat(errLine()).startsWith("sluice-perf diff: " + curve + ": is a latency-throughput curve");
 
         err.getBuffer().setLength(0);
         List<List<RunResult>> rounds = List.of(List.of(result("kafka", WORKLOAD, 100_000, 2_000, 0)));

@@ -89,15 +89,15 @@ class TuneCommandTest {
     @Test
     void aTinyMaxRateTunePrintsEachTrialsMaxRateAndSteps(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("tune.json");
-        int code = execute("tune", "--target", "reactor-raw", "--objective", "max-rate", "--p99-target", "500ms", "--trial-duration", "1s",
-                "--max-trials", "2", "--max-steps", "3", "--settle", "0", "--warmup", "0", "-q", "--json", json.toString());
+        int code = execute("tune", "--target", "reactor-raw", "--objective", "max-rate", "--p99-target", "500ms",
+                "--trial-duration", "500ms", "--max-trials", "2", "--max-steps", "3", "--settle", "0", "--warmup", "0", "-q", "--json", json.toString());
 
         String printed = out.toString();
         assertThat(code).as(printed + err).isZero();
         Tune tune = lastTune();
         assertThat(tune.objective()).isEqualTo(Tune.Objective.MAX_RATE);
         assertThat(tune.searchTrials()).isEqualTo(2);
-        assertThat(printed).contains("objective max-rate: each trial is a max-rate search (steps of 1s, without a settle, bounds"
+        assertThat(printed).contains("objective max-rate: each trial is a max-rate search (steps of 500ms, without a settle, bounds"
                         + " within 10%, at most 3 steps after 0 warm-up) and scores the highest rate with p99 under 500ms")
                 .contains("trial  2  --partitions 4 -> 2")
                 .containsPattern("(?m)^#\\s+run\\s+partitions\\s+batch-size\\s+linger\\s+prefetch\\s+concurrency\\s+max rate\\s+vs #1"
