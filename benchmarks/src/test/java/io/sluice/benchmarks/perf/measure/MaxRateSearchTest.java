@@ -72,6 +72,8 @@ class MaxRateSearchTest {
         assertThat(s.maxRate()).isZero();
         assertThat(s.best()).isNull();
         assertThat(s.ended()).isEqualTo("nothing met the p99 target down to a thousandth of the ceiling");
+        // while nothing met the target, a confirmed miss divides the rate by four: 500,000 twice, then 125,000
+        assertThat(s.steps()).extracting(MaxRateSearch.Step::rate).startsWith(0L, 500_000L, 500_000L, 125_000L, 125_000L);
         assertThat(s.steps()).allSatisfy(step -> assertThat(step.rate() == 0 || step.rate() >= 1_000).isTrue());
     }
 
