@@ -63,7 +63,8 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class R2dbcStore implements LogStore, OffsetStore {
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final int CLOSE_TIMEOUT_S = 30;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(CLOSE_TIMEOUT_S);
     private static final AtomicInteger MEMORY_IDS = new AtomicInteger();
 
     private final Dialect dialect;
@@ -479,7 +480,10 @@ public final class R2dbcStore implements LogStore, OffsetStore {
         return writer.write(c -> gate.thenReturn(true)).then();
     }
 
-    /** Waits for the transaction in flight, fails queued writes with {@code ClosedException}, and closes the database. */
+    /**
+     * Refuses new writes, waits for the queued ones to be written (appends acknowledged at {@code Acks.APPENDED}
+     * included), at most {@value #CLOSE_TIMEOUT_S} s, and closes the database.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

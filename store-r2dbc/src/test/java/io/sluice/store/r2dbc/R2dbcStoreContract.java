@@ -143,6 +143,27 @@ abstract class R2dbcStoreContract {
     }
 
     @Test
+    void closingWritesTheAppendsStillQueuedBeforeItClosesTheDatabase() {
+        // The writer is held for 500 ms; the store closes at once: the ten appends queued behind the held write (an
+        // engine acknowledged them at Acks.APPENDED) are written before the database closes, not failed.
+        Mono<Void> held = store.holdWriterUntil(Mono.delay(Duration.ofMillis(500)).then());
+        List<Mono<Void>> appends = new ArrayList<>();
+        appends.add(held);
+        for (int i = 0; i < 10; i++) {
+            appends.add(store.append(TP, batch(3L * i, 3, i)));
+        }
+        Mono<Void> written = Mono.when(appends).cache();
+        written.subscribe(v -> { }, e -> { });
+
+        reopen();
+
+        StepVerifier.create(written).verifyComplete();
+        if (survivesReopen()) {
+            assertThat(store.offsets(TP).block()).isEqualTo(new OffsetRange(0, 30));
+        }
+    }
+
+    @Test
     void appendsNotHeldBackAlsoCompleteAndAreDense() {
         Flux.range(0, 500).flatMap(i -> store.append(TP, batch(3L * i, 3, i)), 64).then().block();
         assertThat(store.offsets(TP).block()).isEqualTo(new OffsetRange(0, 1500));

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -45,7 +46,9 @@ public final class GroupCommitWriter {
     private final AtomicLong transactions = new AtomicLong();
     private volatile boolean inFlight;
     private volatile boolean closed;
-    private volatile Mono<Void> idle = Mono.empty();
+    /** Completes once closed with nothing queued or in flight; set only by {@link #drain}. */
+    private final Sinks.Empty<Void> drained = Sinks.empty();
+    private volatile boolean drainedEmitted;
     private Connection connection; // only touched by the one transaction in flight
 
     /**
@@ -79,11 +82,15 @@ public final class GroupCommitWriter {
         return Mono.create(sink -> submit(new Task<>(work, sink)));
     }
 
-    /** Refuses new writes, fails queued ones, and completes once the transaction in flight is over. */
+    /**
+     * Refuses new writes, lets the queued ones run (an append acknowledged at {@code Acks.APPENDED} is stored by a
+     * graceful close, as a broker flushes on a clean shutdown), and completes once the last is over: the caller bounds
+     * the wait. A write submitted while it closes fails with {@link ClosedException}.
+     */
     public Mono<Void> close() {
         closed = true;
         drain();
-        return idle.then(Mono.defer(() -> {
+        return drained.asMono().then(Mono.defer(() -> {
             Connection c = connection;
             connection = null;
             return c == null ? Mono.<Void>empty() : Mono.from(c.close()).onErrorResume(e -> Mono.empty());
@@ -105,14 +112,18 @@ public final class GroupCommitWriter {
         }
         int missed = 1;
         for (;;) {
-            if (closed) {
-                Op op;
-                while (!inFlight && (op = queue.poll()) != null) {
+            if (drainedEmitted) {
+                Op op; // submitted while closing, after the queue had drained
+                while ((op = queue.poll()) != null) {
                     op.fail(new ClosedException("the store is closed"));
                 }
             } else if (!inFlight && !queue.isEmpty()) {
                 inFlight = true;
                 startNext();
+            } else if (closed && !inFlight) {
+                drainedEmitted = true;
+                drained.tryEmitEmpty();
+                continue;
             }
             missed = wip.addAndGet(-missed);
             if (missed == 0) {
@@ -149,8 +160,7 @@ public final class GroupCommitWriter {
         }).onErrorResume(e -> {
             finish(group, e);
             return Mono.empty();
-        }).cache();
-        idle = done;
+        });
         done.subscribe();
     }
 
