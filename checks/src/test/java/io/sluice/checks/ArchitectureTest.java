@@ -19,6 +19,7 @@ import io.sluice.internal.Engine;
 import io.sluice.partition.Partitioner;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.record.Record;
+import io.sluice.serde.JsonSerde;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -126,6 +127,14 @@ class ArchitectureTest {
         check(noClasses().that().resideOutsideOfPackages(KAFKA_CLUSTER, BENCHMARKS)
                 .should().dependOnClassesThat().resideInAPackage(KAFKA_CLUSTER)
                 .because("a test fixture: modules use it in their tests; only the perf lab runs a broker in main code"));
+    }
+
+    @Test
+    void onlyTheJsonSerdeUsesJackson() {
+        check(noClasses().that().resideOutsideOfPackages(OTHER_MODULES).and().doNotBelongToAnyOf(JsonSerde.class)
+                .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..")
+                .because("Jackson is an optional dependency of sluice-core: an application without it must never load a"
+                        + " class that needs it, so only JsonSerde, which such an application does not use, may refer to it"));
     }
 
     /**
