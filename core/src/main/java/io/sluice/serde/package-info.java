@@ -6,7 +6,7 @@
  * to JSON with Jackson, an optional dependency that only it loads.
  *
  * <p>Typed access is on the messages and records themselves, the byte API beside it unchanged:
- * {@code OutboundMessage.of(topic, key, value, serde, correlation)}, {@code record.value(serde)} and
- * {@code record.key(serde)}.
+ * {@code OutboundMessage.of(topic, key, value, serde, correlation)}, {@code record.value(serde)},
+ * {@code record.key(serde)} and {@code consumer.process(serde, handler)}.
  */
 package io.sluice.serde;
