@@ -7,6 +7,8 @@ import io.sluice.errors.DeserializationException;
 import io.sluice.producer.OutboundMessage;
 import io.sluice.record.Headers;
 import io.sluice.record.Record;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,6 +139,33 @@ class SerdeTest {
 
         assertThatThrownBy(() -> OutboundMessage.of("orders", "k", 1L, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("valueSerde must not be null");
+    }
+
+    /**
+     * Jackson is an optional dependency: with only core's classes and the JDK (no Jackson, no Reactor), the built-ins
+     * and typed records load and work, while JsonSerde, the one class that needs Jackson, does not.
+     */
+    @Test
+    void theBuiltInsAndTypedRecordsWorkWithoutJacksonOnTheClassPath() throws Exception {
+        URL coreClasses = Serde.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader withoutJackson = new URLClassLoader(new URL[] {coreClasses}, ClassLoader.getPlatformClassLoader())) {
+            assertThatThrownBy(() -> Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, withoutJackson))
+                    .isInstanceOf(ClassNotFoundException.class);
+            Class<?> serdes = Class.forName(Serdes.class.getName(), true, withoutJackson);
+            Class<?> record = Class.forName(Record.class.getName(), true, withoutJackson);
+            Class<?> headers = Class.forName(Headers.class.getName(), true, withoutJackson);
+            Class<?> serde = Class.forName(Serde.class.getName(), true, withoutJackson);
+            Object longs = serdes.getMethod("longs").invoke(null);
+            Object noHeaders = headers.getMethod("empty").invoke(null);
+            Object bytes = serde.getMethod("serialize", String.class, headers, Object.class).invoke(longs, "t", noHeaders, 42L);
+            Object r = record.getMethod("of", String.class, int.class, long.class, long.class, byte[].class, byte[].class, headers)
+                    .invoke(null, "t", 0, 0L, 0L, null, bytes, noHeaders);
+            assertThat(record.getMethod("value", serde).invoke(r, longs)).isEqualTo(42L);
+
+            Class<?> json = Class.forName(JsonSerde.class.getName(), false, withoutJackson);
+            assertThatThrownBy(() -> json.getMethod("of", Class.class).invoke(null, String.class))
+                    .hasRootCauseInstanceOf(ClassNotFoundException.class);
+        }
     }
 
     private static <T> T roundTrip(Serde<T> serde, T value) {
