@@ -18,6 +18,8 @@ import io.sluice.Sluice;
 import io.sluice.internal.Engine;
 import io.sluice.partition.Partitioner;
 import io.sluice.producer.OutboundMessage;
+import io.sluice.record.Record;
+import io.sluice.serde.JsonSerde;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +41,7 @@ class ArchitectureTest {
     private static final String CORE_LOG_INTERNAL = "io.sluice.log.internal..";
     private static final String[] CORE_API = {"io.sluice", "io.sluice.admin..", "io.sluice.consumer..", "io.sluice.errors..",
         "io.sluice.log", "io.sluice.metrics..", "io.sluice.partition..", "io.sluice.producer..", "io.sluice.record..",
-        "io.sluice.check.."};
+        "io.sluice.check..", "io.sluice.serde.."};
     private static final String STORE = "io.sluice.store.r2dbc..";
     private static final String TRANSPORT = "io.sluice.transport.netty..";
     private static final String NODE = "io.sluice.node..";
@@ -127,17 +129,27 @@ class ArchitectureTest {
                 .because("a test fixture: modules use it in their tests; only the perf lab runs a broker in main code"));
     }
 
+    @Test
+    void onlyTheJsonSerdeUsesJackson() {
+        check(noClasses().that().resideOutsideOfPackages(OTHER_MODULES).and().doNotBelongToAnyOf(JsonSerde.class)
+                .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..")
+                .because("Jackson is an optional dependency of sluice-core: an application without it must never load a"
+                        + " class that needs it, so only JsonSerde, which such an application does not use, may refer to it"));
+    }
+
     /**
      * A package and its {@code internal} sub-package are one slice here: a facade creates its implementation there
      * ({@code NettySluice} its {@code ClientConnection}, {@code Sluice.embedded()} the engine in
      * {@code io.sluice.internal}), which reads the facade's options back. Between concepts, one dependency back up is
      * deliberate: a {@link Partitioner} chooses the partition of an {@link OutboundMessage} while
-     * {@code ProducerOptions} names its partitioner (both kept where users import them).
+     * {@code ProducerOptions} names its partitioner (both kept where users import them); and a {@link Record} reads
+     * its key and value with a {@code Serde} ({@code record.value(serde)}) while a serde reads the record's headers.
      */
     @Test
     void packagesHaveNoCycles() {
         check(slices().assignedFrom(CONCEPTS).should().beFreeOfCycles()
                 .ignoreDependency(resideInAPackage("io.sluice.partition"), equivalentTo(OutboundMessage.class))
+                .ignoreDependency(equivalentTo(Record.class), resideInAPackage("io.sluice.serde"))
                 .because("a package depends on the ones below it"));
     }
 

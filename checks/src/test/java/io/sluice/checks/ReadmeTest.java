@@ -17,6 +17,8 @@ import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.record.Record;
+import io.sluice.serde.JsonSerde;
+import io.sluice.serde.Serde;
 import io.sluice.store.r2dbc.R2dbcStore;
 import io.sluice.testing.ServerAvailability;
 import io.sluice.transport.netty.ClientOptions;
@@ -42,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -87,6 +90,14 @@ class ReadmeTest {
         assertThat(billed).hasSize(996).doesNotContain(DECLINED.toArray(Integer[]::new));
         assertThat(attempts).as("every order charged").hasSize(1000);
         DECLINED.forEach(i -> assertThat(attempts.get(i)).as("attempts of declined order %d", i).hasValue(4));
+    }
+
+    @Test
+    void theTypedSnippetSendsInvoicesAsJsonAndBillsEachTyped() {
+        typedRecords();
+
+        assertThat(invoicesBilled).containsExactlyInAnyOrderElementsOf(
+                IntStream.range(0, 100).mapToObj(ReadmeTest::invoice).toList());
     }
 
     @Test
@@ -160,6 +171,21 @@ class ReadmeTest {
     }
 
     @Snippet("README.md")
+    void typedRecords() {
+        try (Sluice sluice = Sluice.embedded()) {
+            sluice.admin().createTopic(TopicSpec.of("invoices").partitions(4)).block();
+            Serde<Invoice> json = JsonSerde.of(Invoice.class);                  // Jackson: add jackson-databind to use it
+
+            sluice.producer(ProducerOptions.create())
+                    .send(invoices.map(i -> OutboundMessage.of("invoices", i.customer(), i, json, i.number())))
+                    .blockLast();
+            sluice.consumer(ConsumerOptions.create("billing").topics("invoices").deadLetterTopic("invoices.dlq"))
+                    .process(json, (record, invoice) -> bill(invoice))          // what json cannot read goes to invoices.dlq
+                    .take(100).blockLast();
+        }
+    }
+
+    @Snippet("README.md")
     void overTheNetwork() {
         try (Sluice engine = Sluice.embedded(EngineOptions.create().store(R2dbcStore.h2File(Path.of("data/sluice"))));
              SluiceServer node = SluiceServer.start(engine, ServerOptions.create().port(7420))) {    // a node
@@ -203,6 +229,23 @@ class ReadmeTest {
     private final Flux<OutboundMessage<Integer>> messages = Flux.range(0, 1000)
             .map(i -> OutboundMessage.of("orders", "customer-" + i % 10, bytes(i), i))
             .doOnNext(m -> sent.incrementAndGet());
+
+    /** An invoice, as the typed snippet sends it as JSON. */
+    record Invoice(String customer, int number, long cents) {
+    }
+
+    private final Set<Invoice> invoicesBilled = ConcurrentHashMap.newKeySet();
+
+    /** 100 invoices to send. */
+    private final Flux<Invoice> invoices = Flux.range(0, 100).map(ReadmeTest::invoice);
+
+    private static Invoice invoice(int number) {
+        return new Invoice("customer-" + number % 7, number, 100L * number + 99);
+    }
+
+    private Mono<Void> bill(Invoice invoice) {
+        return Mono.fromRunnable(() -> invoicesBilled.add(invoice));
+    }
 
     private static byte[] bytes(int order) {
         return ByteBuffer.allocate(4).putInt(order).array();

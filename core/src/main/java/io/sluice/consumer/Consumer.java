@@ -1,6 +1,9 @@
 package io.sluice.consumer;
 
+import io.sluice.errors.DeserializationException;
 import io.sluice.record.Record;
+import io.sluice.serde.Serde;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -40,9 +43,27 @@ public interface Consumer {
      * {@link ConsumerOptions#deadLetterTopic}) or, without one, ends with the error. The handler returns a publisher,
      * never null ({@code Mono.empty()} to acknowledge at once); an attempt that throws, returns null or errors failed.
      * A handler that blocks its thread is neither retried nor dead-lettered: {@code process} ends with an
-     * {@link IllegalStateException} naming the record and what to do instead.
+     * {@link IllegalStateException} naming the record and what to do instead. A {@link DeserializationException} (a
+     * {@code record.value(serde)} that could not read the record) is not retried either: the record is dead-lettered
+     * after that one attempt.
      */
     Flux<Result> process(Function<Record, ? extends Publisher<?>> handler);
+
+    /**
+     * As {@link #process(Function)}, with each record's value read by {@code valueSerde} and given to {@code handler}
+     * beside its record: {@code consumer.process(JsonSerde.of(Order.class), (record, order) -> billing.charge(order))}.
+     * Reading the value is part of the attempt: a value the serde cannot read fails it with a
+     * {@link DeserializationException} naming the record, which is not retried (the same bytes would fail again) and
+     * goes to the dead-letter topic with that cause, as a failing handler's record does, or, without one, ends
+     * {@code process}. The serde reads the value again for each retry of a failing handler.
+     */
+    default <T> Flux<Result> process(Serde<T> valueSerde,
+                                     BiFunction<? super Record, ? super T, ? extends Publisher<?>> handler) {
+        if (valueSerde == null || handler == null) {
+            return Flux.error(new IllegalArgumentException((valueSerde == null ? "valueSerde" : "handler") + " must not be null"));
+        }
+        return process(record -> handler.apply(record, record.value(valueSerde)));
+    }
 
     /** Rebalances that concern this consumer, while it is a member. */
     Flux<RebalanceEvent> rebalances();

@@ -1,5 +1,8 @@
 package io.sluice.record;
 
+import io.sluice.check.Check;
+import io.sluice.errors.DeserializationException;
+import io.sluice.serde.Serde;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -10,6 +13,9 @@ import java.util.Arrays;
  *
  * <p>A record decoded from a batch shares the batch's bytes: {@link #valueBuffer()} is a read-only
  * view and costs nothing; {@link #value()} copies. Holding a record keeps its batch in memory.
+ *
+ * <p>Typed keys and values are read through a {@link Serde}: {@code record.value(JsonSerde.of(Order.class))},
+ * {@code record.key(Serdes.string())}; bytes it cannot read are a {@link DeserializationException} naming the record.
  */
 public final class Record {
     private static final byte[] EMPTY = new byte[0];
@@ -133,6 +139,36 @@ public final class Record {
             return keyLength < 0 && other.keyLength < 0;
         }
         return Arrays.equals(buf, keyOffset, keyOffset + keyLength, other.buf, other.keyOffset, other.keyOffset + other.keyLength);
+    }
+
+    /**
+     * The key as {@code serde} reads it (the serde gets null for a null key), with this record's topic and headers.
+     *
+     * @throws DeserializationException when the serde cannot read it: names this record, the key and the serde, and has
+     *         the serde's error as its cause
+     */
+    public <T> T key(Serde<T> serde) {
+        return read(serde, true, key());
+    }
+
+    /**
+     * The value as {@code serde} reads it, with this record's topic and headers. A value is never null: an empty one
+     * (which is also what a Kafka tombstone reads as) goes to the serde as empty bytes.
+     *
+     * @throws DeserializationException when the serde cannot read it: names this record, the value and the serde, and
+     *         has the serde's error as its cause
+     */
+    public <T> T value(Serde<T> serde) {
+        return read(serde, false, value());
+    }
+
+    private <T> T read(Serde<T> serde, boolean isKey, byte[] bytes) {
+        Check.notNull(isKey ? "key serde" : "value serde", serde);
+        try {
+            return serde.deserialize(topic, headers, bytes);
+        } catch (RuntimeException e) {
+            throw new DeserializationException(topic, partition, offset, isKey, serde, e);
+        }
     }
 
     /** A copy of the value. */

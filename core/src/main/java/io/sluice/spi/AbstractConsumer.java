@@ -11,6 +11,7 @@ import io.sluice.consumer.Delivery;
 import io.sluice.consumer.RebalanceEvent;
 import io.sluice.consumer.Result;
 import io.sluice.errors.ClosedException;
+import io.sluice.errors.DeserializationException;
 import io.sluice.errors.TopicExistsException;
 import io.sluice.errors.UnauthorizedException;
 import io.sluice.errors.UnknownTopicException;
@@ -172,7 +173,7 @@ public abstract class AbstractConsumer implements Consumer {
             return Flux.from(outcome).then();
         }).onErrorMap(AbstractConsumer::refusedToBlock, e -> new HandlerBlocked(options.group(), record, e));
         if (options.retry() != null) {
-            attempt = attempt.retryWhen(unlessBlocked(options.retry()));
+            attempt = attempt.retryWhen(unlessRetryCannotHelp(options.retry()));
         }
         return attempt
                 .then(Mono.fromCallable(() -> {
@@ -213,10 +214,13 @@ public abstract class AbstractConsumer implements Consumer {
                 || e.getClass().getName().equals("reactor.blockhound.BlockingOperationError");
     }
 
-    /** {@code retry}, except that a handler that blocked is not tried again. */
-    private static Retry unlessBlocked(Retry retry) {
+    /**
+     * {@code retry}, except that a handler that blocked is not tried again, nor a record that could not be deserialized:
+     * the same bytes would fail the same way (Spring Kafka does not retry its {@code DeserializationException} either).
+     */
+    private static Retry unlessRetryCannotHelp(Retry retry) {
         return Retry.from(signals -> retry.generateCompanion(signals.handle((signal, sink) -> {
-            if (signal.failure() instanceof HandlerBlocked) {
+            if (signal.failure() instanceof HandlerBlocked || signal.failure() instanceof DeserializationException) {
                 sink.error(signal.failure());
             } else {
                 sink.next(signal);

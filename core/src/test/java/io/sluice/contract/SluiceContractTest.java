@@ -16,6 +16,7 @@ import io.sluice.consumer.Ordering;
 import io.sluice.consumer.RebalanceEvent;
 import io.sluice.consumer.Result;
 import io.sluice.consumer.StartPosition;
+import io.sluice.errors.DeserializationException;
 import io.sluice.errors.TopicExistsException;
 import io.sluice.errors.TopicFullException;
 import io.sluice.errors.UnknownTopicException;
@@ -29,7 +30,9 @@ import io.sluice.producer.ProducerOptions;
 import io.sluice.producer.SendResult;
 import io.sluice.record.Record;
 import io.sluice.record.TopicPartition;
+import io.sluice.serde.Serdes;
 import io.sluice.testing.Messages;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +43,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -686,6 +690,46 @@ public abstract class SluiceContractTest {
                     assertThat(r.headers().lastString(DeadLetterHeaders.EXCEPTION)).isEqualTo(IllegalStateException.class.getName());
                     assertThat(r.headers().lastString(DeadLetterHeaders.MESSAGE)).isEqualTo("cannot bill order 7");
                     assertThat(r.keyAsString()).isEqualTo("key-7");
+                })
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void typedValuesRoundTripAndAValueItsSerdeCannotReadIsDeadLetteredAfterOneAttemptWithItsCause() {
+        String topic = createTopic(TopicSpec.of(unique("amounts")));
+        String dlq = createTopic(TopicSpec.of(topic + ".dlq"));
+        StepVerifier.create(sluice.producer(ProducerOptions.create()).send(Flux.range(0, 5).map(i -> i == 2
+                        ? OutboundMessage.of(topic, "key-2", "two".getBytes(StandardCharsets.UTF_8), i)
+                        : OutboundMessage.of(topic, "key-" + i, i * -1_000_000_000_000L, Serdes.longs(), i))))
+                .expectNextCount(5)
+                .expectComplete()
+                .verify(TIMEOUT);
+        awaitVisible(topic, 5);
+        List<Long> processed = new CopyOnWriteArrayList<>();
+        Consumer consumer = sluice.consumer(consumerOptions("typed", topic).retry(Retry.max(3)).deadLetterTopic(dlq));
+        StepVerifier.create(consumer.process(Serdes.longs(), (record, amount) -> Mono.fromRunnable(() -> processed.add(amount)))
+                        .take(5))
+                .expectNextCount(2)
+                .assertNext(r -> {
+                    assertThat(r.outcome()).isEqualTo(Result.Outcome.DEAD_LETTERED);
+                    assertThat(r.attempts()).isEqualTo(1);
+                    assertThat(r.error()).isInstanceOf(DeserializationException.class);
+                })
+                .expectNextCount(2)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(processed).containsExactly(0L, -1_000_000_000_000L, -3_000_000_000_000L, -4_000_000_000_000L);
+        awaitVisible(dlq, 1);
+        StepVerifier.create(sluice.consumer(consumerOptions("dlq-reader", dlq)).receive().take(1))
+                .assertNext(d -> {
+                    Record r = d.record();
+                    assertThat(r.valueAsString()).isEqualTo("two");
+                    assertThat(r.headers().lastString(DeadLetterHeaders.OFFSET)).isEqualTo("2");
+                    assertThat(r.headers().lastString(DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
+                    assertThat(r.headers().lastString(DeadLetterHeaders.EXCEPTION)).isEqualTo(DeserializationException.class.getName());
+                    assertThat(r.headers().lastString(DeadLetterHeaders.MESSAGE)).isEqualTo("cannot deserialize the value of record "
+                            + topic + "-0@2 with Serdes.longs(): a Long is 8 bytes (big-endian), was 3 bytes");
                 })
                 .expectComplete()
                 .verify(TIMEOUT);

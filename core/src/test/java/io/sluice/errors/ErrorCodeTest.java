@@ -61,7 +61,8 @@ class ErrorCodeTest {
 
     /** Every exception type of this package (checked against the compiled package below). */
     private static final List<Class<? extends RuntimeException>> EXCEPTIONS = List.of(ClosedException.class,
-            CorruptRecordException.class, DisconnectedException.class, OutOfOrderSequenceException.class, ProtocolException.class,
+            CorruptRecordException.class, DeserializationException.class, DisconnectedException.class,
+            OutOfOrderSequenceException.class, ProtocolException.class,
             RecordTooLargeException.class, SluiceException.class, StoreException.class, TopicExistsException.class,
             TopicFullException.class, UnauthorizedException.class, UnknownGroupException.class, UnknownTopicException.class);
 
