@@ -80,14 +80,7 @@ public final class JsonReport {
 
     static String curveJson(Workload workload, List<RunResult> results, double p99TargetUs, List<CurvePoint> points) {
         return Json.write(json -> {
-            json.writeStartObject();
-            json.writeFieldName("workload");
-            workload(json, workload);
-            json.writeArrayFieldStart("results");
-            for (RunResult r : results) {
-                result(json, r, 0);
-            }
-            json.writeEndArray();
+            openWithResults(json, workload, List.of(results));
             json.writeObjectFieldStart("curve");
             number(json, "p99_target_us", p99TargetUs);
             json.writeArrayFieldStart("points");
@@ -144,14 +137,7 @@ public final class JsonReport {
             }
         }
         return Json.write(json -> {
-            json.writeStartObject();
-            json.writeFieldName("workload");
-            workload(json, workload);
-            json.writeArrayFieldStart("results");
-            for (RunResult r : results) {
-                result(json, r, 0);
-            }
-            json.writeEndArray();
+            openWithResults(json, workload, List.of(results));
             json.writeObjectFieldStart("max_rate");
             number(json, "p99_target_us", p99TargetUs);
             json.writeArrayFieldStart("targets");
@@ -193,18 +179,26 @@ public final class JsonReport {
         return document(workload, List.of(results), tune);
     }
 
+    /**
+     * Opens a results file: the top-level object, its {@code "workload"} and its {@code "results"}, every round's in
+     * order (numbered from 1 when there are several); the caller writes its own sections and closes the object.
+     */
+    private static void openWithResults(JsonGenerator json, Workload workload, List<List<RunResult>> rounds) throws IOException {
+        json.writeStartObject();
+        json.writeFieldName("workload");
+        workload(json, workload);
+        json.writeArrayFieldStart("results");
+        for (int round = 0; round < rounds.size(); round++) {
+            for (RunResult r : rounds.get(round)) {
+                result(json, r, rounds.size() > 1 ? round + 1 : 0);
+            }
+        }
+        json.writeEndArray();
+    }
+
     private static String document(Workload workload, List<List<RunResult>> rounds, Tune tune) {
         return Json.write(json -> {
-            json.writeStartObject();
-            json.writeFieldName("workload");
-            workload(json, workload);
-            json.writeArrayFieldStart("results");
-            for (int round = 0; round < rounds.size(); round++) {
-                for (RunResult r : rounds.get(round)) {
-                    result(json, r, rounds.size() > 1 ? round + 1 : 0);
-                }
-            }
-            json.writeEndArray();
+            openWithResults(json, workload, rounds);
             if (tune != null) {
                 json.writeFieldName("tune");
                 tune(json, tune);
