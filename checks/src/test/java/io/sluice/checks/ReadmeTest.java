@@ -60,6 +60,10 @@ import reactor.util.retry.Retry;
  * method here marked {@link Snippet} with that README's path, in the README's order: the first test compares them,
  * so that neither can change alone; the others run the methods and check what they did. The snippets call the
  * helpers at the end of this class ({@code bytes}, {@code charge}, {@code messages}), which stand for the reader's code.
+ *
+ * <p>A block whose first line is {@code // <path from the repository's root>} quotes that file instead (a test class,
+ * a Spring application: code that is more than a method body): its other lines are a contiguous run of the file's,
+ * the file's indentation removed, and the file's own tests run it.
  */
 class ReadmeTest {
     private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
@@ -79,8 +83,37 @@ class ReadmeTest {
         for (String readme : List.of("README.md", "transport-netty/README.md")) {
             assertThat(snippets(readme)).as("the @Snippet(\"%s\") methods of ReadmeTest", readme)
                     .isNotEmpty()
-                    .containsExactlyElementsOf(javaBlocks(readme));
+                    .containsExactlyElementsOf(javaBlocks(readme).stream().filter(b -> quotedFile(b) == null).toList());
         }
+    }
+
+    @Test
+    void everyJavaBlockThatNamesAFileQuotesItAsItIs() throws IOException {
+        for (String readme : List.of("README.md", "transport-netty/README.md")) {
+            for (String block : javaBlocks(readme)) {
+                String file = quotedFile(block);
+                if (file != null) {
+                    assertThat(ROOT.resolve(file)).as("the file %s quotes", readme).isRegularFile();
+                    List<String> quoted = block.lines().skip(1).toList();
+                    assertThat(isExcerpt(quoted, Files.readAllLines(ROOT.resolve(file))))
+                            .as("%s quotes %s as it is (a contiguous run of its lines, its indentation removed):%n%s",
+                                    readme, file, block)
+                            .isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void anExcerptIsAContiguousRunOfTheFilesLinesWithItsIndentationRemoved() {
+        List<String> file = List.of("class A {", "    void run() {", "        go();", "", "    }", "}");
+
+        assertThat(isExcerpt(List.of("void run() {", "    go();", "", "}"), file)).isTrue();
+        assertThat(isExcerpt(List.of("class A {", "    void run() {"), file)).isTrue();
+        assertThat(isExcerpt(List.of("void run() {", "    stop();"), file)).isFalse();
+        assertThat(isExcerpt(List.of("void run() {", "go();"), file)).as("indentation kept inside the run").isFalse();
+        assertThat(isExcerpt(List.of("void run() {", "}"), file)).as("contiguous").isFalse();
+        assertThat(isExcerpt(List.of(), file)).as("an empty quote quotes nothing").isFalse();
     }
 
     @Test
@@ -290,6 +323,35 @@ class ReadmeTest {
             blocks.add(m.group(1).stripTrailing());
         }
         return blocks;
+    }
+
+    /** The path a block names on its first line ({@code // checks/src/...java}), or null for a snippet's body. */
+    private static String quotedFile(String block) {
+        Matcher m = Pattern.compile("// ([\\w./-]+\\.java)").matcher(block.lines().findFirst().orElse(""));
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** Whether the lines are a contiguous run of the file's, each with the same indentation removed. */
+    static boolean isExcerpt(List<String> quoted, List<String> file) {
+        if (quoted.isEmpty()) {
+            return false;
+        }
+        for (int start = 0; start + quoted.size() <= file.size(); start++) {
+            String first = file.get(start);
+            if (first.isBlank() || !first.strip().equals(quoted.get(0).strip())) {
+                continue;
+            }
+            String indent = first.substring(0, first.length() - first.stripLeading().length());
+            boolean all = true;
+            for (int i = 0; i < quoted.size() && all; i++) {
+                String line = file.get(start + i);
+                all = quoted.get(i).isEmpty() ? line.isBlank() : line.equals(indent + quoted.get(i));
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The bodies of the methods marked {@code @Snippet("readme")}, in this file's order, without their indentation. */
