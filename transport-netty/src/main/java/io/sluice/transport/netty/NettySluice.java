@@ -111,8 +111,12 @@ public final class NettySluice implements Sluice {
         connection.dropConnection();
     }
 
-    /** True while a connection has shaken hands: for tests. */
-    boolean isConnected() {
+    /**
+     * True while a connection to the node has shaken hands; false while the client is reconnecting (the node stopped,
+     * or the network dropped) and after {@link #close()}. What a health check reports: it does not wait, so any thread
+     * may ask.
+     */
+    public boolean isConnected() {
         return connection.isReady();
     }
 
