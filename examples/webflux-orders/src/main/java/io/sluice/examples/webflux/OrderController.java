@@ -8,8 +8,11 @@ import io.sluice.serde.JsonSerde;
 import io.sluice.serde.Serde;
 import java.net.URI;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,7 +48,7 @@ public class OrderController {
                     "an order needs an item and a quantity above 0, got item=" + request.item()
                             + " quantity=" + request.quantity()));
         }
-        Order order = new Order(UUID.randomUUID().toString(), request.item(), request.quantity());
+        Order order = new Order(newId(), request.item(), request.quantity());
         book.accepted(order);
         // keyed by item: one item's orders are fulfilled in the order they were placed
         return producer.send(OutboundMessage.of(FulfilmentConsumer.TOPIC, order.item(), order, ORDERS, order.id()))
@@ -54,8 +57,23 @@ public class OrderController {
     }
 
     @GetMapping("/orders/{id}")
-    public Mono<OrderStatus> status(@PathVariable String id) {
+    public Mono<OrderStatus> status(@PathVariable("id") String id) {
         return Mono.justOrEmpty(book.find(id))
                 .switchIfEmpty(Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "no order " + id)));
+    }
+
+    /** A bad request or an unknown order answers with what is wrong (RFC 9457 problem details), not a bare status. */
+    @ExceptionHandler(ResponseStatusException.class)
+    public ProblemDetail problem(ResponseStatusException e) {
+        return e.getBody();
+    }
+
+    /**
+     * A random id made without blocking: {@code UUID.randomUUID()} reads the operating system's entropy (a file read
+     * that BlockHound refuses on this event loop); an order id needs no cryptographic strength.
+     */
+    private static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 }

@@ -77,7 +77,8 @@ class OrdersApplicationTest {
 
     @Test
     void anUnknownOrderIsNotFound() {
-        http.get().uri("/orders/{id}", "no-such-order").exchange().expectStatus().isNotFound();
+        http.get().uri("/orders/{id}", "no-such-order").exchange().expectStatus().isNotFound()
+                .expectBody(String.class).value(body -> assertThat(body).contains("no order no-such-order"));
     }
 
     @Test
