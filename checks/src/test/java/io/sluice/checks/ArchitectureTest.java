@@ -48,10 +48,12 @@ class ArchitectureTest {
     private static final String BENCHMARKS = "io.sluice.benchmarks..";
     private static final String EXAMPLES = "io.sluice.examples..";
     private static final String KAFKA_CLUSTER = "io.sluice.kafka.cluster..";
+    private static final String SPRING_BOOT = "io.sluice.spring.boot..";
     /** {@code sluice-kafka}: its API package and its internals (not the cluster fixture, a module of its own). */
     private static final String[] KAFKA = {"io.sluice.kafka", "io.sluice.kafka.internal.."};
     /** Every module but core: the classes of io.sluice outside these are core's. */
-    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER, KAFKA[0], KAFKA[1]};
+    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER, KAFKA[0], KAFKA[1],
+        SPRING_BOOT};
 
     /** Every module's main classes (the jars and directories on this module's test class path; test-jars are tests). */
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -92,6 +94,9 @@ class ArchitectureTest {
         check(noClasses().that().resideOutsideOfPackages(KAFKA)
                 .should().dependOnClassesThat().resideInAPackage("io.sluice.kafka.internal..")
                 .because("sluice-kafka's internals are its own"));
+        check(noClasses().that().resideOutsideOfPackage(SPRING_BOOT)
+                .should().dependOnClassesThat().resideInAPackage("io.sluice.spring.boot.internal..")
+                .because("the Spring Boot starter's internals are its own"));
     }
 
     @Test
@@ -114,6 +119,12 @@ class ArchitectureTest {
         check(noClasses().that().resideInAPackage(NODE)
                 .should().dependOnClassesThat().resideInAnyPackage(BENCHMARKS, EXAMPLES)
                 .because("the node is a program of its own"));
+        check(noClasses().that().resideInAPackage(SPRING_BOOT)
+                .should().dependOnClassesThat().resideInAnyPackage(NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER)
+                .because("the Spring Boot starter configures the libraries (core, store, transport, kafka) alone"));
+        check(noClasses().that().resideOutsideOfPackages(SPRING_BOOT, EXAMPLES)
+                .should().dependOnClassesThat().resideInAPackage(SPRING_BOOT)
+                .because("the starter is the top of the libraries: only applications (and the examples) use it"));
         check(noClasses().that().resideInAPackage(EXAMPLES)
                 .should().dependOnClassesThat().resideInAnyPackage(NODE, BENCHMARKS)
                 .because("the examples show the libraries as a user imports them"));
