@@ -135,17 +135,14 @@ public final class SluiceExtension implements BeforeAllCallback, AfterAllCallbac
         return topics;
     }
 
-    /** Sets the instance's fields of type {@link Sluice} and {@link SluiceTestKit}, its superclasses' too. */
+    /** Sets the instance's fields of type {@link Sluice} and {@link SluiceTestKit} (not static or final), its superclasses' too. */
     private static void inject(Object instance, SluiceTestKit kit) {
         for (Class<?> c = instance.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
                 Class<?> type = field.getType();
-                if (type != Sluice.class && type != SluiceTestKit.class) {
-                    continue;
-                }
-                if (Modifier.isStatic(field.getModifiers()) || Modifier.isFinal(field.getModifiers())) {
-                    throw new ExtensionConfigurationException("field " + c.getSimpleName() + "." + field.getName()
-                            + ": @SluiceTest sets instance fields of type Sluice and SluiceTestKit, not static or final ones");
+                if (type != Sluice.class && type != SluiceTestKit.class
+                        || Modifier.isStatic(field.getModifiers()) || Modifier.isFinal(field.getModifiers())) {
+                    continue; // a static or final one is the test's own (one that keeps a kit across methods, say)
                 }
                 try {
                     field.setAccessible(true);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * all its methods, started before {@code @BeforeAll} and closed after {@code @AfterAll}. The kit is open in
  * {@code @BeforeEach} and {@code @AfterEach} methods either way.
  *
- * <p><b>Injection</b>: the extension resolves parameters, and sets instance fields (non-final), of type
+ * <p><b>Injection</b>: the extension resolves parameters, and sets instance fields (not static, not final), of type
  * {@link io.sluice.Sluice} (what the code under test should use: the node's client with {@link #node()}, else the
  * engine) and {@link SluiceTestKit} (the engine, the client, the node's address and the helpers). Parameters of test
  * methods and of {@code @BeforeEach}/{@code @AfterEach} methods; with a per-class engine of {@code @BeforeAll}/{@code @AfterAll}

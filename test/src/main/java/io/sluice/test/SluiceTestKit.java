@@ -188,11 +188,20 @@ public final class SluiceTestKit implements AutoCloseable {
     }
 
     /**
-     * The first {@code n} records of the topic from its start, in the order they arrived, once they have; fails with an
-     * {@link AssertionError} naming the topic, how many arrived and the timeout when they did not arrive within
-     * {@code timeout}. The timeout runs on Reactor's parallel scheduler, so {@code StepVerifier.withVirtualTime} drives it.
+     * The first {@code n} records of the topic from its start, emitted as they arrive (within a partition in offset
+     * order); completes after the {@code n}th. When fewer arrived within {@code timeout}, fails with an
+     * {@link AssertionError} naming the topic, how many arrived and the timeout. The timeout is a {@code Mono.delay} on
+     * Reactor's parallel scheduler, so {@code StepVerifier.withVirtualTime} runs it without waiting:
+     *
+     * <pre>{@code
+     * StepVerifier.withVirtualTime(() -> kit.firstRecords("orders", 3, Duration.ofMinutes(1)))
+     *         .expectNextCount(2)                         // the two there are
+     *         .thenAwait(Duration.ofMinutes(1))
+     *         .expectErrorMessage("expected 3 records on topic 'orders' within PT1M, but 2 arrived")
+     *         .verify(Duration.ofSeconds(10));
+     * }</pre>
      */
-    public Mono<List<Record>> firstRecords(String topic, int n, Duration timeout) {
+    public Flux<Record> firstRecords(String topic, int n, Duration timeout) {
         return reader.first(Check.notNull("topic", topic), n, Check.positive("timeout", timeout));
     }
 
@@ -205,7 +214,7 @@ public final class SluiceTestKit implements AutoCloseable {
      */
     public List<Record> awaitRecords(String topic, int n, Duration timeout) {
         try {
-            return firstRecords(topic, n, timeout).block();
+            return firstRecords(topic, n, timeout).collectList().block();
         } catch (RuntimeException e) {
             if (Exceptions.unwrap(e) instanceof AssertionError failed) {
                 throw new AssertionError(failed.getMessage()); // this caller's stack trace rather than a timer thread's

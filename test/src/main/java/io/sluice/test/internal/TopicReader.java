@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,19 +60,20 @@ public final class TopicReader {
     }
 
     /**
-     * The first {@code n} records of the topic, from its start, in the order they arrived; waits for them until
-     * {@code timeout} (on Reactor's parallel scheduler, so virtual time can run it), then fails with an
-     * {@link AssertionError} naming the topic, how many arrived and the timeout.
+     * The first {@code n} records of the topic from its start, emitted as they arrive; completes after the {@code n}th.
+     * When fewer arrived within {@code timeout} (a {@code Mono.delay}, on Reactor's parallel scheduler, so that virtual
+     * time can run it) it fails with an {@link AssertionError} naming the topic, how many arrived and the timeout.
      */
-    public Mono<List<Record>> first(String topic, int n, Duration timeout) {
+    public Flux<Record> first(String topic, int n, Duration timeout) {
         if (n < 0) {
-            return Mono.error(new IllegalArgumentException("n must be >= 0, was " + n));
+            return Flux.error(new IllegalArgumentException("n must be >= 0, was " + n));
         }
-        return Mono.defer(() -> {
+        return Flux.defer(() -> {
             AtomicInteger arrived = new AtomicInteger();
-            return follow(topic).doOnNext(r -> arrived.incrementAndGet()).take(n).collectList()
-                    .timeout(timeout, Mono.defer(() -> Mono.error(new AssertionError(String.format(
-                            "expected %d records on topic '%s' within %s, but %d arrived", n, topic, timeout, arrived.get())))));
+            return follow(topic).take(n).doOnNext(r -> arrived.incrementAndGet())
+                    .takeUntilOther(Mono.delay(timeout))
+                    .concatWith(Mono.defer(() -> arrived.get() >= n ? Mono.empty() : Mono.error(new AssertionError(
+                            String.format("expected %d records on topic '%s' within %s, but %d arrived", n, topic, timeout, arrived.get())))));
         });
     }
 
