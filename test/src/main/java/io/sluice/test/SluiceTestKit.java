@@ -76,6 +76,7 @@ public final class SluiceTestKit implements AutoCloseable {
     static SluiceTestKit start(boolean node, List<TopicSpec> topics) {
         Sluice engine = Sluice.embedded();
         SluiceServer server = null;
+        NettySluice client = null;
         try {
             // on the engine before the node starts, so that the client's handshake brings them
             for (TopicSpec topic : topics) {
@@ -85,10 +86,13 @@ public final class SluiceTestKit implements AutoCloseable {
                 return new SluiceTestKit(engine, null, null);
             }
             server = SluiceServer.start(engine, ServerOptions.create().host("127.0.0.1").port(0));
-            NettySluice client = NettySluice.connect(
+            client = NettySluice.connect(
                     ClientOptions.create().address(server.host(), server.port()).clientId("sluice-test"));
             return new SluiceTestKit(engine, server, client);
         } catch (RuntimeException | Error e) {
+            if (client != null) {
+                client.close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -115,19 +119,31 @@ public final class SluiceTestKit implements AutoCloseable {
         return server != null;
     }
 
-    /** The node's client. @throws IllegalStateException without a node */
+    /**
+     * The node's client.
+     *
+     * @throws IllegalStateException without a node
+     */
     public NettySluice client() {
         requireNode("client()");
         return client;
     }
 
-    /** The node's address (127.0.0.1 and the port it bound). @throws IllegalStateException without a node */
+    /**
+     * The node's address: 127.0.0.1 and the free port it bound.
+     *
+     * @throws IllegalStateException without a node
+     */
     public InetSocketAddress address() {
         requireNode("address()");
         return InetSocketAddress.createUnresolved(server.host(), server.port());
     }
 
-    /** Options that address the node, to connect a client of your own. @throws IllegalStateException without a node */
+    /**
+     * Options that address the node, to connect a client of your own (with {@link #connect}, or closing it yourself).
+     *
+     * @throws IllegalStateException without a node
+     */
     public ClientOptions clientOptions() {
         requireNode("clientOptions()");
         return ClientOptions.create().address(server.host(), server.port());
