@@ -34,7 +34,8 @@ import reactor.core.publisher.Mono;
  * <p>The helpers talk to the engine directly, not through the client, so that what they see does not depend on the
  * code under test's connection. They read a topic as a consumer group of their own ({@code sluice-test-read-N}, one
  * per read): like any group it then stays in the engine ({@code Admin.listGroups} lists it) and counts towards a
- * topic's {@code maxBacklog} (100,000 records by default) should the test append that many more.
+ * topic's {@code maxBacklog} (100,000 records by default) should the test append that many more; on a
+ * {@code DROP_OLDEST} topic the records dropped for it count in {@code sluice.records.dropped} too.
  *
  * <p>The blocking helpers ({@link #send}, {@link #awaitRecords}, {@link #lag}, {@link #createTopic}) wait on the
  * calling thread: call them from the test's thread, not from a Reactor one (BlockHound refuses that). Their Reactor

@@ -9,6 +9,7 @@ import io.sluice.errors.ClosedException;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -77,5 +78,18 @@ class PerMethodEngineTest {
         assertThat(kit.hasNode()).isFalse();
         assertThatThrownBy(kit::client).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("@SluiceTest(node = true)");
+    }
+
+    @Nested
+    class InANestedClass {
+        Sluice nestedSluice;
+
+        @Test
+        @SluiceTopic(name = "nested")
+        void theEngineHasTheOuterClassesTopicsAndBothInstancesFieldsAreSet(Sluice sluice) {
+            assertThat(nestedSluice).isSameAs(sluice);
+            assertThat(PerMethodEngineTest.this.sluice).isSameAs(sluice);
+            assertThat(sluice.admin().listTopics().collectList().block(TIMEOUT)).containsExactly("audit", "nested", "orders");
+        }
     }
 }
