@@ -157,6 +157,9 @@ public final class SluiceTestKit implements AutoCloseable {
      */
     public NettySluice connect(ClientOptions options) {
         requireNode("connect()");
+        if (closed) {
+            throw new IllegalStateException("the Sluice test kit is closed: " + this);
+        }
         NettySluice another = NettySluice.connect(Check.notNull("options", options));
         moreClients.add(another);
         return another;
