@@ -209,7 +209,8 @@ public final class SluiceTestKit implements AutoCloseable {
 
     /**
      * The first {@code n} records of the topic from its start, emitted as they arrive (within a partition in offset
-     * order); completes after the {@code n}th. When fewer arrived within {@code timeout}, fails with an
+     * order); completes after the {@code n}th. A topic that does not exist yet is waited for as well (a dead-letter
+     * topic is created by its first record). When fewer arrived within {@code timeout}, fails with an
      * {@link AssertionError} naming the topic, how many arrived and the timeout. The timeout is a {@code Mono.delay} on
      * Reactor's parallel scheduler, so {@code StepVerifier.withVirtualTime} runs it without waiting:
      *

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** The kit's helpers: send, records(topic), firstRecords and awaitRecords, a group's lag. */
@@ -83,6 +85,27 @@ class SluiceTestKitTest {
         assertThatThrownBy(() -> kit.awaitRecords("orders", 3, Duration.ofMillis(200)))
                 .isExactlyInstanceOf(AssertionError.class)
                 .hasMessage("expected 3 records on topic 'orders' within PT0.2S, but 0 arrived");
+    }
+
+    @Test
+    void awaitRecordsWaitsForATopicCreatedOnFirstUseAsADeadLetterTopicIs(Sluice sluice, SluiceTestKit kit) {
+        kit.send("orders", "k", "poison");
+        Disposable billing = sluice.consumer(ConsumerOptions.create("billing").topics("orders").deadLetterTopic("orders.dlt"))
+                .process(r -> Mono.error(new IllegalStateException("declined")))
+                .subscribe();
+
+        assertThat(kit.awaitRecords("orders.dlt", 1, TIMEOUT)).extracting(Record::valueAsString).containsExactly("poison");
+        billing.dispose();
+    }
+
+    @Test
+    void awaitRecordsOnATopicThatNeverAppearedSaysSo(SluiceTestKit kit) {
+        StepVerifier.withVirtualTime(() -> kit.firstRecords("nowhere", 1, Duration.ofMinutes(1)))
+                .expectSubscription()
+                .thenAwait(Duration.ofMinutes(1))
+                .expectErrorSatisfies(e -> assertThat(e).isExactlyInstanceOf(AssertionError.class)
+                        .hasMessage("expected 1 records on topic 'nowhere' within PT1M, but 0 arrived (the topic does not exist)"))
+                .verify(TIMEOUT);
     }
 
     @Test

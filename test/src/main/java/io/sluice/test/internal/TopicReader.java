@@ -4,6 +4,7 @@ import io.sluice.Sluice;
 import io.sluice.admin.TopicDescription;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.consumer.StartPosition;
+import io.sluice.errors.UnknownTopicException;
 import io.sluice.record.Record;
 import java.time.Duration;
 import java.util.Comparator;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Reads a topic from its start, the one way Sluice offers on every implementation: a member of a group of its own,
@@ -25,6 +27,9 @@ public final class TopicReader {
     /** Within a partition, then by offset: the order a snapshot is emitted in. */
     public static final Comparator<Record> PARTITION_THEN_OFFSET =
             Comparator.comparingInt(Record::partition).thenComparingLong(Record::offset);
+
+    /** How often {@link #first} looks again for a topic that does not exist yet. */
+    private static final Duration TOPIC_POLL = Duration.ofMillis(20);
 
     private final Sluice sluice;
     private final AtomicLong groups = new AtomicLong();
@@ -61,8 +66,9 @@ public final class TopicReader {
 
     /**
      * The first {@code n} records of the topic from its start, emitted as they arrive; completes after the {@code n}th.
-     * When fewer arrived within {@code timeout} (a {@code Mono.delay}, on Reactor's parallel scheduler, so that virtual
-     * time can run it) it fails with an {@link AssertionError} naming the topic, how many arrived and the timeout.
+     * A topic that does not exist yet is looked for again every 20 ms until it does (a dead-letter topic is created by
+     * its first record). When fewer arrived within {@code timeout} (a {@code Mono.delay}, on Reactor's parallel
+     * scheduler, so that virtual time can run it) it fails with an {@link AssertionError} naming the topic, how many arrived and the timeout.
      */
     public Flux<Record> first(String topic, int n, Duration timeout) {
         if (n < 0) {
@@ -70,10 +76,18 @@ public final class TopicReader {
         }
         return Flux.defer(() -> {
             AtomicInteger arrived = new AtomicInteger();
-            return follow(topic).take(n).doOnNext(r -> arrived.incrementAndGet())
+            // a topic created on first use (a dead-letter topic) may appear within the timeout: wait for it too
+            return follow(topic)
+                    .onErrorResume(UnknownTopicException.class, e -> Mono.delay(TOPIC_POLL).then(Mono.error(e)))
+                    .retryWhen(Retry.indefinitely().filter(UnknownTopicException.class::isInstance))
+                    .take(n).doOnNext(r -> arrived.incrementAndGet())
                     .takeUntilOther(Mono.delay(timeout))
-                    .concatWith(Mono.defer(() -> arrived.get() >= n ? Mono.empty() : Mono.error(new AssertionError(
-                            String.format("expected %d records on topic '%s' within %s, but %d arrived", n, topic, timeout, arrived.get())))));
+                    .concatWith(Mono.defer(() -> arrived.get() >= n ? Mono.empty() : sluice.admin().describeTopic(topic)
+                            .map(described -> "")
+                            .onErrorResume(UnknownTopicException.class, e -> Mono.just(" (the topic does not exist)"))
+                            .flatMap(why -> Mono.error(new AssertionError(String.format(
+                                    "expected %d records on topic '%s' within %s, but %d arrived%s", n, topic, timeout,
+                                    arrived.get(), why))))));
         });
     }
 
