@@ -24,7 +24,9 @@ import org.springframework.context.annotation.Bean;
  * with Boot's report naming the property and value (never a password), rather than the first request.
  *
  * <p><b>Shutdown.</b> The bean's destroy method is {@link Sluice#close()}: consumers commit what they acknowledged,
- * producers' sends in flight end, then the engine (and its store) or the connection closes. Spring runs destroy
+ * an embedded engine writes the appends still queued for its store, sends still in progress end with
+ * {@code ClosedException} (a producer has no flush: code that must know its records are stored waits for their
+ * results, as a web request does), then the engine (and its store) or the connection closes. Spring runs destroy
  * methods after every {@code SmartLifecycle} has stopped, so by then the web server has finished its graceful
  * shutdown and stopped taking requests (nothing new is sent or acknowledged while Sluice closes), and before the
  * beans Sluice depends on (the {@code MeterRegistry}) are destroyed; beans that depend on the Sluice bean are
