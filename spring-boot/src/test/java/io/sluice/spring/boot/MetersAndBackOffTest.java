@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -53,6 +54,12 @@ class MetersAndBackOffTest {
     void theHealthIndicatorCanBeTurnedOff() {
         runner.withPropertyValues("management.health.sluice.enabled=false")
                 .run(context -> assertThat(context).hasSingleBean(Sluice.class).doesNotHaveBean("sluiceHealthIndicator"));
+    }
+
+    @Test
+    void withoutBootsHealthSupportTheApplicationStartsWithoutTheIndicator() {
+        runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Sluice.class).doesNotHaveBean("sluiceHealthIndicator"));
     }
 
     @Configuration(proxyBeanMethods = false)
