@@ -6,7 +6,14 @@ import io.sluice.Sluice;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.ReactiveHealthContributor;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -48,6 +55,33 @@ class MetersAndBackOffTest {
                     .expectComplete()
                     .verify(Duration.ofSeconds(10));
         });
+    }
+
+    @Test
+    void bootsHealthRegistryHasTheIndicatorAsSluice() {
+        runner.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+                        HealthContributorRegistryAutoConfiguration.class))
+                .run(context -> {
+                    // the name /actuator/health/sluice shows, in the registry of reactive contributors
+                    ReactiveHealthContributor sluice = context.getBean(ReactiveHealthContributorRegistry.class).getContributor("sluice");
+                    assertThat(sluice).isInstanceOf(ReactiveHealthIndicator.class);
+                    StepVerifier.create(((ReactiveHealthIndicator) sluice).health().map(h -> h.getStatus()))
+                            .expectNext(Status.UP)
+                            .expectComplete()
+                            .verify(Duration.ofSeconds(10));
+                });
+    }
+
+    @Test
+    void actuatorsHealthEndpointShowsItAtTheSluicePath() {
+        runner.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+                        HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
+                .run(context -> {
+                    // what a servlet application's /actuator/health/sluice answers (the reactive indicator, adapted)
+                    HealthDescriptor sluice = context.getBean(HealthEndpoint.class).healthForPath("sluice");
+                    assertThat(sluice).isNotNull();
+                    assertThat(sluice.getStatus()).isEqualTo(Status.UP);
+                });
     }
 
     @Test
