@@ -76,11 +76,12 @@ class NodeModeTest {
                     .expectComplete()
                     .verify(TIMEOUT);
 
+            // one Mono, subscribed again and again below: each subscription looks at the connection anew
+            Mono<Health> down = health.health().filter(h -> h.getStatus().equals(Status.DOWN))
+                    .repeatWhenEmpty(200, repeats -> repeats.delayElements(Duration.ofMillis(50)));
             node.close();
 
             // the client notices the closed connection; ask again (every 50 ms, within 10 s) until it reports DOWN
-            Mono<Health> down = health.health().filter(h -> h.getStatus().equals(Status.DOWN))
-                    .repeatWhenEmpty(200, repeats -> repeats.delayElements(Duration.ofMillis(50)));
             StepVerifier.create(down)
                     .assertNext(h -> assertThat(h.getDetails())
                             .containsEntry("mode", "node")
