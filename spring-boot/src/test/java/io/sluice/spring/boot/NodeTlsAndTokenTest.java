@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +40,7 @@ class NodeTlsAndTokenTest {
     private SluiceServer node;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SluiceAutoConfiguration.class));
 
     @BeforeEach
     void startNode() throws Exception {
@@ -76,6 +77,37 @@ class NodeTlsAndTokenTest {
                 "sluice.node.tls.enabled=true", "sluice.node.tls.trust-certificate=" + pem).run(context -> {
                     assertThat(context).hasNotFailed();
                     EmbeddedModeTest.sendAndReceive(context.getBean(Sluice.class), "orders", 20);
+                });
+    }
+
+    @Test
+    void aSpringSslBundleGivesTheTrust() {
+        runner.withPropertyValues("spring.ssl.bundle.pem.node.truststore.certificate=file:" + pem,
+                "sluice.mode=node", "sluice.node.address=localhost:" + node.port(), "sluice.node.token=s3cret",
+                "sluice.node.tls.enabled=true", "sluice.node.tls.bundle=node").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    EmbeddedModeTest.sendAndReceive(context.getBean(Sluice.class), "orders", 20);
+                });
+    }
+
+    @Test
+    void anSslBundleThatIsNotThereFailsStartUpNamingIt() {
+        runner.withPropertyValues("sluice.mode=node", "sluice.node.address=localhost:" + node.port(),
+                "sluice.node.tls.enabled=true", "sluice.node.tls.bundle=nodes").run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis a = new SluiceFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(a.getDescription()).contains("'sluice.node.tls.bundle'", "'nodes'", "no such SSL bundle");
+                    assertThat(a.getAction()).contains("spring.ssl.bundle.pem.nodes");
+                });
+    }
+
+    @Test
+    void withoutTrustTheNodesSelfSignedCertificateIsRefused() {
+        runner.withPropertyValues("sluice.mode=node", "sluice.node.address=localhost:" + node.port(), "sluice.node.token=s3cret",
+                "sluice.node.tls.enabled=true", "sluice.node.connect-timeout=2s").run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis a = new SluiceFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(a.getDescription()).contains("'sluice.node.address'", "no Sluice node answered");
                 });
     }
 
