@@ -7,7 +7,9 @@ import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -24,7 +26,9 @@ import org.springframework.context.annotation.Bean;
  * with Boot's report naming the property and value (never a password), rather than the first request.
  *
  * <p><b>Shutdown.</b> The bean's destroy method is {@link Sluice#close()}: consumers commit what they acknowledged,
- * producers' sends in flight end, then the engine (and its store) or the connection closes. Spring runs destroy
+ * an embedded engine writes the appends still queued for its store, sends still in progress end with
+ * {@code ClosedException} (a producer has no flush: code that must know its records are stored waits for their
+ * results, as a web request does), then the engine (and its store) or the connection closes. Spring runs destroy
  * methods after every {@code SmartLifecycle} has stopped, so by then the web server has finished its graceful
  * shutdown and stopped taking requests (nothing new is sent or acknowledged while Sluice closes), and before the
  * beans Sluice depends on (the {@code MeterRegistry}) are destroyed; beans that depend on the Sluice bean are
@@ -32,7 +36,7 @@ import org.springframework.context.annotation.Bean;
  * before other lifecycle beans (message listeners, schedulers) that may still use it. {@code close()} waits up to
  * 10 s for the commits; it runs on Boot's shutdown thread, where waiting is allowed.
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnMissingBean(Sluice.class)
 @EnableConfigurationProperties(SluiceProperties.class)
 public class SluiceAutoConfiguration implements BeanClassLoaderAware {
@@ -45,8 +49,9 @@ public class SluiceAutoConfiguration implements BeanClassLoaderAware {
 
     /** The Sluice with what the health indicator needs to know of it. Closed through the {@link #sluice} bean. */
     @Bean(destroyMethod = "")
-    SluiceConnection sluiceConnection(SluiceProperties properties, ObjectProvider<MeterRegistry> registry) {
-        return SluiceFactory.open(properties, registry.getIfUnique(), classLoader);
+    SluiceConnection sluiceConnection(SluiceProperties properties, ObjectProvider<MeterRegistry> registry,
+            ObjectProvider<SslBundles> sslBundles) {
+        return SluiceFactory.open(properties, registry.getIfUnique(), sslBundles.getIfAvailable(), classLoader);
     }
 
     /** The one {@code Sluice} bean; closed gracefully when the application context closes (see the class's javadoc). */

@@ -18,6 +18,9 @@ import io.sluice.transport.netty.ClientOptions;
 import io.sluice.transport.netty.NettySluice;
 import java.io.File;
 import javax.net.ssl.SSLException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.ClassUtils;
 
 /** Checks the {@code sluice.*} properties and opens the Sluice they describe, on the thread that starts the application. */
@@ -26,20 +29,22 @@ final class SluiceFactory {
     private static final String STORE = "sluice.store";
     private static final String TLS_ENABLED = "sluice.node.tls.enabled";
     private static final String TLS_TRUST = "sluice.node.tls.trust-certificate";
+    private static final String TLS_BUNDLE = "sluice.node.tls.bundle";
 
     private SluiceFactory() {
     }
 
     /**
      * @param registry the application's registry, or null for the Sluice's own
+     * @param sslBundles the application's SSL bundles, or null
      * @param classLoader the application's, to look for sluice-kafka in
      * @throws SluicePropertyException naming the property at fault
      */
-    static SluiceConnection open(SluiceProperties properties, MeterRegistry registry, ClassLoader classLoader) {
+    static SluiceConnection open(SluiceProperties properties, MeterRegistry registry, SslBundles sslBundles, ClassLoader classLoader) {
         Mode mode = Mode.parse(properties.getMode());
         return switch (mode) {
             case EMBEDDED -> embedded(properties.getStore(), registry);
-            case NODE -> node(properties.getNode(), registry);
+            case NODE -> node(properties.getNode(), registry, sslBundles);
             case KAFKA -> kafka(properties.getKafka(), registry, classLoader);
         };
     }
@@ -78,7 +83,7 @@ final class SluiceFactory {
         }
     }
 
-    private static SluiceConnection node(SluiceProperties.Node node, MeterRegistry registry) {
+    private static SluiceConnection node(SluiceProperties.Node node, MeterRegistry registry, SslBundles sslBundles) {
         NodeAddress address = NodeAddress.parse(node.getAddress());
         ClientOptions options = ClientOptions.create().address(address.host(), address.port());
         if (node.getClientId() != null && !node.getClientId().isBlank()) {
@@ -93,7 +98,7 @@ final class SluiceFactory {
         if (node.getToken() != null && !node.getToken().isBlank()) {
             options = options.token(node.getToken());
         }
-        SslContext tls = tls(node.getTls());
+        SslContext tls = tls(node.getTls(), sslBundles);
         if (tls != null) {
             options = options.tls(tls);
         }
@@ -114,18 +119,46 @@ final class SluiceFactory {
     }
 
     /** The client TLS context of {@code sluice.node.tls.*}, or null for plain TCP. */
-    private static SslContext tls(SluiceProperties.Tls tls) {
+    private static SslContext tls(SluiceProperties.Tls tls, SslBundles sslBundles) {
         String trust = tls.getTrustCertificate();
         boolean hasTrust = trust != null && !trust.isBlank();
+        String bundleName = tls.getBundle();
+        boolean hasBundle = bundleName != null && !bundleName.isBlank();
         if (!tls.isEnabled()) {
-            if (hasTrust) {
-                throw new SluicePropertyException(TLS_ENABLED, "false", TLS_TRUST + " is set, but TLS is off",
-                        "Set " + TLS_ENABLED + "=true to connect with TLS, or remove " + TLS_TRUST + ".", null);
+            if (hasTrust || hasBundle) {
+                String set = hasTrust ? TLS_TRUST : TLS_BUNDLE;
+                throw new SluicePropertyException(TLS_ENABLED, "false", set + " is set, but TLS is off",
+                        "Set " + TLS_ENABLED + "=true to connect with TLS, or remove " + set + ".", null);
             }
             return null;
         }
+        if (hasTrust && hasBundle) {
+            throw new SluicePropertyException(TLS_BUNDLE, bundleName, TLS_TRUST + " is set too: one source of trust",
+                    "Remove " + TLS_TRUST + " or " + TLS_BUNDLE + ".", null);
+        }
         SslContextBuilder builder = SslContextBuilder.forClient();
-        if (hasTrust) {
+        String property = TLS_ENABLED;
+        String value = "true";
+        if (hasBundle) {
+            property = TLS_BUNDLE;
+            value = bundleName;
+            SslBundle bundle;
+            try {
+                if (sslBundles == null) {
+                    throw new NoSuchSslBundleException(bundleName, "the application has no SSL bundles");
+                }
+                bundle = sslBundles.getBundle(bundleName.strip());
+            } catch (NoSuchSslBundleException e) {
+                throw new SluicePropertyException(TLS_BUNDLE, bundleName, "no such SSL bundle: " + e.getMessage(),
+                        "Define spring.ssl.bundle.pem." + bundleName.strip() + ".* (or .jks.), or correct " + TLS_BUNDLE + ".", e);
+            }
+            builder = builder.trustManager(bundle.getManagers().getTrustManagerFactory());
+            if (bundle.getStores().getKeyStore() != null) {
+                builder = builder.keyManager(bundle.getManagers().getKeyManagerFactory());
+            }
+        } else if (hasTrust) {
+            property = TLS_TRUST;
+            value = trust;
             File file = new File(trust.strip());
             if (!file.isFile()) {
                 throw new SluicePropertyException(TLS_TRUST, trust, "no such file (" + file.getAbsolutePath() + ")");
@@ -139,9 +172,8 @@ final class SluiceFactory {
         }
         try {
             return builder.build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new SluicePropertyException(hasTrust ? TLS_TRUST : TLS_ENABLED, hasTrust ? trust : "true",
-                    "cannot make a TLS client context: " + e.getMessage(), null, e);
+        } catch (SSLException | RuntimeException e) {
+            throw new SluicePropertyException(property, value, "cannot make a TLS client context: " + e.getMessage(), null, e);
         }
     }
 

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@code sluice} health indicator ({@code /actuator/health/sluice}) when the application has Boot's health support
@@ -21,13 +22,20 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = SluiceAutoConfiguration.class)
 @ConditionalOnClass(ReactiveHealthIndicator.class)
 @ConditionalOnBean(Sluice.class)
-@ConditionalOnEnabledHealthIndicator("sluice")
 public class SluiceHealthAutoConfiguration {
-    /** Named {@code sluiceHealthIndicator}, so Boot shows it as {@code sluice}. */
-    @Bean
-    @ConditionalOnMissingBean(name = "sluiceHealthIndicator")
-    ReactiveHealthIndicator sluiceHealthIndicator(Sluice sluice, ObjectProvider<SluiceConnection> connection) {
-        SluiceConnection c = connection.getIfAvailable();
-        return new SluiceHealthIndicator(c != null && c.sluice() == sluice ? c : SluiceConnection.of(sluice));
+    /**
+     * Nested, so that its condition (a class of spring-boot-health) is only read once the outer class's
+     * {@code @ConditionalOnClass} has found spring-boot-health.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnEnabledHealthIndicator("sluice")
+    static class Indicator {
+        /** Named {@code sluiceHealthIndicator}, so Boot shows it as {@code sluice}. */
+        @Bean
+        @ConditionalOnMissingBean(name = "sluiceHealthIndicator")
+        ReactiveHealthIndicator sluiceHealthIndicator(Sluice sluice, ObjectProvider<SluiceConnection> connection) {
+            SluiceConnection c = connection.getIfAvailable();
+            return new SluiceHealthIndicator(c != null && c.sluice() == sluice ? c : SluiceConnection.of(sluice));
+        }
     }
 }

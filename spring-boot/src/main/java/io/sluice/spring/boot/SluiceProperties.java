@@ -110,6 +110,12 @@ public class SluiceProperties {
          * used. Needs sluice.node.tls.enabled=true.
          */
         private String trustCertificate;
+        /**
+         * The name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material (and key, for a node that
+         * asks for client certificates) the connection uses; instead of trust-certificate. Needs
+         * sluice.node.tls.enabled=true.
+         */
+        private String bundle;
 
         public boolean isEnabled() {
             return enabled;
@@ -125,6 +131,14 @@ public class SluiceProperties {
 
         public void setTrustCertificate(String trustCertificate) {
             this.trustCertificate = trustCertificate;
+        }
+
+        public String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
         }
     }
 

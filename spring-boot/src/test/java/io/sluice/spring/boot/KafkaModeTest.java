@@ -10,9 +10,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,5 +58,27 @@ class KafkaModeTest {
                             .expectComplete()
                             .verify(Duration.ofSeconds(10));
                 });
+    }
+
+    @Test
+    void theHealthIndicatorIsDownOnceTheClusterStops() {
+        KafkaCluster own = KafkaCluster.start(1);
+        try {
+            runner.withPropertyValues("sluice.mode=kafka", "sluice.kafka.bootstrap-servers=" + own.bootstrap()).run(context -> {
+                ReactiveHealthIndicator health = context.getBean("sluiceHealthIndicator", ReactiveHealthIndicator.class);
+                StepVerifier.create(health.health().map(h -> h.getStatus())).expectNext(Status.UP).expectComplete().verify(Duration.ofSeconds(10));
+                own.close();
+                // the probe times out (5 s) once no broker answers; ask again until it says so, within a minute
+                Mono<Health> down = health.health().filter(h -> h.getStatus().equals(Status.DOWN))
+                        .repeatWhenEmpty(20, repeats -> repeats.delayElements(Duration.ofMillis(100)));
+                StepVerifier.create(down)
+                        .assertNext(h -> assertThat(h.getDetails()).containsEntry("mode", "kafka").containsEntry("target", own.bootstrap())
+                                .containsKey("error"))
+                        .expectComplete()
+                        .verify(Duration.ofMinutes(1));
+            });
+        } finally {
+            own.close();
+        }
     }
 }

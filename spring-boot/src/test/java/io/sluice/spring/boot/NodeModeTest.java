@@ -46,10 +46,13 @@ class NodeModeTest {
 
     @Test
     void theBeanIsAClientOfTheNodeThatSendsAndReceives() {
+        NettySluice[] client = new NettySluice[1];
         runner.withPropertyValues("sluice.mode=node", address(), "sluice.node.client-id=orders-app").run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(Sluice.class);
             Sluice sluice = context.getBean(Sluice.class);
             assertThat(sluice).isInstanceOf(NettySluice.class);
+            client[0] = (NettySluice) sluice;
+            assertThat(client[0].isConnected()).isTrue();
             EmbeddedModeTest.sendAndReceive(sluice, "orders", 100);
             // the records are on the node's engine, not in the application
             StepVerifier.create(engine.admin().describeTopic("orders"))
@@ -57,6 +60,8 @@ class NodeModeTest {
                     .expectComplete()
                     .verify(TIMEOUT);
         });
+        // the context closed the client
+        assertThat(client[0].isConnected()).isFalse();
     }
 
     @Test
@@ -71,11 +76,12 @@ class NodeModeTest {
                     .expectComplete()
                     .verify(TIMEOUT);
 
+            // one Mono, subscribed again and again below: each subscription looks at the connection anew
+            Mono<Health> down = health.health().filter(h -> h.getStatus().equals(Status.DOWN))
+                    .repeatWhenEmpty(200, repeats -> repeats.delayElements(Duration.ofMillis(50)));
             node.close();
 
             // the client notices the closed connection; ask again (every 50 ms, within 10 s) until it reports DOWN
-            Mono<Health> down = health.health().filter(h -> h.getStatus().equals(Status.DOWN))
-                    .repeatWhenEmpty(200, repeats -> repeats.delayElements(Duration.ofMillis(50)));
             StepVerifier.create(down)
                     .assertNext(h -> assertThat(h.getDetails())
                             .containsEntry("mode", "node")

@@ -103,6 +103,17 @@ class StartupFailureTest {
     }
 
     @Test
+    void aKafkaClusterThatDoesNotAnswer() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        FailureAnalysis a = failure("sluice.mode=kafka", "sluice.kafka.bootstrap-servers=127.0.0.1:" + port,
+                "sluice.kafka.request-timeout=2s");
+        assertThat(a.getDescription()).contains("'sluice.kafka.bootstrap-servers'", "'127.0.0.1:" + port + "'", "did not answer");
+    }
+
+    @Test
     void aKafkaPropertyThatSluiceSetsItself() {
         FailureAnalysis a = failure("sluice.mode=kafka", "sluice.kafka.bootstrap-servers=127.0.0.1:9",
                 "sluice.kafka.properties.group.id=billing");

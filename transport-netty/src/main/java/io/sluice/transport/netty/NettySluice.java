@@ -117,7 +117,7 @@ public final class NettySluice implements Sluice {
      * may ask.
      */
     public boolean isConnected() {
-        return connection.isReady();
+        return !closed && connection.isReady();
     }
 
     private void ensureOpen() {

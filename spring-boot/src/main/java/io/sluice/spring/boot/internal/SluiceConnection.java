@@ -82,17 +82,17 @@ public final class SluiceConnection {
      * Kafka, and an application's own Sluice of another kind: the cluster (engine) lists its topics.
      */
     public Mono<String> problem(Duration timeout) {
+        return Mono.defer(() -> probe(timeout)); // each subscription looks again
+    }
+
+    private Mono<String> probe(Duration timeout) {
         if (sluice instanceof SendTarget t && t.closedError() != null) {
             return Mono.just("closed: " + message(t.closedError()));
         }
-        Mono<Void> probe;
         if (sluice instanceof NettySluice n) {
             return n.isConnected() ? Mono.empty() : Mono.just("not connected to the node at " + target + " (reconnecting)");
-        } else if (mode == Mode.EMBEDDED && store != null) {
-            probe = store.topics().then();
-        } else {
-            probe = Mono.defer(() -> sluice.admin().listTopics().then());
         }
+        Mono<Void> probe = mode == Mode.EMBEDDED && store != null ? store.topics().then() : sluice.admin().listTopics().then();
         String what = mode == Mode.EMBEDDED ? "store " : mode == Mode.KAFKA ? "Kafka cluster " : "";
         return probe.timeout(timeout)
                 .then(Mono.<String>empty())
