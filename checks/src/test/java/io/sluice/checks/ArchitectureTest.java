@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code sluice-store-r2dbc}, {@code sluice-transport-netty} and {@code sluice-kafka} are libraries on
  *       {@code sluice-core} alone;</li>
  *   <li>{@code sluice-node} is the runnable node on both; {@code sluice-benchmarks} uses everything;</li>
+ *   <li>{@code sluice-test} is the JUnit 5 test kit on core and the Netty transport (a node for a test) alone;</li>
  *   <li>{@code sluice-kafka-cluster} is a test fixture on Kafka alone, whose only user in main code is the perf lab;</li>
  *   <li>a module's {@code internal} packages are its own: no other module imports them.</li>
  * </ol>
@@ -47,11 +48,15 @@ class ArchitectureTest {
     private static final String NODE = "io.sluice.node..";
     private static final String BENCHMARKS = "io.sluice.benchmarks..";
     private static final String EXAMPLES = "io.sluice.examples..";
+    /** {@code sluice-test}, the test kit (not core's test-jar, {@code io.sluice.testing}, which holds tests). */
+    private static final String TEST_KIT = "io.sluice.test..";
     private static final String KAFKA_CLUSTER = "io.sluice.kafka.cluster..";
+    private static final String SPRING_BOOT = "io.sluice.spring.boot..";
     /** {@code sluice-kafka}: its API package and its internals (not the cluster fixture, a module of its own). */
     private static final String[] KAFKA = {"io.sluice.kafka", "io.sluice.kafka.internal.."};
     /** Every module but core: the classes of io.sluice outside these are core's. */
-    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER, KAFKA[0], KAFKA[1]};
+    private static final String[] OTHER_MODULES = {STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER, KAFKA[0], KAFKA[1],
+        SPRING_BOOT, TEST_KIT};
 
     /** Every module's main classes (the jars and directories on this module's test class path; test-jars are tests). */
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -92,6 +97,12 @@ class ArchitectureTest {
         check(noClasses().that().resideOutsideOfPackages(KAFKA)
                 .should().dependOnClassesThat().resideInAPackage("io.sluice.kafka.internal..")
                 .because("sluice-kafka's internals are its own"));
+        check(noClasses().that().resideOutsideOfPackage(SPRING_BOOT)
+                .should().dependOnClassesThat().resideInAPackage("io.sluice.spring.boot.internal..")
+                .because("the Spring Boot starter's internals are its own"));
+        check(noClasses().that().resideOutsideOfPackage(TEST_KIT)
+                .should().dependOnClassesThat().resideInAPackage("io.sluice.test.internal..")
+                .because("the test kit's internals are its own"));
     }
 
     @Test
@@ -112,8 +123,20 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(STORE, TRANSPORT, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER)
                 .because("sluice-kafka is a library on core (and Kafka's clients) alone"));
         check(noClasses().that().resideInAPackage(NODE)
-                .should().dependOnClassesThat().resideInAnyPackage(BENCHMARKS, EXAMPLES)
+                .should().dependOnClassesThat().resideInAnyPackage(BENCHMARKS, EXAMPLES, TEST_KIT)
                 .because("the node is a program of its own"));
+        check(noClasses().that().resideInAPackage(SPRING_BOOT)
+                .should().dependOnClassesThat().resideInAnyPackage(NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER)
+                .because("the Spring Boot starter configures the libraries (core, store, transport, kafka) alone"));
+        check(noClasses().that().resideOutsideOfPackages(SPRING_BOOT, EXAMPLES)
+                .should().dependOnClassesThat().resideInAPackage(SPRING_BOOT)
+                .because("the starter is the top of the libraries: only applications (and the examples) use it"));
+        check(noClasses().that().resideInAPackage(TEST_KIT)
+                .should().dependOnClassesThat().resideInAnyPackage(STORE, NODE, BENCHMARKS, EXAMPLES, KAFKA_CLUSTER, KAFKA[0], KAFKA[1])
+                .because("sluice-test is a library on core and the Netty transport alone, which a user's tests add"));
+        check(noClasses().that().resideOutsideOfPackage(TEST_KIT)
+                .should().dependOnClassesThat().resideInAPackage(TEST_KIT)
+                .because("the test kit is for tests: no module's main code uses it"));
         check(noClasses().that().resideInAPackage(EXAMPLES)
                 .should().dependOnClassesThat().resideInAnyPackage(NODE, BENCHMARKS)
                 .because("the examples show the libraries as a user imports them"));

@@ -37,7 +37,8 @@ class BomTest {
         for (int i = 0; i < ids.getLength(); i++) {
             named.append(ids.item(i).getTextContent()).append(' ');
         }
-        assertThat(named.toString()).contains("sluice-core ", "sluice-store-r2dbc ", "sluice-transport-netty ", "sluice-node ");
+        assertThat(named.toString()).contains("sluice-core ", "sluice-store-r2dbc ", "sluice-transport-netty ", "sluice-node ",
+                "sluice-test ");
     }
 
     private static Map<String, String> properties(Path pom) throws Exception {

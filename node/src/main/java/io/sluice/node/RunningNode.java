@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.Sluice;
 import io.sluice.log.LogStore;
 import io.sluice.spi.SendTarget;
+import io.sluice.store.r2dbc.StoreSpec;
 import io.sluice.transport.netty.SluiceServer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -8,6 +8,7 @@ import io.sluice.EngineOptions;
 import io.sluice.Sluice;
 import io.sluice.log.LogStore;
 import io.sluice.log.OffsetStore;
+import io.sluice.store.r2dbc.StoreSpec;
 import io.sluice.transport.netty.Access;
 import io.sluice.transport.netty.ServerOptions;
 import io.sluice.transport.netty.SluiceServer;

@@ -1,5 +1,6 @@
 package io.sluice.node;
 
+import io.sluice.store.r2dbc.StoreSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

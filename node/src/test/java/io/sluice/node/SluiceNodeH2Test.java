@@ -6,6 +6,7 @@ import io.sluice.admin.TopicSpec;
 import io.sluice.consumer.ConsumerOptions;
 import io.sluice.producer.Acks;
 import io.sluice.producer.ProducerOptions;
+import io.sluice.store.r2dbc.StoreSpec;
 import io.sluice.testing.Messages;
 import io.sluice.transport.netty.ClientOptions;
 import io.sluice.transport.netty.NettySluice;

@@ -111,9 +111,13 @@ public final class NettySluice implements Sluice {
         connection.dropConnection();
     }
 
-    /** True while a connection has shaken hands: for tests. */
-    boolean isConnected() {
-        return connection.isReady();
+    /**
+     * True while a connection to the node has shaken hands; false while the client is reconnecting (the node stopped,
+     * or the network dropped) and after {@link #close()}. What a health check reports: it does not wait, so any thread
+     * may ask.
+     */
+    public boolean isConnected() {
+        return !closed && connection.isReady();
     }
 
     private void ensureOpen() {

@@ -1,8 +1,7 @@
-package io.sluice.node;
+package io.sluice.store.r2dbc;
 
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.sluice.log.LogStore;
-import io.sluice.store.r2dbc.R2dbcStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,17 +10,20 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Where the node keeps its records, as {@code --store} names it: {@code memory}, {@code h2:<dir>} (an H2 file
- * {@code <dir>/sluice.mv.db}), {@code h2mem}, or a PostgreSQL R2DBC URL. Parsing checks the form only; {@link #open}
- * opens the database.
+ * A store named in one line of text, as the node's {@code --store} and the Spring Boot starter's {@code sluice.store}
+ * take it: {@code memory}, {@code h2:<dir>} (an H2 file {@code <dir>/sluice.mv.db}), {@code h2mem}, or a PostgreSQL
+ * R2DBC URL. One parser for both, so that a value means the same thing on the command line and in
+ * {@code application.properties}. Parsing checks the form only; {@link #open} opens the database. Its
+ * {@link #toString()} and error messages never show a password ({@link #redact}).
  */
-final class StoreSpec {
+public final class StoreSpec {
     /** The forms, for {@code --help} and error messages. */
-    static final String FORMS = "memory, h2:<dir>, h2mem, r2dbc:postgresql://user@host:5432/db";
+    public static final String FORMS = "memory, h2:<dir>, h2mem, r2dbc:postgresql://user@host:5432/db";
     /** The H2 database's file name (without {@code .mv.db}) inside an {@code h2:<dir>} directory. */
-    static final String H2_FILE = "sluice";
+    public static final String H2_FILE = "sluice";
 
-    enum Kind { MEMORY, H2_FILE, H2_MEMORY, POSTGRESQL }
+    /** The four forms. */
+    public enum Kind { MEMORY, H2_FILE, H2_MEMORY, POSTGRESQL }
 
     private final Kind kind;
     private final Path directory;
@@ -33,8 +35,12 @@ final class StoreSpec {
         this.url = url;
     }
 
-    /** @throws IllegalArgumentException naming the form expected */
-    static StoreSpec parse(String text) {
+    /**
+     * Recognises one of the {@link #FORMS} (case-insensitive prefix, surrounding blanks ignored).
+     *
+     * @throws IllegalArgumentException naming the form expected (a password in the text is not shown)
+     */
+    public static StoreSpec parse(String text) {
         String s = text == null ? "" : text.strip();
         String lower = s.toLowerCase(Locale.ROOT);
         if (lower.equals("memory")) {
@@ -71,7 +77,7 @@ final class StoreSpec {
         throw new IllegalArgumentException("unknown store '" + redact(s) + "' (one of " + FORMS + ")");
     }
 
-    Kind kind() {
+    public Kind kind() {
         return kind;
     }
 
@@ -79,7 +85,7 @@ final class StoreSpec {
      * Opens the store (creating the H2 directory), waiting for it on the calling thread: call it at start-up,
      * never on a Reactor or Netty thread.
      */
-    LogStore open() {
+    public LogStore open() {
         return switch (kind) {
             case MEMORY -> LogStore.inMemory();
             case H2_MEMORY -> R2dbcStore.h2Memory();
@@ -96,11 +102,11 @@ final class StoreSpec {
     }
 
     /** Drops the password from {@code scheme://user:password@host} and {@code ?password=}: a store URL is printed, a password never. */
-    static String redact(String url) {
+    public static String redact(String url) {
         return url.replaceAll("(://[^:/@]*):[^@/]*@", "$1:***@").replaceAll("(?i)([?&]password=)[^&]*", "$1***");
     }
 
-    /** What {@code /health} and the start-up line say: the form without a password. */
+    /** What health reports and start-up lines say: the form without a password. */
     @Override
     public String toString() {
         return switch (kind) {

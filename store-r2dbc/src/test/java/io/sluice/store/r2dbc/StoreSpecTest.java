@@ -1,4 +1,4 @@
-package io.sluice.node;
+package io.sluice.store.r2dbc;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
