@@ -1,22 +1,16 @@
 package io.sluice.spring.boot;
 
-import io.netty.handler.ssl.SslContextBuilder;
 import io.sluice.Sluice;
 import io.sluice.spring.boot.internal.SluiceFailureAnalyzer;
 import io.sluice.transport.netty.Access;
 import io.sluice.transport.netty.ServerOptions;
 import io.sluice.transport.netty.SluiceServer;
+import io.sluice.transport.netty.TestCertificates;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,36 +22,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code sluice.node.tls.*} and {@code sluice.node.token} against a node that speaks TLS with a self-signed certificate
- * (made by the JDK's keytool for this run) and requires a token.
+ * (made by the JDK's keytool for this class, transport-netty's {@code TestCertificates}) and requires a token.
  */
 class NodeTlsAndTokenTest {
-    private static final String PASSWORD = "sluice-test";
+    /** One for the class: keytool takes seconds. */
+    private static TestCertificates certificate;
+    private static Path pem;
 
     @TempDir
     Path tmp;
-    private Path pem;
     private Sluice engine;
     private SluiceServer node;
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SluiceAutoConfiguration.class));
 
+    @BeforeAll
+    static void certificate(@TempDir Path dir) {
+        certificate = TestCertificates.generate(dir, "node");
+        pem = certificate.writePem(dir.resolve("node.pem"));
+    }
+
     @BeforeEach
-    void startNode() throws Exception {
-        Path store = tmp.resolve("node.p12");
-        pem = tmp.resolve("node.pem");
-        keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost, O=Sluice tests",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", PASSWORD, "-keypass", PASSWORD, "-noprompt");
-        keytool("-exportcert", "-rfc", "-alias", "node", "-keystore", store.toString(), "-storepass", PASSWORD, "-file", pem.toString());
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, PASSWORD.toCharArray());
-        }
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(ks, PASSWORD.toCharArray());
+    void startNode() {
         engine = Sluice.embedded();
-        node = SluiceServer.start(engine, ServerOptions.create().port(0).tls(SslContextBuilder.forServer(keys).build())
+        node = SluiceServer.start(engine, ServerOptions.create().port(0).tls(certificate.server())
                 .token("s3cret", Access.all()));
     }
 
@@ -130,19 +119,5 @@ class NodeTlsAndTokenTest {
                     FailureAnalysis a = new SluiceFailureAnalyzer().analyze(context.getStartupFailure());
                     assertThat(a.getDescription()).contains("'sluice.node.tls.trust-certificate'", notPem.toString());
                 });
-    }
-
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("keytool did not finish within 60 s");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -20,7 +21,7 @@ import javax.net.ssl.SSLException;
  * {@code 127.0.0.1} and {@code localhost}), and the Netty contexts of a node that presents it and of a client
  * that trusts it. Call it from the test thread: it waits for {@code keytool}.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private static final char[] PASSWORD = "sluice-test".toCharArray();
 
     final X509Certificate certificate;
@@ -32,7 +33,7 @@ final class TestCertificates {
     }
 
     /** Generates a key pair and certificate into {@code dir}/{@code alias}.p12 and loads them. */
-    static TestCertificates generate(Path dir, String alias) {
+    public static TestCertificates generate(Path dir, String alias) {
         Path store = dir.resolve(alias + ".p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         List<String> command = List.of(keytool, "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
@@ -64,8 +65,19 @@ final class TestCertificates {
         }
     }
 
+    /** Writes the certificate as PEM ({@code -----BEGIN CERTIFICATE-----}), the form a client's trust file takes. */
+    public Path writePem(Path file) {
+        try {
+            Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+            return Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + base64.encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot write the test certificate to " + file + ": " + e, e);
+        }
+    }
+
     /** A node presenting this certificate. */
-    SslContext server() {
+    public SslContext server() {
         try {
             return SslContextBuilder.forServer(keys).build();
         } catch (SSLException e) {
@@ -74,7 +86,7 @@ final class TestCertificates {
     }
 
     /** A client trusting this certificate only. */
-    SslContext client() {
+    public SslContext client() {
         try {
             return SslContextBuilder.forClient().trustManager(certificate).build();
         } catch (SSLException e) {
