@@ -8,7 +8,10 @@ import io.sluice.kafka.cluster.KafkaCluster;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
@@ -18,7 +21,11 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code sluice.mode=kafka} against a one-node KRaft cluster in a child JVM. */
+/**
+ * {@code sluice.mode=kafka} against a one-node KRaft cluster in a child JVM, one for the class (a start takes seconds):
+ * the health test runs last because it stops it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaModeTest {
     private static KafkaCluster cluster;
 
@@ -38,6 +45,7 @@ class KafkaModeTest {
     }
 
     @Test
+    @Order(1)
     void theBeanSendsAndReceivesThroughTheCluster() {
         runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withPropertyValues("sluice.mode=kafka", "sluice.kafka.bootstrap-servers=" + cluster.bootstrap(),
@@ -61,24 +69,20 @@ class KafkaModeTest {
     }
 
     @Test
+    @Order(2) // last: it stops the cluster
     void theHealthIndicatorIsDownOnceTheClusterStops() {
-        KafkaCluster own = KafkaCluster.start(1);
-        try {
-            runner.withPropertyValues("sluice.mode=kafka", "sluice.kafka.bootstrap-servers=" + own.bootstrap()).run(context -> {
-                ReactiveHealthIndicator health = context.getBean("sluiceHealthIndicator", ReactiveHealthIndicator.class);
-                StepVerifier.create(health.health().map(h -> h.getStatus())).expectNext(Status.UP).expectComplete().verify(Duration.ofSeconds(10));
-                own.close();
-                // the probe times out (5 s) once no broker answers; ask again until it says so, within a minute
-                Mono<Health> down = health.health().filter(h -> h.getStatus().equals(Status.DOWN))
-                        .repeatWhenEmpty(20, repeats -> repeats.delayElements(Duration.ofMillis(100)));
-                StepVerifier.create(down)
-                        .assertNext(h -> assertThat(h.getDetails()).containsEntry("mode", "kafka").containsEntry("target", own.bootstrap())
-                                .containsKey("error"))
-                        .expectComplete()
-                        .verify(Duration.ofMinutes(1));
-            });
-        } finally {
-            own.close();
-        }
+        runner.withPropertyValues("sluice.mode=kafka", "sluice.kafka.bootstrap-servers=" + cluster.bootstrap()).run(context -> {
+            ReactiveHealthIndicator health = context.getBean("sluiceHealthIndicator", ReactiveHealthIndicator.class);
+            StepVerifier.create(health.health().map(h -> h.getStatus())).expectNext(Status.UP).expectComplete().verify(Duration.ofSeconds(10));
+            cluster.close();
+            // the probe times out (5 s) once no broker answers; ask again until it says so, within a minute
+            Mono<Health> down = health.health().filter(h -> h.getStatus().equals(Status.DOWN))
+                    .repeatWhenEmpty(20, repeats -> repeats.delayElements(Duration.ofMillis(100)));
+            StepVerifier.create(down)
+                    .assertNext(h -> assertThat(h.getDetails()).containsEntry("mode", "kafka").containsEntry("target", cluster.bootstrap())
+                            .containsKey("error"))
+                    .expectComplete()
+                    .verify(Duration.ofMinutes(1));
+        });
     }
 }

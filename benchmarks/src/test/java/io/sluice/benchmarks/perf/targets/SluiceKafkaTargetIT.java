@@ -15,16 +15,17 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The sluice-kafka target, as {@code KafkaTargetIT} tests the kafka target: against a broker in a child JVM started
- * here (as the kafka target starts its own) through {@code --bootstrap} for most tests, self-started end to end in one,
- * and against nothing at all.
+ * The sluice-kafka target, as {@code KafkaTargetIT} tests the kafka target: against the broker in a child JVM that
+ * class shares ({@link SharedBroker}, the one the kafka target starts) through {@code --bootstrap} for most tests,
+ * self-started end to end in one, and against nothing at all.
  */
+@ExtendWith(SharedBroker.class)
 class SluiceKafkaTargetIT {
     private static final int RECORDS = 20_000;
     private static final Pattern CHILD = Pattern.compile("child JVM pid (\\d+), .* data in (\\S+)");
@@ -32,15 +33,8 @@ class SluiceKafkaTargetIT {
     private static KafkaCluster broker;
 
     @BeforeAll
-    static void startBroker() {
-        broker = KafkaTarget.startBroker();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void broker() {
+        broker = SharedBroker.broker();
     }
 
     private static PerfRunner runner() {

@@ -3,6 +3,7 @@ package io.sluice.benchmarks.perf.targets.peers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.benchmarks.perf.cli.SluicePerf;
+import io.sluice.benchmarks.perf.targets.SharedBroker;
 import io.sluice.benchmarks.perf.measure.PerfRunner;
 import io.sluice.benchmarks.perf.measure.RunResult;
 import io.sluice.benchmarks.perf.measure.Target;
@@ -20,15 +21,16 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The kafka target against a broker in a child JVM (started here: no server needed), through {@code --bootstrap}
+ * The kafka target against a broker in a child JVM ({@link SharedBroker}: no server needed), through {@code --bootstrap}
  * for most tests and self-started end to end in one, and against nothing at all.
  */
+@ExtendWith(SharedBroker.class)
 class KafkaTargetIT {
     private static final int RECORDS = 20_000;
     private static final Pattern CHILD = Pattern.compile("child JVM pid (\\d+), .* data in (\\S+)");
@@ -36,15 +38,8 @@ class KafkaTargetIT {
     private static KafkaCluster broker;
 
     @BeforeAll
-    static void startBroker() {
-        broker = KafkaTarget.startBroker();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void broker() {
+        broker = SharedBroker.broker();
     }
 
     private static PerfRunner runner() {
