@@ -32,7 +32,7 @@ import reactor.core.scheduler.Schedulers;
 public final class Producers {
     /**
      * The longest {@link #close} waits for the sends in progress to drain: 10 s in all, whatever the number of
-     * producers and sends, as long as {@code close()} waits for its consumers' commits ({@link ClosingCommits#TIMEOUT}).
+     * producers and sends, the same as {@code close()} then waits for its consumers' commits ({@link ClosingCommits#TIMEOUT}).
      * One bound for the whole close, that an application's shutdown can budget for (Spring Boot's shutdown phase waits
      * 30 s by default), rather than a per-producer setting: a drain that needs longer has a target that does not
      * answer, and its records fail as before, reported as of unknown outcome ({@link ClosedException}).

@@ -51,7 +51,7 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private volatile Throwable failure;
     /** The Sluice is closing: the send stops taking records, and ends with this once what it took is acknowledged. */
     private volatile Throwable closing;
-    /** Completed when this send has ended, however it ended (see {@link Producers#close}). */
+    /** Completed once this send has signalled its end downstream, however it ended (see {@link Producers#close}). */
     final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     // ---- the results loop: owned by drain() ----
@@ -240,13 +240,18 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             }
             if (cancelled) {
                 stop();
+                ended.complete(null);
                 return;
             }
             Throwable f = failure;
             if (f != null) {
                 stop();
                 upstream.cancel();
-                actual.onError(f);
+                try {
+                    actual.onError(f);
+                } finally {
+                    ended.complete(null);
+                }
                 return;
             }
             if (closing != null && !closingSeen) {
@@ -270,10 +275,14 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
                 if (emitted == all) {
                     stop();
                     Throwable e = upstreamError != null ? upstreamError : closedEnd;
-                    if (e != null) {
-                        actual.onError(e);
-                    } else {
-                        actual.onComplete();
+                    try {
+                        if (e != null) {
+                            actual.onError(e);
+                        } else {
+                            actual.onComplete();
+                        }
+                    } finally {
+                        ended.complete(null); // after the signal: a close() waiting for it returns once the send has ended
                     }
                     return;
                 }
@@ -353,6 +362,5 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         toEmit.clear();
         completions.clear();
         released.clear();
-        ended.complete(null);
     }
 }
