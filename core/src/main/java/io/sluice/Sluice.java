@@ -21,7 +21,7 @@ import io.sluice.producer.ProducerOptions;
  * }</pre>
  *
  * <p>After {@link #close()} every operation fails with {@link io.sluice.errors.ClosedException}; active
- * consumers and sends end with it too.
+ * consumers and sends end with it too (a send once the records it had taken are sent: see {@link #close()}).
  */
 public interface Sluice extends AutoCloseable {
 
@@ -56,10 +56,17 @@ public interface Sluice extends AutoCloseable {
     MeterRegistry meterRegistry();
 
     /**
-     * Ends active sends and consumers with {@link io.sluice.errors.ClosedException}. The consumers' subscriptions
-     * first commit what they acknowledged, and this waits (up to 10 s) until that is stored, or the node has answered,
-     * so that nothing acknowledged is delivered again after a restart. Never throws; call it from your own thread
-     * (on a non-blocking one it does not wait).
+     * Ends active sends and consumers with {@link io.sluice.errors.ClosedException}, gracefully. First the sends in
+     * progress drain, as Kafka's {@code KafkaProducer.close()} sends what it was given: each stops taking records from
+     * its upstream (it cancels it), closes its open batches at once (no waiting for linger), lets the batches it took
+     * be appended and acknowledged at its producer's acks, emits their results, then ends with a
+     * {@code ClosedException} saying that the records after its last result were not taken (a send whose upstream had
+     * completed ends as it would have); new sends are refused. This waits for that up to 10 s in all
+     * ({@link io.sluice.spi.Producers#DRAIN_TIMEOUT}); what is still unacknowledged then fails with
+     * {@code ClosedException}, and may have been stored ({@link io.sluice.errors.OutcomeUnknown}). Then the consumers'
+     * subscriptions commit what they acknowledged, and this waits (up to 10 s) until that is stored, or the node has
+     * answered, so that nothing acknowledged is delivered again after a restart. Never throws; call it from your own
+     * thread (on a non-blocking one it does not wait: sends in progress fail at once, and commits are only started).
      */
     @Override
     void close();

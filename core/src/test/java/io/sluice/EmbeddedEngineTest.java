@@ -222,6 +222,27 @@ class EmbeddedEngineTest {
                 .verify(TIMEOUT);
     }
 
+    /**
+     * On a non-blocking thread {@code close()} must not wait for the sends to drain: it returns at once, and a send
+     * whose records wait for their linger fails with {@link ClosedException} without results, as before the drain.
+     */
+    @Test
+    void closingOnANonBlockingThreadDoesNotWaitForSendsAndFailsThem() {
+        sluice.admin().createTopic(TopicSpec.of("nonblocking")).block();
+        AtomicInteger taken = new AtomicInteger();
+        StepVerifier.create(sluice.producer(ProducerOptions.create().linger(Duration.ofHours(1)))
+                        .send(Messages.sequence("nonblocking", 10, null).doOnNext(m -> taken.incrementAndGet()).concatWith(Flux.never())))
+                .expectSubscription()
+                .then(() -> assertThat(taken.get()).isEqualTo(10))
+                .then(() -> {
+                    long start = System.nanoTime();
+                    Mono.fromRunnable(sluice::close).subscribeOn(reactor.core.scheduler.Schedulers.parallel()).block(TIMEOUT);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                })
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ClosedException.class).hasMessage("engine 'test-node' is closed"))
+                .verify(TIMEOUT);
+    }
+
     @Test
     void aConsumerTakesOneSubscriptionAtATime() {
         sluice.admin().createTopic(TopicSpec.of("once")).block();

@@ -121,8 +121,11 @@ public final class Engine implements Sluice, SendTarget {
     }
 
     /**
-     * Ends sends and subscriptions in progress with {@link ClosedException}. Every member leaves its group first, and
-     * the positions they acknowledged are committed and stored before the store closes (waiting up to
+     * Drains the sends in progress first, while the partitions still append ({@link Producers#close}): each stops
+     * taking records, its batches are appended and acknowledged and their results emitted, then it ends with
+     * {@link ClosedException} (waiting up to {@link Producers#DRAIN_TIMEOUT}; not at all on a non-blocking thread,
+     * after which what is left fails). Then ends subscriptions in progress with {@link ClosedException}. Every member
+     * leaves its group first, and the positions they acknowledged are committed and stored before the store closes (waiting up to
      * {@link ClosingCommits#TIMEOUT}; not at all when called on a non-blocking thread, where the in-memory offset
      * store has stored them already). Never throws: a commit that fails is logged.
      */
@@ -133,7 +136,7 @@ public final class Engine implements Sluice, SendTarget {
         }
         closed = true;
         ClosedException e = closedException();
-        producers.failAll(e);
+        producers.close(e);
         List<Mono<Void>> commits = new ArrayList<>();
         groups.values().forEach(g -> commits.add(g.close()));
         members.forEach(m -> m.fail(e));

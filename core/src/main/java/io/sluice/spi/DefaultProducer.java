@@ -5,9 +5,12 @@ import io.sluice.producer.OutboundMessage;
 import io.sluice.producer.Producer;
 import io.sluice.producer.ProducerOptions;
 import io.sluice.producer.SendResult;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -23,6 +26,8 @@ final class DefaultProducer implements Producer {
     private final Consumer<DefaultProducer> onClose;
     private final Set<SendOperator<?>> active = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** Set when the Sluice begins to close: new sends are refused with it ({@link #drain}). */
+    private volatile Throwable closing;
 
     /** @param onClose told once when the user closes this producer */
     DefaultProducer(SendTarget target, ProducerOptions options, Consumer<DefaultProducer> onClose) {
@@ -43,7 +48,7 @@ final class DefaultProducer implements Producer {
                     Operators.error(actual, new ClosedException("producer " + options.clientId() + " is closed"));
                     return;
                 }
-                Throwable refused = target.closedError();
+                Throwable refused = closing != null ? new ClosedException(closing.getMessage()) : target.closedError();
                 if (refused != null) {
                     Operators.error(actual, refused);
                     return;
@@ -55,13 +60,34 @@ final class DefaultProducer implements Producer {
 
     void register(SendOperator<?> send) {
         active.add(send);
+        Throwable c = closing;
         if (closed) {
             send.fail(new ClosedException("producer " + options.clientId() + " is closed"));
+        } else if (c != null) {
+            send.fail(new ClosedException(c.getMessage())); // began after the Sluice's close: it has taken nothing
         }
     }
 
     void unregister(SendOperator<?> send) {
         active.remove(send);
+    }
+
+    /**
+     * The Sluice is closing ({@link Producers#close}): refuses new sends with {@code refused}, and tells every send in
+     * progress to stop taking records and end with {@code ended} once what it took is acknowledged; adds to
+     * {@code ends} what completes when each has ended.
+     */
+    void drain(Throwable refused, Supplier<Throwable> ended, List<CompletableFuture<Void>> ends) {
+        closing = refused;
+        active.forEach(s -> {
+            s.drainThenEnd(ended.get());
+            ends.add(s.ended);
+        });
+    }
+
+    /** The Sluice is closing: new sends are refused with {@code refused}. */
+    void refuseNewSends(Throwable refused) {
+        closing = refused;
     }
 
     /** Fails every send in progress with {@code error} (its target closed). */

@@ -80,6 +80,8 @@ final class RecordAccumulator {
     private boolean flushScheduled;
     private Disposable lingerTimer;
     private boolean stopped;
+    /** The Sluice is closing: no more records are taken (see {@link #stopTaking}). */
+    private boolean notTaking;
     /** Records taken from upstream. */
     private long taken;
     /** A batch was closed (and so maybe acknowledged at once) since the last look: the results loop has work. */
@@ -107,7 +109,7 @@ final class RecordAccumulator {
         boolean scheduleFlush = false;
         boolean closed;
         synchronized (this) {
-            if (stopped) {
+            if (stopped || notTaking) {
                 return Added.STOPPED;
             }
             taken++;
@@ -161,6 +163,16 @@ final class RecordAccumulator {
     synchronized long closeAll() {
         closeOpen(true, true);
         return taken;
+    }
+
+    /**
+     * The Sluice is closing: takes no more records (a record the upstream still gives is dropped, not taken), closes
+     * every open batch at once, a full window's too (no waiting for linger), and returns the records taken. The batches
+     * already closed go on being appended and acknowledged as usual.
+     */
+    synchronized long stopTaking() {
+        notTaking = true;
+        return closeAll();
     }
 
     /** Takes no more records, cancels the linger timer and lets go of the sender worker. */

@@ -6,6 +6,7 @@ import io.sluice.producer.ProducerOptions;
 import io.sluice.producer.SendResult;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import reactor.core.CoreSubscriber;
@@ -48,6 +49,10 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private volatile boolean done;
     private volatile Throwable upstreamError;
     private volatile Throwable failure;
+    /** The Sluice is closing: the send stops taking records, and ends with this once what it took is acknowledged. */
+    private volatile Throwable closing;
+    /** Completed once this send has signalled its end downstream, however it ended (see {@link Producers#close}). */
+    final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     // ---- the results loop: owned by drain() ----
     private long upstreamRequested;
@@ -55,6 +60,9 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
     private final ArrayDeque<ProducerBatch> toEmit = new ArrayDeque<>();
     private int emitIndex;
     private boolean terminated;
+    /** Seen {@link #closing} while the upstream was not done: it was cancelled, and the send ends with this error. */
+    private Throwable closedEnd;
+    private boolean closingSeen;
 
     @SuppressWarnings("rawtypes") // a field updater names the class, not a parameterization
     private static final AtomicIntegerFieldUpdater<SendOperator> WIP = AtomicIntegerFieldUpdater.newUpdater(SendOperator.class, "wip");
@@ -162,6 +170,19 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
         }
     }
 
+    /**
+     * The Sluice is closing: this send stops taking records from its upstream (cancels it), closes its open batches at
+     * once, lets the batches already taken be appended and acknowledged, emits their results, then ends with
+     * {@code error}. When its upstream had already completed (or failed), the send ends as it would have. A
+     * {@link #fail} later (the bound of the close's wait) still ends it at once.
+     */
+    void drainThenEnd(Throwable error) {
+        if (closing == null) {
+            closing = error;
+        }
+        drain();
+    }
+
     /** Ends this send with {@code error} (producer or engine closed). */
     void fail(Throwable error) {
         if (failure == null) {
@@ -219,32 +240,49 @@ final class SendOperator<T> implements CoreSubscriber<OutboundMessage<T>>, org.r
             }
             if (cancelled) {
                 stop();
+                ended.complete(null);
                 return;
             }
             Throwable f = failure;
             if (f != null) {
                 stop();
                 upstream.cancel();
-                actual.onError(f);
+                try {
+                    actual.onError(f);
+                } finally {
+                    ended.complete(null);
+                }
                 return;
+            }
+            if (closing != null && !closingSeen) {
+                closingSeen = true;
+                if (!done) {
+                    closedEnd = closing;
+                    upstream.cancel(); // here, in the loop: the upstream's request and cancel stay serialized
+                }
+                accumulator.stopTaking();
             }
             takeCompletions();
             if (failure != null) {
                 continue;
             }
             emitResults();
-            if (done) {
+            if (done || closedEnd != null) {
                 long all = accumulator.closeAll();
                 if (!completions.isEmpty() || !released.isEmpty()) {
                     continue;
                 }
                 if (emitted == all) {
                     stop();
-                    Throwable e = upstreamError;
-                    if (e != null) {
-                        actual.onError(e);
-                    } else {
-                        actual.onComplete();
+                    Throwable e = upstreamError != null ? upstreamError : closedEnd;
+                    try {
+                        if (e != null) {
+                            actual.onError(e);
+                        } else {
+                            actual.onComplete();
+                        }
+                    } finally {
+                        ended.complete(null); // after the signal: a close() waiting for it returns once the send has ended
                     }
                     return;
                 }

@@ -16,6 +16,7 @@ import io.sluice.consumer.Ordering;
 import io.sluice.consumer.RebalanceEvent;
 import io.sluice.consumer.Result;
 import io.sluice.consumer.StartPosition;
+import io.sluice.errors.ClosedException;
 import io.sluice.errors.DeserializationException;
 import io.sluice.errors.TopicExistsException;
 import io.sluice.errors.TopicFullException;
@@ -43,10 +44,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +109,15 @@ public abstract class SluiceContractTest {
      * later. The tests that read right after they send call it.
      */
     protected void awaitVisible(String topic, long records) {
+    }
+
+    /**
+     * A new Sluice on the same records as the test's, after the test closed it (an engine on the same durable store,
+     * the same Kafka cluster); null where closing loses them (memory, a node the test stops), and the tests then check
+     * what was stored through the send's results.
+     */
+    protected Sluice reopen() {
+        return null;
     }
 
     protected ConsumerOptions consumerOptions(String group, String topic) {
@@ -923,6 +936,111 @@ public abstract class SluiceContractTest {
                 .expectComplete()
                 .verify(TIMEOUT);
         offsets.values().forEach(list -> assertThat(list).hasSize(1_000).isSorted().doesNotHaveDuplicates().startsWith(0L));
+    }
+
+    /** One send's results and how it ended, collected on whatever thread they come. */
+    private static final class SendOutcome {
+        final List<SendResult<Long>> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        final CountDownLatch ended = new CountDownLatch(1);
+
+        Disposable send(Producer producer, Flux<OutboundMessage<Long>> messages) {
+            return producer.send(messages).subscribe(results::add, e -> {
+                error.set(e);
+                ended.countDown();
+            }, ended::countDown);
+        }
+    }
+
+    /**
+     * Graceful close, producers' side: the records a send has taken and holds in its open batches (a linger far longer
+     * than the test) are sent when the Sluice closes, their results come, and only then does the send end with
+     * {@link ClosedException}; {@code close()} returns once it has ended.
+     */
+    @Test
+    void closeSendsTheRecordsASendHasTakenAndEmitsTheirResultsBeforeEndingItWithClosedException() throws Exception {
+        String topic = createTopic(TopicSpec.of(unique("close-linger")).partitions(3));
+        int n = 300;
+        AtomicInteger taken = new AtomicInteger();
+        Producer producer = sluice.producer(ProducerOptions.create().linger(Duration.ofSeconds(3)).partitioner(Partitioners.roundRobin()));
+        SendOutcome send = new SendOutcome();
+        send.send(producer, Messages.sequence(topic, n, null).doOnNext(m -> taken.incrementAndGet()).concatWith(Flux.never()));
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (taken.get() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(taken.get()).isEqualTo(n);
+        assertThat(send.results).as("records wait in the open batches for their linger").isEmpty();
+
+        sluice.close();
+
+        assertThat(send.ended.getCount()).as("close() returns once the send has ended").isZero();
+        assertThat(send.results).hasSize(n);
+        assertThat(send.error.get()).isInstanceOf(ClosedException.class).hasMessageContaining("not taken");
+        assertThat(List.copyOf(send.results).stream().map(SendResult::correlation).toList()).containsExactlyInAnyOrderElementsOf(LongStream.range(0, n).boxed().toList());
+        assertStored(topic, send.results);
+    }
+
+    /**
+     * Graceful close, producers' side, with an endless upstream: the send stops taking records, ends with
+     * {@link ClosedException}, and every record it had taken is acknowledged first: the topic holds exactly the records
+     * whose results came (reopened where the records outlive the close), each once.
+     */
+    @Test
+    void closeEndsAnEndlessSendWithClosedExceptionAfterTheResultsOfEveryRecordItTook() throws Exception {
+        String topic = createTopic(TopicSpec.of(unique("close-endless")).partitions(3));
+        AtomicLong given = new AtomicLong();
+        Producer producer = sluice.producer(ProducerOptions.create().partitioner(Partitioners.roundRobin()));
+        SendOutcome send = new SendOutcome();
+        send.send(producer, Flux.<OutboundMessage<Long>, Long>generate(() -> 0L, (i, sink) -> {
+            sink.next(OutboundMessage.of(topic, (String) null, Messages.value(i, 16), i));
+            return i + 1;
+        }).doOnNext(m -> given.incrementAndGet()).subscribeOn(reactor.core.scheduler.Schedulers.parallel())); // a synchronous endless upstream: not on this thread
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (send.results.size() < 2_000 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(send.results).hasSizeGreaterThanOrEqualTo(2_000);
+
+        sluice.close();
+
+        assertThat(send.ended.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        int r = send.results.size();
+        assertThat(given.get() - r).as("records the upstream gave without a result: at most the one it was giving as the send"
+                + " stopped taking (not taken)").isBetween(0L, 1L);
+        assertThat(send.error.get()).isInstanceOf(ClosedException.class).hasMessageContaining("not taken");
+        assertThat(List.copyOf(send.results).stream().map(SendResult::correlation).toList()).as("the first %s records, each once", r)
+                .containsExactlyInAnyOrderElementsOf(LongStream.range(0, r).boxed().toList());
+        assertStored(topic, send.results);
+    }
+
+    /** The topic holds exactly the records of {@code results}: checked on a reopened Sluice, else through their offsets. */
+    private void assertStored(String topic, List<SendResult<Long>> results) {
+        Map<Integer, List<Long>> offsets = new HashMap<>();
+        results.forEach(r -> offsets.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r.offset()));
+        offsets.values().forEach(list -> assertThat(list).isSorted().doesNotHaveDuplicates().startsWith(0L)
+                .containsExactlyElementsOf(LongStream.range(0, list.size()).boxed().toList()));
+        Sluice again = reopen();
+        if (again == null) {
+            return;
+        }
+        try (again) {
+            TopicDescription d = again.admin().describeTopic(topic).block(TIMEOUT);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (endOffsets(d) < results.size() && System.nanoTime() < deadline) { // Kafka: until the replicas have them
+                Mono.delay(Duration.ofMillis(20)).block();
+                d = again.admin().describeTopic(topic).block(TIMEOUT);
+            }
+            long stored = endOffsets(d);
+            assertThat(stored).as("records in %s after the close", topic).isEqualTo(results.size());
+            for (TopicDescription.PartitionInfo p : d.partitions()) {
+                assertThat(p.endOffset()).isEqualTo(offsets.getOrDefault(p.partition(), List.of()).size());
+            }
+        }
+    }
+
+    private static long endOffsets(TopicDescription d) {
+        return d.partitions().stream().mapToLong(TopicDescription.PartitionInfo::endOffset).sum();
     }
 
     @Test

@@ -103,6 +103,8 @@ public final class KafkaSluice implements Sluice {
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final Disposable refresher;
     private volatile boolean closed;
+    /** Set once the producers drained ({@link #close}): batches then fail instead of going to Kafka's producers. */
+    private volatile boolean sendsClosed;
 
     /** The Kafka producer settings that Sluice's producer options decide: producers with the same share a producer. */
     private record ProducerKey(Acks acks, int batchSize, long lingerMs, int maxInFlight) {
@@ -194,7 +196,7 @@ public final class KafkaSluice implements Sluice {
         config.putIfAbsent("max.in.flight.requests.per.connection", key.maxInFlight());
         KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         KafkaTarget target = new KafkaTarget(kafka, topics, errors, sendThread, sender, registry, options.bootstrap(),
-                this::closedError, this::refreshTopics);
+                this::sendsClosedError, this::refreshTopics);
         return new Producing(kafka, new Producers(target));
     }
 
@@ -239,6 +241,11 @@ public final class KafkaSluice implements Sluice {
         return closed ? new ClosedException("the KafkaSluice of " + options.bootstrap() + " is closed") : null;
     }
 
+    /** For the producers' target: null while the producers drain in {@link #close}, so that their batches are sent. */
+    private Throwable sendsClosedError() {
+        return sendsClosed ? closedError() : null;
+    }
+
     private void ensureOpen() {
         Throwable e = closedError();
         if (e != null) {
@@ -247,7 +254,11 @@ public final class KafkaSluice implements Sluice {
     }
 
     /**
-     * Fails sends in progress with {@link ClosedException}; each consumer's subscription commits what it acknowledged
+     * Drains the sends in progress first, while Kafka's producers are open ({@link Producers#close}): each stops taking
+     * records, the batches it took are handed to Kafka's producer (which sends them after its {@code linger.ms}), and
+     * once Kafka acknowledged them and their results were emitted the send ends with {@link ClosedException} (waiting up
+     * to {@link Producers#DRAIN_TIMEOUT} in all; not at all on a non-blocking thread, after which what is left fails).
+     * Then each consumer's subscription commits what it acknowledged
      * and leaves its group, and this waits for that (up to 10 s; not at all on a non-blocking thread); then closes
      * Kafka's clients (a producer sends what it holds first, up to 5 s). Never throws.
      */
@@ -259,7 +270,8 @@ public final class KafkaSluice implements Sluice {
         closed = true;
         refresher.dispose();
         ClosedException e = new ClosedException("the KafkaSluice of " + options.bootstrap() + " is closed");
-        producing.values().forEach(p -> p.producers().failAll(e));
+        Producers.close(producing.values().stream().map(Producing::producers).toList(), e);
+        sendsClosed = true; // from now on the send thread refuses batches, as Kafka's producers close below
         ClosingCommits.await(members.stopAll(e), x -> log.warn("The consumers of {} could not commit before the KafkaSluice closed: {}",
                 options.bootstrap(), x.toString()));
         sendThread.close();

@@ -63,6 +63,12 @@ class KafkaSluiceContractTest extends SluiceContractTest {
         return KafkaSluice.connect(KafkaOptions.create().bootstrap(SharedCluster.cluster().bootstrap()));
     }
 
+    /** A new client of the same cluster: the records outlive the closed one. */
+    @Override
+    protected Sluice reopen() {
+        return newSluice();
+    }
+
     /** Waits until the topic's partitions' high watermarks cover what was sent (see the class's javadoc). */
     @Override
     protected void awaitVisible(String topic, long records) {

@@ -25,16 +25,16 @@ import org.springframework.context.annotation.Bean;
  * be recovered, the node to shake hands or the Kafka cluster to answer, so a bad setting fails start-up at once
  * with Boot's report naming the property and value (never a password), rather than the first request.
  *
- * <p><b>Shutdown.</b> The bean's destroy method is {@link Sluice#close()}: consumers commit what they acknowledged,
- * an embedded engine writes the appends still queued for its store, sends still in progress end with
- * {@code ClosedException} (a producer has no flush: code that must know its records are stored waits for their
- * results, as a web request does), then the engine (and its store) or the connection closes. Spring runs destroy
+ * <p><b>Shutdown.</b> The bean's destroy method is {@link Sluice#close()}: first producers flush (each send still in
+ * progress stops taking records, the records it took are sent and acknowledged and their results emitted, then it
+ * ends with {@code ClosedException}), then consumers commit what they acknowledged, an embedded engine writes the
+ * appends still queued for its store, then the engine (and its store) or the connection closes. Spring runs destroy
  * methods after every {@code SmartLifecycle} has stopped, so by then the web server has finished its graceful
  * shutdown and stopped taking requests (nothing new is sent or acknowledged while Sluice closes), and before the
  * beans Sluice depends on (the {@code MeterRegistry}) are destroyed; beans that depend on the Sluice bean are
  * destroyed before it. A {@code SmartLifecycle} of its own would add nothing to that order and would stop Sluice
  * before other lifecycle beans (message listeners, schedulers) that may still use it. {@code close()} waits up to
- * 10 s for the commits; it runs on Boot's shutdown thread, where waiting is allowed.
+ * 10 s for the sends to drain and 10 s for the commits; it runs on Boot's shutdown thread, where waiting is allowed.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnMissingBean(Sluice.class)

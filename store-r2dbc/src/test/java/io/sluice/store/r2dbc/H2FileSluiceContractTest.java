@@ -16,4 +16,10 @@ class H2FileSluiceContractTest extends SluiceContractTest {
         R2dbcStore store = R2dbcStore.h2File(dir.resolve("sluice"));
         return Sluice.embedded(EngineOptions.create().store(store).offsetStore(store).name("h2"));
     }
+
+    /** An engine on the same H2 file: it recovers what the closed one stored. */
+    @Override
+    protected Sluice reopen() {
+        return newSluice();
+    }
 }

@@ -127,10 +127,13 @@ public final class NettySluice implements Sluice {
     }
 
     /**
-     * Fails sends and consumers in progress with {@link ClosedException} and closes the connection. Before that, each
-     * consumer's subscription commits what it acknowledged, and this waits for the node's answers (up to 10 s,
-     * or the request timeout if shorter; not at all on a non-blocking thread). Never throws: a
-     * commit that fails is logged, and its records are delivered again.
+     * Drains the sends in progress first, while the connection is open ({@link Producers#close}): each stops taking
+     * records, its batches are sent and acknowledged by the node and their results emitted, then it ends with
+     * {@link ClosedException} (waiting up to {@link Producers#DRAIN_TIMEOUT}; not at all on a non-blocking thread, after
+     * which what is left fails). Then fails consumers in progress with {@link ClosedException} and closes the
+     * connection. Before that, each consumer's subscription commits what it acknowledged, and this waits for the
+     * node's answers (up to 10 s, or the request timeout if shorter; not at all on a non-blocking thread). Never
+     * throws: a commit that fails is logged, and its records are delivered again.
      */
     @Override
     public void close() {
@@ -139,7 +142,7 @@ public final class NettySluice implements Sluice {
         }
         closed = true;
         ClosedException e = new ClosedException("the client of node " + connection.address() + " is closed");
-        producers.failAll(e);
+        producers.close(e);
         commitSubscriptions();
         connection.close();
         sender.dispose();
