@@ -348,10 +348,13 @@ final class ParityCommand implements Callable<Integer> {
      * The rate in ConsumerPerformance's per-second reports ({@code --show-detailed-stats}: {@code time, threadId,
      * MB, MB.sec, nMsg, nMsg.sec, ...}, cumulative counts): the records counted from the last report within
      * {@code warmupSeconds} of its first report with records, to its last report, over the time between them. The
-     * first report's interval is always left out: it includes the wait for the producer's first batch.
+     * first report's interval is always left out: it includes the wait for the producer's first batch. A tool that
+     * finished within the warm-up (its records are sized by the driver's rate, and it ran several times faster) is
+     * measured from its first report with records instead: its whole run after that first interval.
      */
     static double consumerPerformanceRate(List<String> lines, long warmupSeconds) {
         LocalDateTime dataStart = null;
+        long dataStartCount = 0;
         LocalDateTime firstTime = null;
         LocalDateTime lastTime = null;
         long firstCount = 0;
@@ -368,6 +371,7 @@ final class ParityCommand implements Callable<Integer> {
             LocalDateTime time = LocalDateTime.parse(f[0].trim(), CONSUMER_PERF_TIME);
             if (dataStart == null) {
                 dataStart = time;
+                dataStartCount = count;
             }
             if (firstTime == null || !time.isAfter(dataStart.plusSeconds(warmupSeconds))) {
                 firstTime = time;
@@ -375,6 +379,10 @@ final class ParityCommand implements Callable<Integer> {
             }
             lastTime = time;
             lastCount = count;
+        }
+        if (firstTime != null && !lastTime.isAfter(firstTime)) {
+            firstTime = dataStart; // every report fell within the warm-up
+            firstCount = dataStartCount;
         }
         if (firstTime == null || !lastTime.isAfter(firstTime)) {
             throw new IllegalStateException("ConsumerPerformance printed fewer than two reports with records");

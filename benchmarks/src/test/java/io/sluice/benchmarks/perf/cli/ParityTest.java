@@ -36,6 +36,8 @@ class ParityTest {
         assertThat(ParityCommand.consumerPerformanceRate(lines, 0)).isEqualTo(150_000.0);
         // after a 1 s warm-up: from the report at 06:20:39 to the last
         assertThat(ParityCommand.consumerPerformanceRate(lines, 1)).isEqualTo(200_000.0);
+        // a tool that finished within a 6 s warm-up (it ran faster than the driver its records were sized by)
+        assertThat(ParityCommand.consumerPerformanceRate(lines, 6)).isEqualTo(150_000.0);
         assertThatThrownBy(() -> ParityCommand.consumerPerformanceRate(lines.subList(0, 3), 0))
                 .hasMessageContaining("fewer than two reports");
     }
