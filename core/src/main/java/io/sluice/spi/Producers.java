@@ -98,8 +98,8 @@ public final class Producers {
                 + " and not sent");
     }
 
-    /** Ends every send in progress, of every producer not yet closed, with {@code error}. */
-    public void failAll(Throwable error) {
+    /** Ends every send in progress, of every producer not yet closed, with {@code error}: what {@link #close} leaves. */
+    private void failAll(Throwable error) {
         open.forEach(p -> p.failAll(error));
     }
 }
